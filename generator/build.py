@@ -1,0 +1,142 @@
+"""Build and serve: run MkDocs in-process over a loaded knowledge base.
+
+A build writes into a temporary folder beside the site folder and swaps it
+in only when everything succeeded, so a failed or killed build leaves the
+previous site exactly as it was.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import click
+
+from .config import CONFIG_FILE
+from .pipeline import load_kb
+from .problems import format_problems
+
+__all__ = ["build_site", "serve_site", "swap_into_place"]
+
+
+class _Echo(logging.Handler):
+    """Prints MkDocs' warnings and errors as single clean lines."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        click.echo(f"{record.levelname.lower()}: {message}", err=True)
+
+
+def _setup_logging(level: int) -> None:
+    logger = logging.getLogger("mkdocs")
+    logger.propagate = False
+    logger.handlers = [h for h in logger.handlers if not isinstance(h, _Echo)]
+    handler = _Echo()
+    handler.setLevel(level)
+    logger.addHandler(handler)
+    logger.setLevel(min(level, logging.WARNING))
+
+
+def _progress(message: str, quiet: bool) -> None:
+    if not quiet and sys.stderr.isatty():
+        click.echo(message, err=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux ``renameat2(RENAME_EXCHANGE)``)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
+
+
+def swap_into_place(new: Path, target: Path) -> None:
+    """Put the folder ``new`` at ``target``; the old ``target`` is removed afterwards."""
+    if target.exists() and _exchange(new, target):
+        shutil.rmtree(new, ignore_errors=True)  # `new` now holds the old site
+        return
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}-old-{os.getpid()}")
+        os.replace(target, old)
+    os.replace(new, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build_site(
+    root: Path, *, strict: bool = False, site_dir: str | None = None, quiet: bool = False
+) -> int:
+    """Build the knowledge base at ``root``; returns the exit code."""
+    started = time.perf_counter()
+    kb = load_kb(root)
+    problems = kb.problems.for_build()
+    if problems:
+        click.echo(format_problems(problems), err=True)
+    errors = [p for p in problems if p.is_error]
+    if errors or (strict and problems):
+        why = "errors" if errors else "warnings (--strict)"
+        click.echo(f"build failed because of {why}; the previous site is untouched", err=True)
+        return 1
+    documents = len(kb.catalog.documents)
+    _progress(
+        f"loaded and checked {documents} documents in {time.perf_counter() - started:.2f} s", quiet
+    )
+
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
+
+    _setup_logging(logging.WARNING)
+    target = Path(site_dir) if site_dir else root / kb.settings.site_dir
+    target = target if target.is_absolute() else (Path.cwd() / target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-build-", dir=target.parent))
+    try:
+        config = load_config(str(root / CONFIG_FILE), site_dir=str(staging), strict=strict)
+        plugin = config.plugins.get("opskb")
+        if plugin is None:
+            raise click.ClickException(
+                f"{CONFIG_FILE}: the opskb plugin is not enabled; add "
+                "'- opskb' under 'plugins:' (and keep '- search')"
+            )
+        plugin.kb = kb
+        plugin.reported = True
+        _progress("rendering pages…", quiet)
+        mkdocs_build(config)
+    except (Abort, ConfigurationError, MkDocsException) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        click.echo(f"error: {exc}", err=True)
+        click.echo("build failed; the previous site is untouched", err=True)
+        return 1
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    swap_into_place(staging, target)
+    _progress(f"built {target} in {time.perf_counter() - started:.1f} s", quiet)
+    return 0
+
+
+def serve_site(root: Path, *, dev_addr: str, open_browser: bool = False) -> None:
+    """Live preview with MkDocs' server; sources outside ``docs_dir`` are watched too."""
+    from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import MkDocsException
+
+    _setup_logging(logging.INFO)
+    try:
+        serve(config_file=str(root / CONFIG_FILE), dev_addr=dev_addr, open_in_browser=open_browser)
+    except MkDocsException as exc:
+        raise click.ClickException(str(exc)) from None

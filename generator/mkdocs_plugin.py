@@ -1,0 +1,113 @@
+"""The MkDocs adapter: a switchboard from MkDocs events to the opskb core.
+
+``plugins: [search, opskb]`` in ``mkdocs.yml`` makes plain ``mkdocs build``
+and ``mkdocs serve`` build a knowledge base; ``opskb build`` drives the same
+plugin in-process. All logic lives in the core; this module only wires.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from .pages import NavItem, Site, render_site
+from .pipeline import KnowledgeBase, load_kb
+from .problems import format_problems
+
+__all__ = ["OpskbPlugin"]
+
+log = get_plugin_logger(__name__)
+THEME_DIR = Path(__file__).parent / "theme"
+REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "tables", "admonition", "toc")
+
+
+class OpskbConfig(base.Config):
+    review_every = c.Type(int, default=180)
+    include_drafts = c.Type(bool, default=False)
+    runbooks_dir = c.Type(str, default="runbooks")
+    tags = c.Optional(c.ListOfItems(c.Type(str)))
+
+
+def _nav_config(items: list[NavItem]) -> list:
+    """Our navigation as MkDocs' ``nav`` setting; titles escaped (themes print them raw)."""
+    result = []
+    for item in items:
+        title = html.escape(item.title, quote=True)
+        result.append({title: item.src_uri if not item.children else _nav_config(item.children)})
+    return result
+
+
+class OpskbPlugin(BasePlugin[OpskbConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kb: KnowledgeBase | None = None  # set by `opskb build` to reuse its loaded KB
+        self.site: Site | None = None
+        self.reported = False  # `opskb build` prints problems itself
+
+    @event_priority(100)
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        root = Path(config.config_file_path or ".").resolve().parent
+        kb = self.kb if self.kb is not None else load_kb(root)
+        self.kb = None  # a serve rebuild must reload the sources
+        problems = kb.problems.for_build()
+        if not self.reported:
+            for problem in problems:
+                if not problem.is_error:
+                    log.warning(problem.as_text().replace("\n", " "))
+        errors = [p for p in problems if p.is_error]
+        if errors:
+            raise PluginError("the knowledge base has errors:\n" + format_problems(errors))
+        self.site = render_site(kb.catalog)
+        config.nav = _nav_config(self.site.nav)
+        self._root = root
+        self._settings = kb.settings
+        custom = 1 if config.theme.custom_dir else 0
+        if str(THEME_DIR) not in config.theme.dirs:
+            config.theme.dirs.insert(custom, str(THEME_DIR))
+        for sheet in ("assets/opskb/opskb.css",):
+            if sheet not in config.extra_css:
+                config.extra_css.append(sheet)
+        for ext in REQUIRED_EXTENSIONS:
+            if ext not in config.markdown_extensions:
+                config.markdown_extensions.append(ext)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.site is not None
+        for file in list(files):
+            if file.is_documentation_page() and not file.generated_by:
+                files.remove(file)
+        runbooks = self._root / self._settings.runbooks_dir
+        if runbooks.is_dir():
+            for folder, dirs, names in os.walk(runbooks):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(names):
+                    if name.endswith(".md") or name.startswith((".", "_")):
+                        continue
+                    path = Path(folder) / name
+                    src_uri = path.relative_to(self._root).as_posix()
+                    if src_uri not in files.src_uris:
+                        files.append(File.generated(config, src_uri, abs_src_path=str(path)))
+        for page in self.site.pages:
+            existing = files.get_file_from_path(page.src_uri)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, page.src_uri, content=page.markdown))
+        return files
+
+    def on_serve(self, server, *, config: MkDocsConfig, builder):
+        root = Path(config.config_file_path).resolve().parent
+        runbooks = root / (self._settings.runbooks_dir if self._settings else "runbooks")
+        if runbooks.is_dir():
+            server.watch(str(runbooks))
+        return server

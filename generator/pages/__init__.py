@@ -1,0 +1,85 @@
+"""Pages: the catalogue rendered as plain Markdown pages and a navigation tree.
+
+Nothing here knows about MkDocs: the output is a list of :class:`Page` and a
+list of :class:`NavItem`, which any Markdown site engine can take.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..catalog import Catalog
+from ..model import Kind, Tier
+from . import overview
+from .documents import document_pages
+from .home import home_page, systems_index
+from .render import Page
+
+__all__ = ["NavItem", "Page", "Site", "render_site"]
+
+
+@dataclass
+class NavItem:
+    title: str
+    src_uri: str | None = None
+    children: list[NavItem] = field(default_factory=list)
+
+
+@dataclass
+class Site:
+    pages: list[Page]
+    nav: list[NavItem]
+
+    def page(self, src_uri: str) -> Page | None:
+        return next((p for p in self.pages if p.src_uri == src_uri), None)
+
+
+def _nav(catalog: Catalog, uris: set[str]) -> list[NavItem]:
+    nav = [NavItem("Home", "index.md")]
+    if "escalation/index.md" in uris:
+        nav.append(NavItem("Escalation", "escalation/index.md"))
+    playbooks = [
+        NavItem(f"{t.value} · {t.label}", f"playbooks/{t.slug}.md")
+        for t in Tier
+        if f"playbooks/{t.slug}.md" in uris
+    ]
+    if playbooks:
+        nav.append(NavItem("Playbooks", children=playbooks))
+    systems = [NavItem("All systems", "systems/index.md")]
+    systems += [
+        NavItem(catalog.systems[s].title, catalog.systems[s].src_uri)
+        for s in sorted(catalog.systems, key=lambda s: catalog.systems[s].title.lower())
+        if catalog.systems[s].src_uri in uris
+    ]
+    nav.append(NavItem("Systems", children=systems))
+    for title, uri in (
+        ("Incidents", "incidents/index.md"),
+        ("Known issues", "known-issues/index.md"),
+        ("Review", "review/index.md"),
+        ("Search", "search/index.md"),
+    ):
+        if uri in uris:
+            nav.append(NavItem(title, uri))
+    articles = [
+        NavItem(d.title, d.src_uri)
+        for d in catalog.of_kind(Kind.ARTICLE)
+        if d.src_uri != "index.md"
+        and "/" not in d.src_uri.removeprefix("articles/")
+        and d.src_uri.startswith("articles/")
+    ]
+    if articles:
+        nav.append(NavItem("Articles", children=articles))
+    return nav
+
+
+def render_site(catalog: Catalog) -> Site:
+    """Every page of the site, and the navigation, for a catalogue."""
+    pages = [p for p in document_pages(catalog) if p.src_uri != "index.md"]
+    pages += overview.pages(catalog)
+    uris = {p.src_uri for p in pages}
+    if "systems/index.md" not in uris:
+        pages.append(systems_index(catalog))
+        uris.add("systems/index.md")
+    pages.append(home_page(catalog, catalog.settings.site_name, uris | {"index.md"}))
+    pages.sort(key=lambda p: p.src_uri)
+    return Site(pages, _nav(catalog, {p.src_uri for p in pages}))

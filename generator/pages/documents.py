@@ -1,0 +1,72 @@
+"""Document pages: one page per published source document."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from ..catalog import Catalog
+from ..model import Document, Kind, Tier
+from .render import Page, page_header, render_template
+
+__all__ = ["document_page", "document_pages"]
+
+
+def _common(doc: Document, catalog: Catalog) -> dict:
+    overdue = catalog.review_overdue(doc)
+    return {
+        "doc": doc,
+        "here": doc.src_uri,
+        "today": catalog.today,
+        "body": Markup(catalog.bodies.get(doc.path, doc.body)),
+        "systems": [catalog.systems[s] for s in doc.systems if s in catalog.systems],
+        "overdue": overdue,
+        "review_due": doc.review_due(catalog.settings.review_every),
+        "related": [d for d in catalog.related.get(doc.path, []) if d in catalog.published],
+    }
+
+
+def _system_context(doc: Document, catalog: Catalog) -> dict:
+    system_id = doc.system.id
+    incidents = catalog.incidents_for(system_id)
+    return {
+        "depends_on": [catalog.systems[s] for s in doc.system.depends_on if s in catalog.systems],
+        "dependents": [catalog.systems[s] for s in catalog.dependents.get(system_id, [])],
+        "runbooks_by_tier": [(tier, catalog.runbooks_for(system_id, tier)) for tier in Tier],
+        "incidents": incidents,
+        "action_items": [
+            (inc, item) for inc in incidents for item in inc.incident.action_items if not item.done
+        ],
+        "known_issues": [inc for inc in incidents if inc.incident.workaround],
+    }
+
+
+def document_page(doc: Document, catalog: Catalog) -> Page:
+    context = _common(doc, catalog)
+    depends = {doc.path} | {d.path for d in context["related"]} | set(doc.systems)
+    if doc.kind is Kind.SYSTEM:
+        context.update(_system_context(doc, catalog))
+        markdown = render_template("system.md.j2", **context)
+        depends.add("*incidents")
+        depends.add("*runbooks")
+    else:
+        target, steps = catalog.escalation_target(doc) if doc.runbook else (None, [])
+        used = catalog.incidents_of_runbook.get(doc.path, [])
+        context.update(
+            target=target,
+            steps=steps,
+            incidents_used=used,
+            runbooks_used=[
+                d for d in catalog.runbooks_of_incident.get(doc.path, []) if d in catalog.published
+            ],
+        )
+        depends |= {d.path for d in used} | {d.path for d in context["runbooks_used"]}
+        markdown = render_template("document.md.j2", **context)
+    meta = {"opskb_kind": doc.kind.value}
+    if doc.tier:
+        meta["opskb_tier"] = doc.tier.value
+    header = page_header(doc.title, **meta)
+    return Page(doc.src_uri, header + "\n" + markdown, doc.title, source=doc.path, depends=depends)
+
+
+def document_pages(catalog: Catalog) -> list[Page]:
+    return [document_page(doc, catalog) for doc in catalog.published]

@@ -1,0 +1,174 @@
+"""Rendering: Jinja templates that write Markdown pages, with escaping built in.
+
+Every value a template prints is escaped for both HTML and Markdown unless it
+is marked trusted (``Markup``): front-matter text can never become markup, a
+link, a table cell break or a template expression. Authors' Markdown bodies
+are passed as trusted; they may hold HTML by design.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import html
+import json
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup
+
+from ..model import Document
+
+__all__ = [
+    "Page",
+    "doc_link",
+    "escape_md",
+    "md_link",
+    "page_header",
+    "relative_url",
+    "render_template",
+]
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+# Characters that Markdown (and its extensions) would read as syntax, as entities.
+_MD_ENTITIES = {
+    "\\": "&#92;",
+    "`": "&#96;",
+    "*": "&#42;",
+    "_": "&#95;",
+    "[": "&#91;",
+    "]": "&#93;",
+    "|": "&#124;",
+    "#": "&#35;",
+    "{": "&#123;",
+    "}": "&#125;",
+    "~": "&#126;",
+    "^": "&#94;",
+    "=": "&#61;",
+    "+": "&#43;",
+    ":": "&#58;",
+    "!": "&#33;",
+    "$": "&#36;",
+}
+_MD_TABLE = str.maketrans(_MD_ENTITIES)
+
+
+def escape_md(value: Any) -> str:
+    """Text safe to place anywhere in Markdown or HTML, shown exactly as written."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.strftime("%Y-%m-%d %H:%M UTC")
+    elif isinstance(value, dt.date):
+        value = value.isoformat()
+    text = " ".join(str(value).split())
+    return html.escape(text, quote=True).translate(_MD_TABLE)
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, Markup) or value is None:
+        return value if value is not None else ""
+    return Markup(escape_md(value))
+
+
+def relative_url(target: str, from_uri: str) -> str:
+    """A link from the page at ``from_uri`` (a source URI) to the page URL ``target``."""
+    here = posixpath.dirname(from_uri)
+    depth = posixpath.basename(from_uri) not in ("index.md",)
+    base = here + "/" + posixpath.basename(from_uri).removesuffix(".md") if depth else here
+    base = base.strip("/")
+    rel = posixpath.relpath(target.strip("/") or ".", base or ".")
+    rel = "" if rel == "." else rel
+    if target.endswith("/") or not target:
+        rel = (rel + "/") if rel else "./"
+    return quote(rel, safe="/#?=&.-_~%")
+
+
+@dataclass
+class Page:
+    """A rendered page: where it goes in the page tree, and its Markdown."""
+
+    src_uri: str
+    markdown: str
+    title: str
+    source: str | None = None  # the source document's path, if any
+    depends: set[str] = field(default_factory=set)
+
+
+def _format_minutes(minutes: int | float | None) -> str:
+    if minutes is None:
+        return "—"
+    minutes = round(minutes)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, rest = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {rest:02d} min" if rest else f"{hours} h"
+    return f"{hours // 24} d {hours % 24} h"
+
+
+def _duration(value: dt.timedelta | None) -> str:
+    return _format_minutes(value.total_seconds() / 60 if value is not None else None)
+
+
+@functools.cache
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["minutes"] = _format_minutes
+    env.filters["duration"] = _duration
+    env.filters["json"] = lambda v: Markup(json.dumps(v, ensure_ascii=False))
+    env.filters["url"] = lambda target, here: Markup(html.escape(relative_url(target, here)))
+    env.filters["link"] = lambda target, here: Markup(md_link(target, here))
+    env.filters["safe_url"] = _safe_external_url
+    return env
+
+
+def _safe_external_url(value: Any) -> Markup:
+    """An http(s) URL as an attribute value; anything else becomes ``#``."""
+    text = str(value or "").strip()
+    if not text.lower().startswith(("http://", "https://")):
+        return Markup("#")
+    return Markup(escape_md(quote(text, safe=":/?#[]@!$&'()*+,;=%-._~")))
+
+
+def render_template(name: str, **context: Any) -> str:
+    return _env().get_template(name).render(**context)
+
+
+def page_header(title: str, **meta: Any) -> str:
+    """The YAML front matter of a generated page.
+
+    The title is HTML-escaped because MkDocs themes print ``page.meta.title``
+    unescaped; our generated front matter is always present so MkDocs never
+    mistakes a body's leading ``Key: value`` lines for metadata.
+    """
+    data = {"title": html.escape(" ".join(title.split()), quote=True), **meta}
+    lines = ["---"] + [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in data.items()]
+    return "\n".join([*lines, "---", ""])
+
+
+def md_link(target_uri: str, here: str) -> str:
+    """The relative Markdown path from page ``here`` to page ``target_uri`` (both .md).
+
+    Markdown links to ``.md`` files let the engine check them and write the
+    final URL, whatever its URL style.
+    """
+    return quote(posixpath.relpath(target_uri, posixpath.dirname(here) or "."), safe="/#.-_~%")
+
+
+def doc_link(doc: Document, here: str) -> Markup:
+    """A Markdown link to a document's page, its title escaped."""
+    return Markup(f"[{escape_md(doc.title)}]({md_link(doc.src_uri, here)})")

@@ -1,0 +1,45 @@
+"""The pipeline: sources → raw documents → documents + problems → catalogue.
+
+One call, used by the CLI, the MkDocs plugin, search and the tests alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from .catalog import Catalog, build_catalog
+from .config import Settings, load_settings, today
+from .governance import check_governance
+from .links import rewrite_links
+from .load import load_all
+from .problems import Problems
+from .validate import validate_all
+
+__all__ = ["KnowledgeBase", "load_kb"]
+
+
+@dataclass
+class KnowledgeBase:
+    settings: Settings
+    catalog: Catalog
+    problems: Problems
+
+    @property
+    def root(self) -> Path:
+        return self.settings.root
+
+
+def load_kb(root: Path, *, on_date: dt.date | None = None) -> KnowledgeBase:
+    """Load, validate and catalogue the knowledge base at ``root``. Never raises on content."""
+    settings, config_problems = load_settings(Path(root).resolve())
+    problems = Problems(config_problems)
+    raws, found = load_all(settings)
+    problems.extend(found)
+    documents = validate_all(raws, settings, problems)
+    key_lines = {raw.path: raw.lines for raw in raws}
+    catalog = build_catalog(documents, settings, on_date or today(), problems, key_lines)
+    catalog.bodies = rewrite_links(catalog, problems)
+    check_governance(catalog, problems, key_lines)
+    return KnowledgeBase(settings, catalog, problems)

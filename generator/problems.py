@@ -1,0 +1,127 @@
+"""Problems: the one error type every stage of opskb returns.
+
+A stage never raises on bad input. It records a :class:`Problem` naming the
+file, the line, the key, what is wrong and how to fix it, and carries on, so
+that a user sees every problem of the knowledge base in one run.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+__all__ = ["Level", "Problem", "Problems", "format_problems"]
+
+
+class Level(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one file."""
+
+    path: str  # relative to the knowledge base root, with forward slashes
+    line: int  # 1-based; 0 when the problem concerns the whole file
+    message: str
+    hint: str = ""
+    key: str = ""
+    level: Level = Level.ERROR
+    code: str = "invalid"
+    #: Problems that depend on today's date (an overdue review) are governance
+    #: findings: ``opskb check`` reports them, a site build does not fail on them.
+    dated: bool = False
+
+    @property
+    def is_error(self) -> bool:
+        return self.level is Level.ERROR
+
+    def as_text(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        key = f" [{self.key}]" if self.key else ""
+        text = f"{where}: {self.level.value}{key}: {self.message}"
+        if self.hint:
+            text += f"\n    fix: {self.hint}"
+        return text
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["level"] = self.level.value
+        return data
+
+    def as_github(self) -> str:
+        def esc(value: str) -> str:
+            return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+        def esc_prop(value: str) -> str:
+            return esc(value).replace(":", "%3A").replace(",", "%2C")
+
+        props = f"file={esc_prop(self.path)}"
+        if self.line:
+            props += f",line={self.line}"
+        title = f"opskb {self.code}"
+        message = self.message + (f" Fix: {self.hint}" if self.hint else "")
+        return f"::{self.level.value} {props},title={esc_prop(title)}::{esc(message)}"
+
+
+class Problems:
+    """An ordered, de-duplicated collection of problems."""
+
+    def __init__(self, items: Iterable[Problem] = ()) -> None:
+        self._items: dict[Problem, None] = dict.fromkeys(items)
+
+    def add(self, problem: Problem) -> None:
+        self._items[problem] = None
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        for problem in problems:
+            self.add(problem)
+
+    def error(self, path: str, line: int, message: str, hint: str = "", **kw) -> None:
+        self.add(Problem(path, line, message, hint, level=Level.ERROR, **kw))
+
+    def warning(self, path: str, line: int, message: str, hint: str = "", **kw) -> None:
+        self.add(Problem(path, line, message, hint, level=Level.WARNING, **kw))
+
+    def __iter__(self):
+        return iter(self.sorted())
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def sorted(self) -> list[Problem]:
+        return sorted(self._items, key=lambda p: (p.path, p.line, p.key, p.message))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.sorted() if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.sorted() if not p.is_error]
+
+    def for_build(self) -> list[Problem]:
+        """What a site build reports: everything but date-dependent findings."""
+        return [p for p in self.sorted() if not p.dated]
+
+
+def format_problems(problems: Iterable[Problem], fmt: str = "text") -> str:
+    """Render problems as ``text``, ``json`` or ``github`` annotations."""
+    items = list(problems)
+    if fmt == "json":
+        return json.dumps([p.as_dict() for p in items], indent=2, ensure_ascii=False)
+    if fmt == "github":
+        return "\n".join(p.as_github() for p in items)
+    lines = [p.as_text() for p in items]
+    errors = sum(p.is_error for p in items)
+    warnings = len(items) - errors
+    files = len({p.path for p in items})
+    if items:
+        lines.append(
+            f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} "
+            f"in {files} file{'s' * (files != 1)}"
+        )
+    return "\n".join(lines)
