@@ -1,0 +1,86 @@
+"""Browser fixtures: a built site served on loopback, driven by headless Chromium.
+
+Chromium comes from Debian's ``chromium`` package (``dev.py test`` installs
+it); Playwright's Python package drives it. Tests using these fixtures are
+skipped when no chromium is installed.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def serve_folder(folder: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
+    """Serve ``folder`` on an ephemeral loopback port; returns (base URL, server)."""
+    handler = functools.partial(_Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/", server
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A headless Chromium browser (Playwright), shared by the session."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.skip("Debian's chromium is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_site(chromium) -> Iterator:
+    """``open_site(site_dir, "runbooks/x/", color_scheme="dark")`` → (page, errors).
+
+    ``errors`` collects uncaught JavaScript errors and console errors.
+    """
+    servers = []
+    contexts = []
+
+    def open_(site: Path, path: str = "", **context_options):
+        base, server = serve_folder(site)
+        servers.append(server)
+        context = chromium.new_context(**context_options)
+        contexts.append(context)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on(
+            "console", lambda msg: errors.append(msg.text) if msg.type == "error" else None
+        )
+        page.goto(base + path)
+        page.base_url = base
+        return page, errors
+
+    yield open_
+    for context in contexts:
+        context.close()
+    for server in servers:
+        server.shutdown()
