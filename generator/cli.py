@@ -106,10 +106,13 @@ def serve(kb_path: str | None, dev_addr: str, open_browser: bool) -> None:
 @click.option("--name", default=None, help="The site's name.")
 def init(directory: str, name: str | None) -> None:
     """Create a new knowledge base in DIRECTORY that builds at once."""
-    from .scaffold import create_kb
+    from .scaffold import ScaffoldError, create_kb
 
     target = Path(directory)
-    written = create_kb(target, site_name=name)
+    try:
+        written = create_kb(target, site_name=name)
+    except (ScaffoldError, OSError) as exc:
+        raise click.ClickException(f"{exc}; nothing was written") from None
     click.echo(f"created a knowledge base in {target} ({len(written)} files)")
     click.echo(f"next: cd {target} && opskb serve")
 

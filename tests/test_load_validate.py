@@ -1,0 +1,173 @@
+"""The loader and validator on valid documents and on each kind of invalid one."""
+
+from __future__ import annotations
+
+from opskb.model import Kind, Status, Tier
+from opskb.pipeline import load_kb
+
+
+def problems_of(kb, path):
+    return [p for p in kb.problems if p.path == path]
+
+
+def test_kinds_come_from_folders(make_kb):
+    root = make_kb({
+        "content/incidents/2026-01-01-x.md": """\
+            ---
+            title: Outage
+            date: 2026-01-01
+            severity: SEV2
+            systems: [vpn]
+            status: open
+            workaround: Reconnect.
+            ---
+            Body.
+            """,
+        "content/articles/guide.md": "---\ntitle: Guide\n---\nText.\n",
+    })
+    catalog = load_kb(root).catalog
+    kinds = {d.path: d.kind for d in catalog.documents}
+    assert kinds["runbooks/vpn/reset-token.md"] is Kind.RUNBOOK
+    assert kinds["content/systems/vpn.md"] is Kind.SYSTEM
+    assert kinds["content/incidents/2026-01-01-x.md"] is Kind.INCIDENT
+    assert kinds["content/articles/guide.md"] is Kind.ARTICLE
+
+
+def test_explicit_kind_overrides_the_folder(make_kb):
+    root = make_kb({"content/notes/checklist.md": """\
+        ---
+        kind: runbook
+        tier: L2
+        systems: [vpn]
+        escalate_when: [never]
+        ---
+        Steps.
+        """})
+    doc = load_kb(root).catalog.by_path["content/notes/checklist.md"]
+    assert doc.kind is Kind.RUNBOOK and doc.tier is Tier.L2
+
+
+def test_folder_defaults_apply_unless_the_document_sets_the_key(make_kb):
+    root = make_kb({
+        "runbooks/vpn/_defaults.yml": "owner: Network Team\ntier: L2\nsystems: [vpn]\n",
+        "runbooks/vpn/legacy.md": "# Legacy procedure\n\nNo front matter at all.\n",
+        "runbooks/vpn/own.md": "---\ntier: L3\nowner: Someone\nescalate_when: [x]\n---\nx\n",
+    })
+    kb = load_kb(root)
+    legacy = kb.catalog.by_path["runbooks/vpn/legacy.md"]
+    own = kb.catalog.by_path["runbooks/vpn/own.md"]
+    assert (legacy.owner, legacy.tier, legacy.systems) == ("Network Team", Tier.L2, ("vpn",))
+    assert (own.owner, own.tier) == ("Someone", Tier.L3)
+    # the reset-token runbook sets its own tier
+    assert kb.catalog.by_path["runbooks/vpn/reset-token.md"].tier is Tier.L1
+
+
+def test_title_from_heading_then_from_file_name(make_kb):
+    root = make_kb({
+        "content/articles/with-heading.md": "# The real title\n\nText.\n",
+        "content/articles/no_title-here.md": "Just text.\n",
+    })
+    catalog = load_kb(root).catalog
+    heading = catalog.by_path["content/articles/with-heading.md"]
+    assert heading.title == "The real title"
+    assert "# The real title" not in heading.body  # the page prints the title once
+    assert catalog.by_path["content/articles/no_title-here.md"].title == "No title here"
+
+
+def test_single_system_string_is_accepted(make_kb):
+    root = make_kb({"runbooks/vpn/one.md": "---\ntier: L1\nsystem: vpn\nescalate_when: [x]\n---\n"})
+    kb = load_kb(root)
+    assert kb.catalog.by_path["runbooks/vpn/one.md"].systems == ("vpn",)
+    assert not problems_of(kb, "runbooks/vpn/one.md")
+
+
+def test_unknown_keys_are_kept(make_kb):
+    root = make_kb({"content/articles/a.md": "---\ntitle: A\nteam_slack: '#ops'\n---\n"})
+    doc = load_kb(root).catalog.by_path["content/articles/a.md"]
+    assert doc.meta["team_slack"] == "#ops"
+
+
+def test_drafts_are_catalogued_but_not_published(make_kb):
+    root = make_kb({"runbooks/vpn/wip.md": "---\ntier: L1\nsystems: [vpn]\nstatus: draft\n---\n"})
+    catalog = load_kb(root).catalog
+    draft = catalog.by_path["runbooks/vpn/wip.md"]
+    assert draft.status is Status.DRAFT
+    assert draft in catalog.documents and draft not in catalog.published
+
+
+def test_every_problem_is_reported_with_file_line_and_key(make_kb):
+    root = make_kb({
+        "runbooks/vpn/bad-yaml.md": "---\ntitle: x\ntier: [L1\n---\nbody\n",
+        "runbooks/vpn/bad-tier.md": "---\ntitle: x\nsystems: [vpn]\ntier: L7\n---\n",
+        "runbooks/vpn/no-tier.md": "---\ntitle: x\nsystems: [vpn]\n---\n",
+        "runbooks/vpn/wrong-type.md": "---\ntier: L1\nsystems: [vpn]\nsymptoms: {a: b}\n---\n",
+        "runbooks/vpn/unknown-system.md": "---\ntier: L1\n\nsystems: [vnp]\n---\n",
+    })
+    kb = load_kb(root)
+    errors = {p.path: p for p in kb.problems.errors}
+    assert errors["runbooks/vpn/bad-yaml.md"].line in (3, 4)
+    tier = errors["runbooks/vpn/bad-tier.md"]
+    assert (tier.line, tier.key) == (4, "tier")
+    assert "L1, L2, L3, L4" in tier.message
+    missing = errors["runbooks/vpn/no-tier.md"]
+    assert missing.key == "tier" and "required" in missing.message
+    wrong = errors["runbooks/vpn/wrong-type.md"]
+    assert (wrong.line, wrong.key) == (4, "symptoms") and "list" in wrong.message
+    unknown = errors["runbooks/vpn/unknown-system.md"]
+    assert unknown.line == 4 and "vnp" in unknown.message and "did you mean 'vpn'" in unknown.hint
+
+
+def test_escalation_ladder_is_validated(make_kb):
+    root = make_kb({"content/systems/mail.md": """\
+        ---
+        title: Mail
+        escalation:
+          L1: {team: Desk, response: 15m}
+          L2: {team: Mail, response: soon}
+          L9: {team: Nobody}
+        ---
+        """})
+    kb = load_kb(root)
+    found = {(p.key, p.line): p.message for p in problems_of(kb, "content/systems/mail.md")
+             if p.is_error}
+    assert ("escalation.L2.response", 5) in found
+    assert ("escalation.L9", 6) in found
+    ladder = kb.catalog.systems["mail"].system.ladder
+    assert ladder.get(Tier.L1).response_minutes == 15
+
+
+def test_references_must_resolve(make_kb):
+    root = make_kb({"content/articles/a.md": """\
+        ---
+        title: A
+        related:
+          - runbooks/vpn/reset-token.md
+          - runbooks/vpn/gone.md
+          - ../../../etc/passwd
+        ---
+        """})
+    kb = load_kb(root)
+    messages = [p.message for p in problems_of(kb, "content/articles/a.md")]
+    assert any("gone.md" in m and "does not exist" in m for m in messages)
+    assert any("passwd" in m and "leaves the knowledge base" in m for m in messages)
+    related = kb.catalog.related["content/articles/a.md"]
+    assert [d.path for d in related] == ["runbooks/vpn/reset-token.md"]
+
+
+def test_links_are_rewritten_from_source_tree_to_page_tree(make_kb):
+    root = make_kb({"content/incidents/2026-02-02-x.md": """\
+        ---
+        date: 2026-02-02
+        severity: SEV4
+        systems: [vpn]
+        status: resolved
+        root_cause: a
+        workaround: b
+        ---
+        See [the runbook](../../runbooks/vpn/reset-token.md#steps) and `[not](a.md)`.
+        """})
+    kb = load_kb(root)
+    body = kb.catalog.bodies["content/incidents/2026-02-02-x.md"]
+    assert "[the runbook](../../runbooks/vpn/reset-token.md#steps)" not in body
+    assert "[the runbook](../runbooks/vpn/reset-token.md#steps)" in body
+    assert "`[not](a.md)`" in body
