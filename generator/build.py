@@ -44,6 +44,12 @@ def _setup_logging(level: int) -> None:
     logger.setLevel(min(level, logging.WARNING))
 
 
+def _quiet_theme_banner() -> None:
+    """opskb pins MkDocs 1.x and keeps its core engine-neutral (README, "Engines"), so
+    Material's end-of-life banner about MkDocs 2 is noise on every ``opskb`` build."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
 def _progress(message: str, quiet: bool) -> None:
     if not quiet and sys.stderr.isatty():
         click.echo(message, err=True)
@@ -96,6 +102,7 @@ def build_site(
         f"loaded and checked {documents} documents in {time.perf_counter() - started:.2f} s", quiet
     )
 
+    _quiet_theme_banner()
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
@@ -132,6 +139,7 @@ def build_site(
 
 def serve_site(root: Path, *, dev_addr: str, open_browser: bool = False) -> None:
     """Live preview with MkDocs' server; sources outside ``docs_dir`` are watched too."""
+    _quiet_theme_banner()
     from mkdocs.commands.serve import serve
     from mkdocs.exceptions import MkDocsException
 

@@ -16,7 +16,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .pages import NavItem, Site, render_site
 from .pipeline import KnowledgeBase, load_kb
@@ -43,6 +43,13 @@ def _nav_config(items: list[NavItem]) -> list:
         title = html.escape(item.title, quote=True)
         result.append({title: item.src_uri if not item.children else _nav_config(item.children)})
     return result
+
+
+def _nav_uris(items: list[NavItem]):
+    for item in items:
+        if item.src_uri:
+            yield item.src_uri
+        yield from _nav_uris(item.children)
 
 
 class OpskbPlugin(BasePlugin[OpskbConfig]):
@@ -98,11 +105,18 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
                     src_uri = path.relative_to(self._root).as_posix()
                     if src_uri not in files.src_uris:
                         files.append(File.generated(config, src_uri, abs_src_path=str(path)))
+        in_nav = set(_nav_uris(self.site.nav))
         for page in self.site.pages:
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
                 files.remove(existing)
-            files.append(File.generated(config, page.src_uri, content=page.markdown))
+            # Pages reached from system pages and playbooks stay out of the nav on purpose:
+            # say so, so MkDocs does not list thousands of them at every build.
+            inclusion = InclusionLevel.UNDEFINED if page.src_uri in in_nav else (
+                InclusionLevel.NOT_IN_NAV)
+            files.append(
+                File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion)
+            )
         return files
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
