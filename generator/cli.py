@@ -117,5 +117,134 @@ def init(directory: str, name: str | None) -> None:
     click.echo(f"next: cd {target} && opskb serve")
 
 
+
+def _interactive() -> bool:
+    """Whether to prompt for what is missing: only when a person is at a terminal."""
+    return sys.stdin.isatty()
+
+
+@main.command("new")
+@kb_option
+@click.argument("kind", type=click.Choice(["runbook", "incident", "system"]))
+@click.option("--title", default=None, help="The document's title; the file name comes from it.")
+@click.option(
+    "--tier", type=click.Choice(["L1", "L2", "L3", "L4"], case_sensitive=False), default=None
+)
+@click.option("--system", "systems", multiple=True, help="System id (repeat for several).")
+@click.option(
+    "--severity",
+    type=click.Choice(["SEV1", "SEV2", "SEV3", "SEV4"], case_sensitive=False),
+    default=None,
+    help="An incident's severity.",
+)
+@click.option("--id", "system_id", default=None, help="A system's id (default: from the title).")
+@click.option("--owner", default=None, help="Owner (default: the system's team at that tier).")
+@click.option(
+    "--date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="An incident's date."
+)
+def new(
+    kb_path: str | None,
+    kind: str,
+    title: str | None,
+    tier: str | None,
+    systems: tuple[str, ...],
+    severity: str | None,
+    system_id: str | None,
+    owner: str | None,
+    date,
+) -> None:
+    """Write a new runbook, incident or system from the knowledge base's template.
+
+    Prints the new file's path. Never overwrites a file.
+    """
+    from .authoring import AuthoringError, NewDocument, create_document
+    from .model import Kind, Severity, Tier
+
+    root = _root(kb_path)
+    doc_kind = Kind(kind)
+    needed = {"title": title}
+    if doc_kind is Kind.RUNBOOK:
+        needed["tier"] = tier
+    if doc_kind in (Kind.RUNBOOK, Kind.INCIDENT):
+        needed["system"] = systems[0] if systems else None
+    if doc_kind is Kind.INCIDENT:
+        needed["severity"] = severity
+    missing = [name for name, value in needed.items() if not value]
+    if missing and not _interactive():
+        flags = " ".join(f"--{name}" for name in missing)
+        raise click.UsageError(f"{kind} needs {flags} (not prompting: no terminal)")
+    if "title" in missing:
+        title = click.prompt("Title")
+    if "tier" in missing:
+        tier = click.prompt("Tier", type=click.Choice(["L1", "L2", "L3", "L4"]), default="L1")
+    if "system" in missing:
+        systems = (click.prompt("System id"),)
+    if "severity" in missing:
+        severity = click.prompt(
+            "Severity", type=click.Choice(["SEV1", "SEV2", "SEV3", "SEV4"]), default="SEV3"
+        )
+    request = NewDocument(
+        kind=doc_kind,
+        title=title or "",
+        tier=Tier.parse(tier) if tier else None,
+        systems=tuple(systems),
+        severity=Severity.parse(severity) if severity else None,
+        system_id=system_id or "",
+        date=date.date() if date else None,
+        owner=owner or "",
+    )
+    try:
+        path = create_document(root, request)
+    except (AuthoringError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(path.relative_to(root).as_posix())
+    if doc_kind is Kind.SYSTEM:
+        click.echo(
+            f"next: opskb new runbook --tier L1 --system {path.stem} --title '...'", err=True
+        )
+
+
+@main.command("export")
+@kb_option
+@click.option(
+    "--alert-map",
+    "what",
+    flag_value="alert-map",
+    help="Alert name → runbook URL, for Prometheus runbook_url annotations.",
+)
+@click.option(
+    "--catalog", "what", flag_value="catalog", default=True, help="The catalogue (default)."
+)
+@click.option("--base-url", default="", help="Make URLs absolute, e.g. https://kb.example.com/.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["yaml", "json"]),
+    default=None,
+    help="Output format (alert map: yaml by default; catalogue: json).",
+)
+def export(kb_path: str | None, what: str, base_url: str, fmt: str | None) -> None:
+    """Print the catalogue or the alert map for integrations."""
+    from .export import alert_map, catalog_data, format_alert_map
+    from .pipeline import load_kb
+
+    kb = load_kb(_root(kb_path))
+    if kb.problems.errors:
+        for problem in kb.problems.errors:
+            click.echo(problem.as_text(), err=True)
+        raise click.ClickException("the knowledge base has errors; run `opskb check`")
+    if what == "alert-map":
+        click.echo(format_alert_map(alert_map(kb.catalog, base_url), fmt or "yaml"))
+        return
+    import json
+
+    import yaml
+
+    data = catalog_data(kb.catalog)
+    if fmt == "yaml":
+        click.echo(yaml.safe_dump(data, sort_keys=False, allow_unicode=True).rstrip("\n"))
+    else:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,88 +1,152 @@
 """Governance: findings that keep a knowledge base from rotting.
 
-These are warnings, not errors: the site still builds. Those that depend on
-today's date (an overdue review, an action item past due) are marked
-``dated`` so that a site build never fails just because time passed.
+Validation (one document at a time) and the catalogue (references between
+documents) report what is wrong; governance reports what is missing or
+stale across the whole knowledge base. Most findings are warnings: the site
+still builds, and ``opskb check --strict`` in CI makes them fail. Those that
+depend on today's date (an overdue review, an action item past due) are
+marked ``dated`` so that a site build never fails just because time passed.
+Two documents on one page URL is an error: one of them would vanish.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from .catalog import Catalog
 from .load import KeyLines
-from .model import Kind, Status, Tier
+from .model import Document, Status, Tier
 from .problems import Problems
 
 __all__ = ["check_governance"]
 
 
 def check_governance(catalog: Catalog, problems: Problems, key_lines: dict[str, KeyLines]) -> None:
-    settings = catalog.settings
-    allowed = set(settings.allowed_tags) if settings.allowed_tags is not None else None
+    """Add every governance finding about ``catalog`` to ``problems``."""
+    _check_page_urls(catalog, problems)
+    allowed = (
+        set(catalog.settings.allowed_tags) if catalog.settings.allowed_tags is not None else None
+    )
     for doc in catalog.documents:
-        lines = key_lines[doc.path]
         if doc.status is Status.DRAFT:
             continue
-        if catalog.review_overdue(doc):
-            due = doc.review_due(settings.review_every)
+        lines = key_lines[doc.path]
+        if doc.status is not Status.RETIRED:
+            _check_review(doc, catalog, problems, lines)
+            _check_escalation(doc, problems, lines)
+        if doc.incident is not None:
+            _check_incident(doc, catalog, problems, lines)
+        if allowed is not None:
+            _check_tags(doc, allowed, problems, lines)
+    _check_alerts(catalog, problems, key_lines)
+    _check_l1_coverage(catalog, problems)
+
+
+def _check_page_urls(catalog: Catalog, problems: Problems) -> None:
+    """``x.md`` and ``x/index.md`` (or a runbook under content/) would share one page."""
+    by_url: dict[str, list[Document]] = defaultdict(list)
+    for doc in catalog.documents:
+        by_url[doc.url].append(doc)
+    for url, docs in sorted(by_url.items()):
+        first, *others = sorted(docs, key=lambda d: d.path)
+        for doc in others:
+            problems.error(
+                doc.path,
+                0,
+                f"its page URL '/{url}' is also the page of {first.path}; one would hide the other",
+                "rename or move one of the two files",
+                code="duplicate-id",
+            )
+
+
+def _check_review(doc: Document, catalog: Catalog, problems: Problems, lines: KeyLines) -> None:
+    if not catalog.review_overdue(doc):
+        return
+    due = doc.review_due(catalog.settings.review_every)
+    problems.warning(
+        doc.path,
+        lines.line("last_reviewed"),
+        f"review overdue since {due.isoformat()}",
+        "review the document and set 'last_reviewed' to today's date",
+        key="last_reviewed",
+        code="review-overdue",
+        dated=True,
+    )
+
+
+def _check_escalation(doc: Document, problems: Problems, lines: KeyLines) -> None:
+    """An L1–L3 runbook must say when its reader stops and hands over."""
+    if doc.runbook is None or doc.runbook.escalate_when or doc.tier in (Tier.L4, None):
+        return
+    problems.warning(
+        doc.path,
+        lines.line("tier"),
+        "runbook has no 'escalate_when'",
+        "list the conditions under which the reader hands over to the next tier",
+        key="escalate_when",
+        code="no-escalation",
+    )
+
+
+def _check_incident(doc: Document, catalog: Catalog, problems: Problems, lines: KeyLines) -> None:
+    info = doc.incident
+    for index, item in enumerate(info.action_items):
+        if item.overdue(catalog.today):
             problems.warning(
                 doc.path,
-                lines.line("last_reviewed"),
-                f"review overdue since {due.isoformat()}",
-                "review the document and set 'last_reviewed' to today's date",
-                key="last_reviewed",
-                code="review-overdue",
+                lines.line("action_items", index),
+                f"action item '{item.title}' was due {item.due.isoformat()} and is not done",
+                "finish it and set 'done: true', or agree a new 'due' date",
+                key="action_items",
+                code="action-overdue",
                 dated=True,
             )
-        if (
-            doc.kind is Kind.RUNBOOK
-            and doc.runbook
-            and not doc.runbook.escalate_when
-            and doc.tier is not Tier.L4
-        ):
+    if not info.runbooks and not info.workaround:
+        problems.warning(
+            doc.path,
+            lines.line("status"),
+            "incident names no runbook used and no workaround: "
+            "L1 has nothing to follow if it recurs",
+            "add 'workaround:' for L1, or 'runbooks:' that were used",
+            key="workaround",
+            code="l1-gap",
+        )
+
+
+def _check_tags(doc: Document, allowed: set[str], problems: Problems, lines: KeyLines) -> None:
+    for tag in doc.tags:
+        if tag not in allowed:
             problems.warning(
                 doc.path,
-                lines.line("tier"),
-                "runbook has no 'escalate_when'",
-                "list the conditions under which the reader hands over to the next tier",
-                key="escalate_when",
-                code="no-escalation",
+                lines.line("tags"),
+                f"tag '{tag}' is not in the allowed list",
+                f"use one of: {', '.join(sorted(allowed))}; or add it to 'tags:' in mkdocs.yml",
+                key="tags",
+                code="unknown-tag",
             )
-        if doc.incident is not None:
-            for index, item in enumerate(doc.incident.action_items):
-                if item.overdue(catalog.today):
-                    problems.warning(
-                        doc.path,
-                        lines.line("action_items", index),
-                        f"action item '{item.title}' was due "
-                        f"{item.due.isoformat()} and is not done",
-                        "finish it and set 'done: true', or agree a new 'due' date",
-                        key="action_items",
-                        code="action-overdue",
-                        dated=True,
-                    )
-            if not doc.incident.runbooks and not doc.incident.workaround:
-                problems.warning(
-                    doc.path,
-                    lines.line("status"),
-                    "incident names no runbook used and no workaround: "
-                    "L1 has nothing to follow if it recurs",
-                    "add 'workaround:' for L1, or 'runbooks:' that were used",
-                    key="workaround",
-                    code="l1-gap",
-                )
-        if allowed is not None:
-            for tag in doc.tags:
-                if tag not in allowed:
-                    problems.warning(
-                        doc.path,
-                        lines.line("tags"),
-                        f"tag '{tag}' is not in the allowed list",
-                        f"use one of: {', '.join(sorted(allowed))}",
-                        key="tags",
-                        code="unknown-tag",
-                    )
+
+
+def _check_alerts(catalog: Catalog, problems: Problems, key_lines: dict[str, KeyLines]) -> None:
+    """An alert can link to one runbook only; the alert map keeps the first by path."""
+    owner: dict[str, str] = {}
+    for doc in sorted(catalog.runbooks, key=lambda d: d.path):
+        for alert in doc.runbook.alerts:
+            if alert not in owner:
+                owner[alert] = doc.path
+                continue
+            problems.warning(
+                doc.path,
+                key_lines[doc.path].line("alerts"),
+                f"alert '{alert}' is already handled by {owner[alert]}",
+                "map each alert to one runbook, and link the other from it",
+                key="alerts",
+                code="duplicate-alert",
+            )
+
+
+def _check_l1_coverage(catalog: Catalog, problems: Problems) -> None:
     for system_id, system in sorted(catalog.systems.items()):
-        if system.status is Status.DRAFT:
+        if system.status is not Status.PUBLISHED:
             continue
         if not catalog.runbooks_for(system_id, Tier.L1):
             problems.warning(

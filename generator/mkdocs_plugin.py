@@ -18,6 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from .export import CATALOG_URI, catalog_json
 from .pages import NavItem, Site, render_site
 from .pipeline import KnowledgeBase, load_kb
 from .problems import format_problems
@@ -59,6 +60,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         super().__init__()
         self.kb: KnowledgeBase | None = None  # set by `opskb build` to reuse its loaded KB
         self.site: Site | None = None
+        self.catalog_json = "{}"  # api/catalog.json of the knowledge base being built
         self.reported = False  # `opskb build` prints problems itself
 
     @event_priority(100)
@@ -75,13 +77,14 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         if errors:
             raise PluginError("the knowledge base has errors:\n" + format_problems(errors))
         self.site = render_site(kb.catalog)
+        self.catalog_json = catalog_json(kb.catalog)
         config.nav = _nav_config(self.site.nav)
         self._root = root
         self._settings = kb.settings
         custom = 1 if config.theme.custom_dir else 0
         if str(THEME_DIR) not in config.theme.dirs:
             config.theme.dirs.insert(custom, str(THEME_DIR))
-        for sheet in ("assets/opskb/opskb.css",):
+        for sheet in ("assets/opskb/opskb.css", "assets/opskb/pages.css"):
             if sheet not in config.extra_css:
                 config.extra_css.append(sheet)
         for ext in REQUIRED_EXTENSIONS:
@@ -117,6 +120,10 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             files.append(
                 File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion)
             )
+        existing = files.get_file_from_path(CATALOG_URI)
+        if existing is not None:
+            files.remove(existing)
+        files.append(File.generated(config, CATALOG_URI, content=self.catalog_json))
         return files
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):

@@ -1,0 +1,151 @@
+"""Exports: the catalogue as data for integrations.
+
+``api/catalog.json`` lets chat bots, ticketing tools and alert rules find a
+document without scraping HTML; the alert map gives Prometheus alerts their
+``runbook_url``. Both are built from the catalogue alone, sorted, and hold no
+timestamps but the build's date, so the same sources give the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+
+from .catalog import Catalog
+from .model import Document, EscalationLadder
+
+__all__ = ["CATALOG_URI", "alert_map", "catalog_data", "catalog_json", "format_alert_map"]
+
+CATALOG_URI = "api/catalog.json"
+FORMAT_VERSION = 1
+
+
+def _date(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _ladder(ladder: EscalationLadder) -> list[dict[str, Any]]:
+    steps = []
+    for step in ladder:
+        entry = {
+            "tier": step.tier.value,
+            "team": step.team,
+            "contact": step.contact,
+            "hours": step.hours,
+            "response": step.response,
+            "response_minutes": step.response_minutes,
+        }
+        entry.update({k: getattr(step, k) for k in ("vendor", "contract", "portal")})
+        steps.append(entry)
+    return steps
+
+
+def _urls(docs: list[Document]) -> list[str]:
+    return sorted(d.url for d in docs)
+
+
+def _document(doc: Document, catalog: Catalog) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "id": doc.id,
+        "kind": doc.kind.value,
+        "title": doc.title,
+        "url": doc.url,
+        "source": doc.path,
+        "tier": doc.tier.value if doc.tier else None,
+        "systems": list(doc.systems),
+        "tags": sorted(doc.tags),
+        "owner": doc.owner,
+        "status": doc.status.value,
+        "last_reviewed": _date(doc.last_reviewed),
+        "review_due": _date(doc.review_due(catalog.settings.review_every)),
+        "review_overdue": catalog.review_overdue(doc),
+        "related": _urls(catalog.related.get(doc.path, [])),
+    }
+    if doc.runbook is not None:
+        target, steps = catalog.escalation_target(doc)
+        entry["runbook"] = {
+            "symptoms": list(doc.runbook.symptoms),
+            "escalate_when": list(doc.runbook.escalate_when),
+            "escalate_to": target.value if target else None,
+            "escalate_contacts": [
+                {"system": system.system.id, "team": step.team, "contact": step.contact}
+                for system, step in steps
+            ],
+            "prerequisites": list(doc.runbook.prerequisites),
+            "estimated_time": doc.runbook.estimated_time,
+            "alerts": sorted(doc.runbook.alerts),
+            "incidents": _urls(catalog.incidents_of_runbook.get(doc.path, [])),
+        }
+    if doc.incident is not None:
+        info = doc.incident
+        duration = info.duration
+        entry["incident"] = {
+            "date": info.date.isoformat(),
+            "severity": info.severity.value,
+            "status": info.status.value,
+            "detected_at": info.detected_at.isoformat() if info.detected_at else None,
+            "resolved_at": info.resolved_at.isoformat() if info.resolved_at else None,
+            "duration_minutes": round(duration.total_seconds() / 60) if duration else None,
+            "root_cause": info.root_cause,
+            "root_cause_category": (
+                info.root_cause_category.value if info.root_cause_category else None
+            ),
+            "runbooks": _urls(catalog.runbooks_of_incident.get(doc.path, [])),
+            "workaround": info.workaround,
+            "action_items": [
+                {
+                    "title": item.title,
+                    "owner": item.owner,
+                    "due": _date(item.due),
+                    "done": item.done,
+                    "overdue": item.overdue(catalog.today),
+                }
+                for item in info.action_items
+            ],
+        }
+    if doc.system is not None:
+        entry["system"] = {
+            "id": doc.system.id,
+            "depends_on": sorted(doc.system.depends_on),
+            "dependents": catalog.dependents.get(doc.system.id, []),
+            "escalation": _ladder(doc.system.ladder),
+        }
+    return entry
+
+
+def alert_map(catalog: Catalog, base_url: str = "") -> dict[str, str]:
+    """Alert name → URL of the runbook that handles it (the first by path on a clash)."""
+    base = base_url.rstrip("/") + "/" if base_url else ""
+    found: dict[str, str] = {}
+    for doc in sorted(catalog.runbooks, key=lambda d: d.path):
+        for alert in doc.runbook.alerts:
+            found.setdefault(alert, base + doc.url)
+    return dict(sorted(found.items()))
+
+
+def catalog_data(catalog: Catalog) -> dict[str, Any]:
+    """Every document the site publishes, with its metadata and URL."""
+    documents = sorted(catalog.published, key=lambda d: d.path)
+    return {
+        "version": FORMAT_VERSION,
+        "site_name": catalog.settings.site_name,
+        "site_url": str(catalog.settings.raw.get("site_url") or ""),
+        "built_on": catalog.today.isoformat(),
+        "documents": [_document(d, catalog) for d in documents],
+        "alerts": alert_map(catalog),
+    }
+
+
+def catalog_json(catalog: Catalog) -> str:
+    return json.dumps(catalog_data(catalog), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def format_alert_map(mapping: dict[str, str], fmt: str = "yaml") -> str:
+    """The alert map as YAML (for rule files and templating) or JSON."""
+    if fmt == "json":
+        return json.dumps(mapping, indent=2, ensure_ascii=False)
+    if not mapping:
+        return "{}"
+    return yaml.safe_dump(mapping, sort_keys=True, allow_unicode=True, width=1000).rstrip("\n")

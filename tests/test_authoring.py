@@ -1,0 +1,247 @@
+"""`opskb new`: one new document from the knowledge base's template, never an overwrite."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from opskb.pipeline import load_kb
+from opskb.scaffold import create_kb
+
+from .conftest import run_cli
+
+
+def files_of(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def check_json(root: Path) -> tuple[int, list[dict]]:
+    result = run_cli("check", "--kb", root, "--format", "json")
+    return result.exit_code, json.loads(result.output or "[]")
+
+
+CASES = [
+    (["runbook", "--tier", "L1", "--system", "vpn"], "runbooks/vpn/{slug}.md"),
+    (["runbook", "--tier", "L2", "--system", "vpn"], "runbooks/vpn/{slug}.md"),
+    (["runbook", "--tier", "l3", "--system", "vpn"], "runbooks/vpn/{slug}.md"),
+    (["runbook", "--tier", "L4", "--system", "vpn"], "runbooks/vpn/{slug}.md"),
+    (
+        ["incident", "--severity", "SEV2", "--system", "vpn"],
+        "content/incidents/2026-06-01-{slug}.md",
+    ),
+    (["system", "--id", "payroll"], "content/systems/payroll.md"),
+]
+
+
+@pytest.mark.parametrize(
+    ("args", "where"), CASES, ids=["L1", "L2", "L3", "L4", "incident", "system"]
+)
+def test_new_writes_one_document_that_check_accepts_and_never_overwrites(make_kb, args, where):
+    root = make_kb()
+    before = files_of(root)
+    title = 'Fix: "token" #1 — ünïcode'
+    result = run_cli("new", *args, "--kb", root, "--title", title)
+    assert result.exit_code == 0, result.output
+    expected = where.format(slug="fix-token-1-unicode")
+    assert result.stdout.strip() == expected
+    after = files_of(root)
+    assert set(after) - set(before) == {expected}
+    assert all(after[p] == before[p] for p in before)
+
+    code, problems = check_json(root)
+    assert code == 0, problems
+    # A new system has no L1 runbook yet: that warning is the next step, and the only one.
+    allowed = {"no-l1-runbook"} if args[0] == "system" else set()
+    assert {p["code"] for p in problems if not p["dated"]} <= allowed
+    doc = load_kb(root).catalog.by_path[expected]
+    assert doc.title == title
+    if args[0] == "runbook":
+        assert doc.tier.value == args[2].upper() and doc.systems == ("vpn",)
+        assert doc.runbook.symptoms == (title,)
+
+    again = run_cli("new", *args, "--kb", root, "--title", title)
+    assert again.exit_code != 0
+    assert "already" in again.output and "nothing was written" in again.output
+    assert files_of(root) == after
+
+
+def test_templates_ask_the_questions_of_their_kind_and_tier(make_kb):
+    root = make_kb()
+    sections = {
+        ("runbook", "L1"): [
+            "## Symptoms",
+            "## Before you start",
+            "## Steps",
+            "```bash",
+            "## Verify",
+            "## Record in the ticket",
+        ],
+        ("runbook", "L2"): ["## Diagnosis", "## Mitigation", "## Rollback", "## Verify"],
+        ("runbook", "L3"): ["## Diagnosis", "## Mitigation", "## Rollback", "## Verify"],
+        ("runbook", "L4"): [
+            "## When to engage the vendor",
+            "## Collect before opening a case",
+            "## Open the case",
+            "https://support.example.com",
+            "C-1",
+            "## Drive the case",
+            "## Close the case",
+        ],
+        ("incident", ""): [
+            "## Summary",
+            "## Impact",
+            "## Timeline",
+            "## Root cause",
+            "## Contributing factors",
+            "## Five whys",
+            "## What went well",
+            "## Where we got lucky",
+            "## Action items",
+            "## Workaround for L1",
+        ],
+    }
+    for (kind, tier), wanted in sections.items():
+        args = ["new", kind, "--kb", root, "--title", f"{kind} {tier}", "--system", "vpn"]
+        args += ["--tier", tier] if tier else ["--severity", "SEV3"]
+        path = root / run_cli(*args).stdout.strip()
+        text = path.read_text(encoding="utf-8")
+        assert [s for s in wanted if s not in text] == [], path
+    l1 = load_kb(root).catalog.by_path["runbooks/vpn/runbook-l1.md"]
+    assert l1.runbook.escalate_when and l1.owner == "Service Desk"
+    incident = load_kb(root).catalog.by_path["content/incidents/2026-06-01-incident.md"]
+    assert incident.incident.status.value == "open"
+    assert incident.incident.action_items[0].due.isoformat() == "2026-06-15"
+
+    system = root / run_cli("new", "system", "--kb", root, "--title", "Payroll").stdout.strip()
+    ladder = load_kb(root).catalog.systems["payroll"].system.ladder
+    assert system.name == "payroll.md"
+    assert [s.tier.value for s in ladder] == ["L1", "L2", "L3", "L4"]
+
+
+def test_without_a_terminal_missing_values_are_an_error_and_nothing_is_written(make_kb):
+    root = make_kb()
+    before = files_of(root)
+    result = run_cli("new", "runbook", "--kb", root, "--title", "Printer jam")
+    assert result.exit_code == 2
+    assert "--tier" in result.output and "--system" in result.output
+    assert files_of(root) == before
+
+
+def test_on_a_terminal_it_prompts_for_what_is_missing(make_kb, monkeypatch):
+    from click.testing import CliRunner
+    from opskb import cli
+
+    monkeypatch.setattr(cli, "_interactive", lambda: True)
+    root = make_kb()
+    result = CliRunner().invoke(
+        cli.main, ["new", "runbook", "--kb", str(root)], input="Gateway failover\nL3\nvpn\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "Title" in result.output and "Tier" in result.output
+    doc = load_kb(root).catalog.by_path["runbooks/vpn/gateway-failover.md"]
+    assert doc.tier.value == "L3"
+
+
+def test_unknown_system_is_refused_with_a_suggestion(make_kb):
+    root = make_kb()
+    before = files_of(root)
+    result = run_cli(
+        "new", "runbook", "--kb", root, "--tier", "L1", "--system", "vnp", "--title", "x"
+    )
+    assert result.exit_code == 1
+    assert "unknown system 'vnp'" in result.output and "did you mean 'vpn'" in result.output
+    assert files_of(root) == before
+
+
+def test_a_page_url_already_taken_is_refused(make_kb):
+    root = make_kb(
+        {
+            "runbooks/vpn/cannot-connect/index.md": "---\ntier: L2\nsystems: [vpn]\n"
+            "escalate_when: [x]\n---\n"
+        }
+    )
+    result = run_cli(
+        "new",
+        "runbook",
+        "--kb",
+        root,
+        "--tier",
+        "L1",
+        "--system",
+        "vpn",
+        "--title",
+        "Cannot connect",
+    )
+    assert result.exit_code == 1
+    assert "runbooks/vpn/cannot-connect/index.md already exists" in result.output
+    assert not (root / "runbooks/vpn/cannot-connect.md").exists()
+
+
+def test_a_knowledge_base_template_replaces_the_default(make_kb):
+    root = make_kb(
+        {
+            "templates/runbook-l1.md": """\
+        ---
+        title: {{ title }}
+        tier: {{ tier }}
+        systems: {{ systems }}
+        escalate_when: ["Our own rule"]
+        ---
+        Team template for {{ system_title }}: {{ title }}.
+        """
+        }
+    )
+    path = (
+        root
+        / run_cli(
+            "new", "runbook", "--kb", root, "--tier", "L1", "--system", "vpn", "--title", "A: b"
+        ).stdout.strip()
+    )
+    text = path.read_text(encoding="utf-8")
+    assert 'title: "A: b"\n' in text
+    assert "Team template for VPN: A: b." in text
+    assert load_kb(root).catalog.by_path["runbooks/vpn/a-b.md"].runbook.escalate_when == (
+        "Our own rule",
+    )
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ('---\ntitle: "{{ title }} (draft)"\n---\n', "line 2: in the front matter"),
+        ("---\ntitle: {{ title }}\n---\n{{ nonsense }}\n", "unknown placeholder {{ nonsense }}"),
+        ("---\ntitle: {{ title }}\ntier: L9\n---\n", "does not give a valid document"),
+    ],
+)
+def test_a_broken_template_is_named_and_nothing_is_written(make_kb, template, message):
+    root = make_kb({"templates/system.md": template})
+    before = files_of(root)
+    result = run_cli("new", "system", "--kb", root, "--title", "Payroll")
+    assert result.exit_code == 1
+    assert "templates/system.md" in result.output and message in result.output
+    assert files_of(root) == before
+
+
+def test_init_copies_the_templates_so_a_team_can_change_them(tmp_path):
+    create_kb(tmp_path / "kb")
+    names = sorted(p.name for p in (tmp_path / "kb/templates").iterdir())
+    assert {"runbook-l1.md", "runbook-l4.md", "incident.md", "system.md"} <= set(names)
+    result = run_cli(
+        "new",
+        "runbook",
+        "--kb",
+        tmp_path / "kb",
+        "--tier",
+        "L1",
+        "--system",
+        "email",
+        "--title",
+        "Calendar not syncing",
+    )
+    assert result.exit_code == 0, result.output
+    assert run_cli("check", "--kb", tmp_path / "kb", "--strict").exit_code == 0
