@@ -5,14 +5,16 @@ team can change what a new document asks for; the packaged defaults stand in
 for any template a knowledge base does not have. A template is a document with
 ``{{ placeholder }}`` markers. In the front matter a placeholder stands for a
 whole value and is written YAML-quoted, so no title can break the YAML; in the
-body it is written as plain text. What is written is validated before it
-touches the disk, and an existing file is never overwritten.
+body it is written HTML-escaped, since a body is published as written. What is
+written is validated before it touches the disk, and an existing file is never
+overwritten.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
+import html
 import json
 import re
 import unicodedata
@@ -100,11 +102,12 @@ def _yaml_value(value: Any) -> str:
 
 
 def _plain_value(value: Any) -> str:
+    """Text for the body and comments: HTML-escaped, since the body is published as written."""
     if value is None:
         return ""
     if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+        value = ", ".join(str(v) for v in value)
+    return html.escape(str(value), quote=False)
 
 
 def fill(template: str, values: dict[str, Any], label: str) -> str:

@@ -178,7 +178,10 @@ def new(
     if "tier" in missing:
         tier = click.prompt("Tier", type=click.Choice(["L1", "L2", "L3", "L4"]), default="L1")
     if "system" in missing:
-        systems = (click.prompt("System id"),)
+        from .pipeline import load_kb
+
+        known = sorted(load_kb(root).catalog.systems)
+        systems = (click.prompt("System id", type=click.Choice(known) if known else str),)
     if "severity" in missing:
         severity = click.prompt(
             "Severity", type=click.Choice(["SEV1", "SEV2", "SEV3", "SEV4"]), default="SEV3"

@@ -9,7 +9,7 @@ import pytest
 from opskb.pipeline import load_kb
 from opskb.scaffold import create_kb
 
-from .conftest import run_cli
+from .conftest import SYSTEM_VPN, page, run_cli
 
 
 def files_of(root: Path) -> dict[str, bytes]:
@@ -245,3 +245,19 @@ def test_init_copies_the_templates_so_a_team_can_change_them(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert run_cli("check", "--kb", tmp_path / "kb", "--strict").exit_code == 0
+
+
+def test_front_matter_text_of_a_new_document_is_escaped_in_the_site(make_kb, build):
+    root = make_kb(
+        {"content/systems/vpn.md": SYSTEM_VPN.replace("title: VPN", "title: <b>VPN</b>")}
+    )
+    title = '<script>alert("x")</script> & <i>reset</i>'
+    result = run_cli(
+        "new", "runbook", "--kb", root, "--tier", "L1", "--system", "vpn", "--title", title
+    )
+    assert result.exit_code == 0, result.output
+    source = (root / result.stdout.strip()).read_text(encoding="utf-8")
+    assert "Category: *&lt;b&gt;VPN&lt;/b&gt;*" in source
+    text = page(build(root), "runbooks/vpn/script-alert-x-script-i-reset-i/")
+    assert "<script>alert" not in text and "<i>reset</i>" not in text and "<b>VPN</b>" not in text
+    assert "&lt;script&gt;alert" in text
