@@ -48,13 +48,15 @@ def _check_page_urls(catalog: Catalog, problems: Problems) -> None:
     for doc in catalog.documents:
         by_url[doc.url].append(doc)
     for url, docs in sorted(by_url.items()):
-        first, *others = sorted(docs, key=lambda d: d.path)
-        for doc in others:
+        if len(docs) < 2:
+            continue
+        for doc in docs:
+            others = ", ".join(sorted(d.path for d in docs if d is not doc))
             problems.error(
                 doc.path,
                 0,
-                f"its page URL '/{url}' is also the page of {first.path}; one would hide the other",
-                "rename or move one of the two files",
+                f"its page URL '/{url}' is also the page of {others}; one would hide the other",
+                "rename or move one of these files",
                 code="duplicate-id",
             )
 

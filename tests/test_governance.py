@@ -119,6 +119,7 @@ def test_duplicate_ids_and_dangling_references_are_errors(make_kb):
             """,
             "runbooks/vpn/reset.md": RUNBOOK,
             "runbooks/vpn/reset/index.md": RUNBOOK,
+            "content/runbooks/vpn/reset-token.md": "---\ntitle: Shadow copy\n---\n",
             "content/incidents/2026-05-01-x.md": """\
             ---
             date: 2026-05-01
@@ -136,6 +137,9 @@ def test_duplicate_ids_and_dangling_references_are_errors(make_kb):
         ("content/systems/vpn2.md", 2, "duplicate-id"),
         ("content/systems/mail.md", 3, "dangling-reference"),
         ("runbooks/vpn/reset/index.md", 0, "duplicate-id"),
+        ("runbooks/vpn/reset.md", 0, "duplicate-id"),
+        ("runbooks/vpn/reset-token.md", 0, "duplicate-id"),
+        ("content/runbooks/vpn/reset-token.md", 0, "duplicate-id"),
         ("content/incidents/2026-05-01-x.md", 6, "dangling-reference"),
     }
     url_clash = next(p for p in problems if p["path"] == "runbooks/vpn/reset/index.md")
