@@ -45,6 +45,10 @@ ACTION_DUE_DAYS = 14
 MAX_SLUG = 60
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+# Characters YAML refuses to read raw, or reads as line breaks; written as \uXXXX.
+_NOT_YAML_PRINTABLE = re.compile(
+    r"[^\t\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
 _BEFORE_VALUE = set(" \t[{,")
 _AFTER_VALUE = set(" \t]},")
 
@@ -98,7 +102,8 @@ def _yaml_value(value: Any) -> str:
         return str(value)
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_yaml_value(v) for v in value) + "]"
-    return json.dumps(str(value), ensure_ascii=False)
+    quoted = json.dumps(str(value), ensure_ascii=False)
+    return _NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", quoted)
 
 
 def _plain_value(value: Any) -> str:

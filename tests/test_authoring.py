@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from opskb.authoring import DEFAULT_TEMPLATES, NewDocument, _values, fill, slugify
+from opskb.load import parse_text
+from opskb.model import Kind, Tier
 from opskb.pipeline import load_kb
 from opskb.scaffold import create_kb
 
@@ -261,3 +267,17 @@ def test_front_matter_text_of_a_new_document_is_escaped_in_the_site(make_kb, bui
     text = page(build(root), "runbooks/vpn/script-alert-x-script-i-reset-i/")
     assert "<script>alert" not in text and "<i>reset</i>" not in text and "<b>VPN</b>" not in text
     assert "&lt;script&gt;alert" in text
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(min_size=1, max_size=80))
+def test_any_title_gives_valid_front_matter_that_reads_back_the_same(title):
+    title = " ".join(title.split())
+    assume(slugify(title))
+    request = NewDocument(kind=Kind.RUNBOOK, title=title, tier=Tier.L1)
+    values = _values(request, {}, dt.date(2026, 6, 1))
+    for name in ("runbook-l1.md", "incident.md", "system.md"):
+        template = (DEFAULT_TEMPLATES / name).read_text(encoding="utf-8")
+        raw, problems = parse_text("runbooks/x/y.md", fill(template, values, name))
+        assert problems == [] and not raw.broken
+        assert raw.meta["title"] == title
