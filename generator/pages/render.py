@@ -35,8 +35,14 @@ __all__ = [
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-# Characters that Markdown (and its extensions) would read as syntax, as entities.
+# Characters that HTML, Markdown or its extensions would read as syntax, as entities.
+# One table, one pass: escaping HTML first and Markdown second would mangle entities.
 _MD_ENTITIES = {
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    '"': "&quot;",
+    "'": "&#39;",
     "\\": "&#92;",
     "`": "&#96;",
     "*": "&#42;",
@@ -51,8 +57,6 @@ _MD_ENTITIES = {
     "^": "&#94;",
     "=": "&#61;",
     "+": "&#43;",
-    ":": "&#58;",
-    "!": "&#33;",
     "$": "&#36;",
 }
 _MD_TABLE = str.maketrans(_MD_ENTITIES)
@@ -67,7 +71,7 @@ def escape_md(value: Any) -> str:
     elif isinstance(value, dt.date):
         value = value.isoformat()
     text = " ".join(str(value).split())
-    return html.escape(text, quote=True).translate(_MD_TABLE)
+    return text.translate(_MD_TABLE)
 
 
 def _finalize(value: Any) -> Any:
