@@ -15,7 +15,7 @@ from opskb.model import Kind, Tier
 from opskb.pipeline import load_kb
 from opskb.scaffold import create_kb
 
-from .conftest import SYSTEM_VPN, page, run_cli
+from .conftest import REPO, SYSTEM_VPN, page, run_cli
 
 
 def files_of(root: Path) -> dict[str, bytes]:
@@ -281,3 +281,19 @@ def test_any_title_gives_valid_front_matter_that_reads_back_the_same(title):
         raw, problems = parse_text("runbooks/x/y.md", fill(template, values, name))
         assert problems == [] and not raw.broken
         assert raw.meta["title"] == title
+
+
+def test_the_sample_knowledge_base_templates_write_documents_check_accepts(make_kb):
+    root = make_kb(
+        {
+            f"templates/{p.name}": p.read_text(encoding="utf-8")
+            for p in (REPO / "templates").glob("*.md")
+        }
+    )
+    for args in [
+        *(["runbook", "--tier", t] for t in ("L1", "L2", "L3", "L4")),
+        ["incident", "--severity", "SEV4"],
+    ]:
+        result = run_cli("new", *args, "--kb", root, "--system", "vpn", "--title", " ".join(args))
+        assert result.exit_code == 0, result.output
+    assert run_cli("check", "--kb", root, "--strict").exit_code == 0
