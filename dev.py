@@ -63,7 +63,11 @@ def main(argv: list[str]) -> int:
     rest = argv[1:]
     if command == "site":
         install("")
-        return subprocess.call([BIN / "opskb", "build", "--strict", *rest], cwd=ROOT)
+        code = subprocess.call([BIN / "opskb", "build", "--strict", *rest], cwd=ROOT)
+        if code == 0:
+            print("built the sample knowledge base into site/; "
+                  "`python3 dev.py serve` previews it at http://127.0.0.1:8000/")
+        return code
     if command == "serve":
         install("")
         return subprocess.call([BIN / "opskb", "serve", *rest], cwd=ROOT)
