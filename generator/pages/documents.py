@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from markupsafe import Markup
 
 from ..catalog import Catalog
 from ..model import Document, Kind, Tier
+from .groups import Groups, group
 from .render import Page, page_header, render_template
+from .similar import SimilarDocuments
 
 __all__ = ["document_page", "document_pages"]
 
@@ -25,26 +29,45 @@ def _common(doc: Document, catalog: Catalog) -> dict:
     }
 
 
-def _system_context(doc: Document, catalog: Catalog) -> dict:
+def _system_context(doc: Document, catalog: Catalog, groups: Groups) -> dict:
     system_id = doc.system.id
-    incidents = catalog.incidents_for(system_id)
+    incidents = groups.system_incidents(system_id)
+    published = {d.path for d in groups.systems}
+    actions = [
+        (inc, item) for inc in incidents for item in inc.incident.action_items if not item.done
+    ]
+    actions.sort(key=lambda p: (p[1].due is None, p[1].due or dt.date.min, p[1].title))
     return {
-        "depends_on": [catalog.systems[s] for s in doc.system.depends_on if s in catalog.systems],
-        "dependents": [catalog.systems[s] for s in catalog.dependents.get(system_id, [])],
-        "runbooks_by_tier": [(tier, catalog.runbooks_for(system_id, tier)) for tier in Tier],
-        "incidents": incidents,
-        "action_items": [
-            (inc, item) for inc in incidents for item in inc.incident.action_items if not item.done
+        "depends_on": [
+            catalog.systems[s]
+            for s in doc.system.depends_on
+            if s in catalog.systems and catalog.systems[s].path in published
         ],
+        "dependents": [
+            catalog.systems[s]
+            for s in catalog.dependents.get(system_id, [])
+            if catalog.systems[s].path in published
+        ],
+        "runbooks_by_tier": [(tier, groups.system_runbooks(system_id, tier)) for tier in Tier],
+        "incidents": incidents,
+        "action_items": actions,
         "known_issues": [inc for inc in incidents if inc.incident.workaround],
     }
 
 
-def document_page(doc: Document, catalog: Catalog) -> Page:
+def document_page(
+    doc: Document,
+    catalog: Catalog,
+    groups: Groups | None = None,
+    similar: SimilarDocuments | None = None,
+) -> Page:
+    """The page of one document; pass ``groups`` when rendering many (see :func:`group`)."""
+    similar = similar or SimilarDocuments()
     context = _common(doc, catalog)
+    context["related"] = similar.related_to(doc, catalog, context["related"])
     depends = {doc.path} | {d.path for d in context["related"]} | set(doc.systems)
     if doc.kind is Kind.SYSTEM:
-        context.update(_system_context(doc, catalog))
+        context.update(_system_context(doc, catalog, groups or group(catalog)))
         markdown = render_template("system.md.j2", **context)
         depends.add("*incidents")
         depends.add("*runbooks")
@@ -55,11 +78,13 @@ def document_page(doc: Document, catalog: Catalog) -> Page:
             target=target,
             steps=steps,
             incidents_used=used,
+            past_incidents=similar.past_incidents_of(doc, catalog),
             runbooks_used=[
                 d for d in catalog.runbooks_of_incident.get(doc.path, []) if d in catalog.published
             ],
         )
         depends |= {d.path for d in used} | {d.path for d in context["runbooks_used"]}
+        depends |= {d.path for d in context["past_incidents"]}
         markdown = render_template("document.md.j2", **context)
     meta = {"opskb_kind": doc.kind.value}
     if doc.tier:
@@ -68,5 +93,6 @@ def document_page(doc: Document, catalog: Catalog) -> Page:
     return Page(doc.src_uri, header + "\n" + markdown, doc.title, source=doc.path, depends=depends)
 
 
-def document_pages(catalog: Catalog) -> list[Page]:
-    return [document_page(doc, catalog) for doc in catalog.published]
+def document_pages(catalog: Catalog, similar: SimilarDocuments | None = None) -> list[Page]:
+    groups = group(catalog)
+    return [document_page(doc, catalog, groups, similar) for doc in catalog.published]

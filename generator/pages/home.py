@@ -6,32 +6,35 @@ from markupsafe import Markup
 
 from ..catalog import Catalog
 from ..model import Kind, Tier
+from .groups import Groups, group
 from .render import Page, page_header, render_template
+from .review import review_items, review_summary
 
 __all__ = ["home_page", "systems_index"]
 
+RECENT_INCIDENTS = 5
+
 
 def home_page(catalog: Catalog, site_name: str, pages: set[str]) -> Page:
+    """Search, a door per tier, systems, recent incidents and what needs review."""
+    groups = group(catalog)
     index = catalog.by_path.get(f"{catalog.settings.content_dir}/index.md")
     title = index.title if index else site_name
     intro = Markup(catalog.bodies.get(index.path, "")) if index else Markup("")
-    review = [d for d in catalog.published if catalog.review_overdue(d)]
     markdown = render_template(
         "home.md.j2",
         here="index.md",
         title=title,
         intro=intro,
-        tiers=[(tier, sum(1 for r in catalog.runbooks if r.tier is tier)) for tier in Tier],
+        tiers=[(tier, len(groups.runbooks[tier])) for tier in Tier],
         systems=[
-            (catalog.systems[s], len(catalog.runbooks_for(s)))
-            for s in sorted(catalog.systems)
-            if catalog.systems[s] in catalog.published
+            (s, sum(len(groups.system_runbooks(s.system.id, t)) for t in Tier))
+            for s in groups.systems
         ],
         pages=pages,
-        incidents=catalog.incidents[:5],
-        overdue=len(review),
-        no_owner=sum(1 for d in catalog.published if not d.owner),
-        drafts=sum(1 for d in catalog.documents if d.is_draft),
+        incidents=groups.incidents[:RECENT_INCIDENTS],
+        incident_count=len(groups.incidents),
+        review=review_summary(review_items(catalog)),
         articles=[d for d in catalog.of_kind(Kind.ARTICLE) if d.src_uri != "index.md"],
     )
     return Page(
@@ -43,14 +46,20 @@ def home_page(catalog: Catalog, site_name: str, pages: set[str]) -> Page:
     )
 
 
-def systems_index(catalog: Catalog) -> Page:
-    systems = [
-        catalog.systems[s]
-        for s in sorted(catalog.systems)
-        if catalog.systems[s] in catalog.published
-    ]
+def systems_index(catalog: Catalog, groups: Groups | None = None) -> Page:
+    groups = groups or group(catalog)
     markdown = render_template(
-        "systems.md.j2", here="systems/index.md", systems=systems, catalog=catalog, Tier=Tier
+        "systems.md.j2",
+        here="systems/index.md",
+        rows=[
+            (
+                s,
+                [len(groups.system_runbooks(s.system.id, tier)) for tier in Tier],
+                len(groups.system_incidents(s.system.id)),
+            )
+            for s in groups.systems
+        ],
+        tiers=list(Tier),
     )
     return Page(
         "systems/index.md",

@@ -1,0 +1,122 @@
+"""Per-tier playbooks: everything one tier works from, on one printable page.
+
+A symptom → runbook lookup comes first (what an agent scans on a call), then
+each system's runbooks with their steps, then whom that system escalates to.
+Runbook bodies are embedded: their headings become bold lines (so the table
+of contents lists systems and runbooks only) and their relative links are
+re-based from the runbook's page to this one.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from markupsafe import Markup
+
+from ..catalog import Catalog
+from ..model import Tier
+from .groups import Groups, anchors
+from .render import Page, page_header, render_template
+
+__all__ = ["embed_body", "playbook_page", "playbook_pages", "playbook_uri"]
+
+_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+_HEADING = re.compile(r"^(#{1,6})(?=[ \t]|$)")
+_LINK = re.compile(r"(!?\[[^\]\n]*\]\()(<[^>\n]+>|[^)\s]+)")
+_REFDEF = re.compile(r"^([ \t]{0,3}\[[^\]\n]+\]:[ \t]*)(<[^>\n]+>|\S+)")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def playbook_uri(tier: Tier) -> str:
+    return f"playbooks/{tier.slug}.md"
+
+
+def _rebase(target: str, from_uri: str, to_uri: str) -> str:
+    bare = target[1:-1] if target.startswith("<") else target
+    if not bare or bare.startswith(("#", "/")) or _SCHEME.match(bare):
+        return target
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(from_uri), bare))
+    rebased = posixpath.relpath(resolved, posixpath.dirname(to_uri) or ".")
+    return f"<{rebased}>" if target.startswith("<") else rebased
+
+
+def embed_body(body: str, from_uri: str, to_uri: str) -> str:
+    """A page body moved from ``from_uri`` into ``to_uri``, its headings made bold lines."""
+    out = []
+    fence: str | None = None
+    for line in body.split("\n"):
+        match = _FENCE.match(line)
+        if fence:
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = None
+            out.append(line)
+            continue
+        if match:
+            fence = match.group(1)
+            out.append(line)
+            continue
+        heading = _HEADING.match(line)
+        if heading:
+            text = line[heading.end() :].strip().rstrip("#").strip()
+            line = f"\n**{text}**\n" if text else ""
+        if "](" in line:
+            line = _LINK.sub(lambda m: m.group(1) + _rebase(m.group(2), from_uri, to_uri), line)
+        ref = _REFDEF.match(line)
+        if ref:
+            line = ref.group(1) + _rebase(ref.group(2), from_uri, to_uri) + line[ref.end() :]
+        out.append(line)
+    return "\n".join(out).strip()
+
+
+def playbook_page(tier: Tier, catalog: Catalog, groups: Groups) -> Page:
+    here = playbook_uri(tier)
+    runbook_ids = anchors("rb", [d.path for d in groups.runbooks[tier]])
+    section = anchors("sys", [s.system.id for s in groups.systems])
+    sections = []
+    first_seen: dict[str, str] = {}  # runbook path → the system section showing its steps
+    for system in groups.systems:
+        runbooks = groups.system_runbooks(system.system.id, tier)
+        if not runbooks:
+            continue
+        entries = []
+        for doc in runbooks:
+            shown_in = first_seen.setdefault(doc.path, system.system.id)
+            body = None
+            if shown_in == system.system.id:
+                source = catalog.bodies.get(doc.path, doc.body)
+                body = Markup(embed_body(source, doc.src_uri, here))
+            target, steps = catalog.escalation_target(doc)
+            entries.append((doc, body, target, dict((s.system.id, st) for s, st in steps)))
+        next_tier = tier.next
+        sections.append(
+            {
+                "system": system,
+                "anchor": section[system.system.id],
+                "own": system.system.ladder.get(tier),
+                "next": system.system.ladder.get(next_tier) if next_tier else None,
+                "next_tier": next_tier,
+                "entries": entries,
+            }
+        )
+    lookup = []
+    for doc in groups.runbooks[tier]:
+        for symptom in doc.runbook.symptoms or ("",):
+            lookup.append((symptom, doc))
+    lookup.sort(key=lambda row: (not row[0], row[0].lower(), row[1].title.lower(), row[1].path))
+    markdown = render_template(
+        "playbook.md.j2",
+        here=here,
+        tier=tier,
+        lookup=lookup,
+        sections=sections,
+        runbook_ids=runbook_ids,
+        systems={s.system.id: s for s in groups.systems},
+    )
+    title = f"{tier.value} playbook · {tier.label}"
+    header = page_header(title, opskb_kind="playbook", opskb_tier=tier.value)
+    return Page(here, header + "\n" + markdown, title, depends={"*systems", "*runbooks"})
+
+
+def playbook_pages(catalog: Catalog, groups: Groups) -> list[Page]:
+    return [playbook_page(tier, catalog, groups) for tier in Tier]
