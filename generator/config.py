@@ -110,7 +110,11 @@ def load_settings(root: Path) -> tuple[Settings, list[Problem]]:
     if not isinstance(options, dict):
         options = {}
     review_every = options.get("review_every", DEFAULT_REVIEW_EVERY)
-    if isinstance(review_every, bool) or not isinstance(review_every, int) or review_every < 1:
+    if (
+        isinstance(review_every, bool)
+        or not isinstance(review_every, int)
+        or not 0 < review_every <= 36_500
+    ):
         problems.append(
             Problem(
                 CONFIG_FILE,

@@ -7,6 +7,7 @@ is allowed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -21,6 +22,10 @@ _RESPONSE = re.compile(
     r"^\s*(\d+(?:\.\d+)?)\s*(m|min|mins|minutes?|h|hrs?|hours?|d|days?)\s*$", re.IGNORECASE
 )
 _UNIT_MINUTES = {"m": 1, "h": 60, "d": 1440}
+#: Dates and periods are bounded so that date arithmetic (review due dates,
+#: durations) can never overflow, whatever a file says.
+MAX_DAYS = 36_500
+YEARS = range(1900, 3000)
 
 
 class Invalid(Exception):
@@ -112,7 +117,9 @@ class Field:
             return reader(value)
         except Invalid as exc:
             self.report(key, f"'{self.name(key)}' {exc.message}", exc.hint)
-            return default
+        except (ValueError, TypeError, OverflowError) as exc:  # a reader's bug: still no traceback
+            self.report(key, f"'{self.name(key)}' could not be read: {exc}", "write a plain value")
+        return default
 
 
 # Readers. Each takes a raw YAML value and returns a typed one or raises Invalid.
@@ -160,17 +167,27 @@ def choice(enum_type):
     return read
 
 
+def _in_range(value: dt.date, what: str) -> None:
+    if value.year not in YEARS:
+        raise Invalid(
+            f"is {value.isoformat()}, outside the years {YEARS.start}-{YEARS.stop - 1}",
+            f"write the {what} as YYYY-MM-DD",
+        )
+
+
 def date(value: Any) -> dt.date:
+    result = None
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            pass
-    raise Invalid(f"must be a date, not {_describe(value)}", "write it as YYYY-MM-DD")
+        result = value.date()
+    elif isinstance(value, dt.date):
+        result = value
+    elif isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            result = dt.date.fromisoformat(value.strip()[:10])
+    if result is None:
+        raise Invalid(f"must be a date, not {_describe(value)}", "write it as YYYY-MM-DD")
+    _in_range(result, "date")
+    return result
 
 
 def timestamp(value: Any) -> dt.datetime:
@@ -189,19 +206,27 @@ def timestamp(value: Any) -> dt.datetime:
         raise Invalid(
             f"must be a timestamp, not {_describe(value)}", "write it as YYYY-MM-DDTHH:MM:SSZ"
         )
-    if result.tzinfo is None:
-        result = result.replace(tzinfo=dt.UTC)
-    return result.astimezone(dt.UTC)
+    _in_range(result, "timestamp")
+    try:
+        if result.tzinfo is None:
+            result = result.replace(tzinfo=dt.UTC)
+        return result.astimezone(dt.UTC)
+    except OverflowError:
+        raise Invalid(
+            f"must be a timestamp, not {_describe(value)}", "write it as YYYY-MM-DDTHH:MM:SSZ"
+        ) from None
 
 
 def days(value: Any) -> int:
     if isinstance(value, bool):
         raise Invalid(f"must be a number of days, not {_describe(value)}", "e.g. 90")
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,6}", value.strip()):
         value = int(value.strip())
-    if isinstance(value, int) and value > 0:
+    if isinstance(value, int) and 0 < value <= MAX_DAYS:
         return value
-    raise Invalid(f"must be a whole number of days, not {_describe(value)}", "e.g. 90")
+    raise Invalid(
+        f"must be a whole number of days from 1 to {MAX_DAYS:,}, not {_describe(value)}", "e.g. 90"
+    )
 
 
 def flag(value: Any) -> bool:

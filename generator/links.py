@@ -17,7 +17,9 @@ from .problems import Problems
 __all__ = ["rewrite_links", "virtual_path"]
 
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
-_INLINE = re.compile(r"(!?\[[^\]\n]*\]\()(<[^>\n]+>|[^)\s]+)((?:[ \t]+\"[^\"\n]*\")?\))")
+# No character class below can run into the next link's opening bracket, so
+# matching stays linear on hostile lines ("[[[[…", "[a](" × 100,000).
+_INLINE = re.compile(r"(!?\[[^\[\]\n]*\]\()(<[^<>\n]+>|[^()\s]+)((?:[ \t]+\"[^\"\n]*\")?\))")
 _REFDEF = re.compile(r"^([ \t]{0,3}\[[^\]\n]+\]:[ \t]*)(<[^>\n]+>|\S+)(.*)$")
 _CODE_SPAN = re.compile(r"`+[^`\n]*`+")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")

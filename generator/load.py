@@ -15,21 +15,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import frontmatter
-import yaml
-
-from .config import Settings
-from .problems import Problem
+from .config import CONFIG_FILE, Settings
+from .problems import Level, Problem
+from .yaml_reader import read_yaml
 
 __all__ = ["KeyLines", "RawDocument", "iter_sources", "load_all", "load_document", "split"]
 
 MAX_BYTES = 20 * 1024 * 1024
-MAX_VALUES = 20_000  # values a front matter may expand to (guards against alias bombs)
 DEFAULTS_FILE = "_defaults.yml"
 
-_HANDLER = frontmatter.YAMLHandler()
 _FENCE = re.compile(r"^-{3,}[ \t]*$", re.MULTILINE)
-_TOP_KEY = re.compile(r"^([^\s#:\-][^:]*?)\s*:(?:\s|$)")
+_TOP_KEY = re.compile(r"^([^\s#:\-][^:]*):(?:\s|$)")  # linear: no nested quantifiers
 
 
 class KeyLines:
@@ -43,7 +39,7 @@ class KeyLines:
         for index, line in enumerate(lines):
             match = _TOP_KEY.match(line)
             if match:
-                key = match.group(1).strip("'\"")
+                key = match.group(1).rstrip().strip("'\"")
                 if key in self.top:
                     self.duplicates.append((key, self.top[key], first_line + index))
                 self.top[key] = first_line + index
@@ -103,33 +99,6 @@ def split(text: str) -> tuple[str | None, int, str, int]:
     return fm, 2, text[body_start:], body_line
 
 
-def _count_values(value: Any, budget: int) -> int:
-    """Counts values without de-duplicating aliases; stops once over ``budget``."""
-    stack = [value]
-    count = 0
-    while stack:
-        item = stack.pop()
-        count += 1
-        if count > budget:
-            return count
-        if isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list | tuple):
-            stack.extend(item)
-    return count
-
-
-def _yaml_problem(path: str, exc: yaml.YAMLError, first_line: int) -> Problem:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line = first_line + mark.line if mark is not None else first_line
-    what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    hint = "fix the YAML syntax; quote values that contain ': ' or start with a special character"
-    if "\t" in str(exc) or "'\\t'" in str(exc):
-        hint = "indent YAML with spaces, not tabs"
-    return Problem(path, line, f"front matter is not valid YAML: {what}", hint, code="yaml")
-
-
 def parse_text(path: str, text: str) -> tuple[RawDocument, list[Problem]]:
     """Parse a decoded document. Never raises."""
     problems: list[Problem] = []
@@ -150,21 +119,9 @@ def parse_text(path: str, text: str) -> tuple[RawDocument, list[Problem]]:
     if fm is None:
         return RawDocument(path, {}, body, body_line, KeyLines([], 1)), problems
     key_lines = KeyLines(fm.split("\n"), fm_line)
-    try:
-        meta = _HANDLER.load(fm) if fm.strip() else {}
-    except yaml.YAMLError as exc:
-        problems.append(_yaml_problem(path, exc, fm_line))
-        return RawDocument(path, {}, body, body_line, key_lines, broken=True), problems
-    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
-        problems.append(
-            Problem(
-                path,
-                fm_line,
-                f"front matter could not be read: {exc}",
-                "fix the value on that line",
-                code="yaml",
-            )
-        )
+    meta, problem = read_yaml(path, fm, fm_line) if fm.strip() else ({}, None)
+    if problem is not None:
+        problems.append(problem)
         return RawDocument(path, {}, body, body_line, key_lines, broken=True), problems
     if meta is None:
         meta = {}
@@ -176,17 +133,6 @@ def parse_text(path: str, text: str) -> tuple[RawDocument, list[Problem]]:
                 fm_line,
                 f"front matter is {kind}, not a set of keys",
                 "write one 'key: value' per line, e.g. 'title: Reset a password'",
-                code="yaml",
-            )
-        )
-        return RawDocument(path, {}, body, body_line, key_lines, broken=True), problems
-    if _count_values(meta, MAX_VALUES) > MAX_VALUES:
-        problems.append(
-            Problem(
-                path,
-                fm_line,
-                f"front matter expands to more than {MAX_VALUES:,} values (YAML aliases?)",
-                "remove the anchors and aliases (& and *)",
                 code="yaml",
             )
         )
@@ -234,7 +180,7 @@ def load_document(
                 Problem(
                     rel,
                     0,
-                    f"file is {size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB",
+                    f"file is {size / 2**20:.1f} MiB; the limit is {MAX_BYTES // 2**20} MiB",
                     "split it into smaller documents",
                     code="too-large",
                 )
@@ -262,40 +208,77 @@ def _inside(root: Path, path: Path) -> bool:
     try:
         path.resolve().relative_to(root)
         return True
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError):
         return False
 
 
+def _link_problem(root: Path, path: Path) -> Problem | None:
+    """A symbolic link that would publish or read something from outside the KB."""
+    rel = path.relative_to(root).as_posix()
+    if not _inside(root, path):
+        return Problem(
+            rel,
+            0,
+            "symbolic link points outside the knowledge base; it would publish what it points to",
+            "copy the file or folder into the knowledge base instead",
+            code="outside",
+        )
+    if path.is_dir():
+        return Problem(
+            rel,
+            0,
+            "symbolic link to a folder: opskb reads the documents at their real place only",
+            "remove the link, or move the folder here",
+            level=Level.WARNING,
+            code="folder-link",
+        )
+    return None
+
+
 def iter_sources(settings: Settings) -> Iterator[tuple[Path, list[Problem]]]:
-    """Every Markdown source file, sorted, with problems about links that leave the KB."""
+    """Every Markdown source file, sorted, with problems about links that leave the KB.
+
+    Every symbolic link below the source folders is checked, not only those
+    of documents: the site engine copies other files (images, attachments)
+    into the site, and a link to ``/etc`` must not publish it.
+    """
     root = settings.root.resolve()
-    for top in (settings.content_dir, settings.runbooks_dir):
+    folders = (
+        ("docs_dir", settings.content_dir, "content"),
+        ("runbooks_dir", settings.runbooks_dir, "runbooks"),
+    )
+    for setting, top, example in folders:
         base = root / top
+        if not _inside(root, base) or base.resolve() == root:
+            problem = Problem(
+                CONFIG_FILE,
+                0,
+                f"{setting} '{top}' must be a folder inside the knowledge base",
+                f"set {setting} to a sub-folder name such as '{example}'",
+                key=setting,
+                code="outside",
+            )
+            yield root / CONFIG_FILE, [problem]
+            continue
         if not base.is_dir():
             continue
         for folder, dirs, files in os.walk(base, followlinks=False):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             here = Path(folder)
+            for name in sorted(dirs):
+                if (here / name).is_symlink() and not name.startswith("."):
+                    problem = _link_problem(root, here / name)
+                    if problem is not None:
+                        yield here / name, [problem]
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(files):
-                if not name.endswith(".md") or name.startswith("."):
+                if name.startswith("."):
                     continue
                 file = here / name
-                if file.is_symlink() and not _inside(root, file):
-                    rel = file.relative_to(root).as_posix()
-                    yield (
-                        file,
-                        [
-                            Problem(
-                                rel,
-                                0,
-                                "symbolic link points outside the knowledge base",
-                                "copy the document into the knowledge base instead",
-                                code="outside",
-                            )
-                        ],
-                    )
-                    continue
-                yield file, []
+                problem = _link_problem(root, file) if file.is_symlink() else None
+                if problem is not None:
+                    yield file, [problem]
+                elif name.endswith(".md"):
+                    yield file, []
 
 
 class _Defaults:
@@ -305,6 +288,17 @@ class _Defaults:
         self.root = root
         self._cache: dict[Path, dict[str, Any]] = {}
         self.problems: list[Problem] = []
+
+    @staticmethod
+    def _read(rel: str, file: Path) -> tuple[Any, Problem | None]:
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            return None, Problem(rel, 0, f"cannot read file: {exc.strerror}", code="unreadable")
+        text, problems = _decode(rel, data)
+        if text is None:
+            return None, problems[0]
+        return read_yaml(rel, text.replace("\r\n", "\n"), 1, DEFAULTS_FILE)
 
     def for_folder(self, folder: Path) -> dict[str, Any]:
         if folder in self._cache:
@@ -316,22 +310,9 @@ class _Defaults:
         file = folder / DEFAULTS_FILE
         if file.is_file():
             rel = file.relative_to(self.root).as_posix()
-            try:
-                data = yaml.load(
-                    file.read_text(encoding="utf-8-sig"),
-                    Loader=yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader,
-                )
-            except (yaml.YAMLError, UnicodeDecodeError, OSError) as exc:
-                mark = getattr(exc, "problem_mark", None)
-                self.problems.append(
-                    Problem(
-                        rel,
-                        mark.line + 1 if mark else 0,
-                        f"folder defaults are not valid YAML: {exc}",
-                        "fix the YAML syntax",
-                        code="yaml",
-                    )
-                )
+            data, problem = self._read(rel, file)
+            if problem is not None:
+                self.problems.append(problem)
                 data = {}
             if data is None:
                 data = {}
@@ -342,17 +323,6 @@ class _Defaults:
                         1,
                         "folder defaults must be a set of keys",
                         "write one 'key: value' per line",
-                        code="yaml",
-                    )
-                )
-                data = {}
-            elif _count_values(data, MAX_VALUES) > MAX_VALUES:
-                self.problems.append(
-                    Problem(
-                        rel,
-                        1,
-                        "folder defaults expand to too many values",
-                        "remove YAML anchors and aliases",
                         code="yaml",
                     )
                 )

@@ -34,7 +34,7 @@ from .problems import Problems
 
 __all__ = ["page_location", "validate_all", "validate_document"]
 
-_H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+_H1 = re.compile(r"^#[ \t]+(.*\S)[ \t]*$", re.MULTILINE)  # linear on hostile lines
 _SYSTEM_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _STEP_KEYS = ("team", "contact", "hours", "response", "vendor", "contract", "portal")
 
@@ -63,6 +63,14 @@ def kind_from_path(path: str, settings: Settings) -> Kind:
     return Kind.ARTICLE
 
 
+def _without_closing_hashes(heading: str) -> str:
+    """``Title ##`` → ``Title`` (a closing sequence needs a space before it, so C# stays)."""
+    bare = heading.rstrip("#")
+    if bare != heading and (not bare or bare[-1] in " \t"):
+        heading = bare
+    return heading.strip()
+
+
 def _title(raw: RawDocument, meta: dict[str, Any], fld: Field) -> tuple[str, str]:
     """The title and the body, without a leading ``# heading`` taken as the title."""
     title = fld.read(meta, "title", f.text, default="")
@@ -70,7 +78,9 @@ def _title(raw: RawDocument, meta: dict[str, Any], fld: Field) -> tuple[str, str
         return title, raw.body
     match = _H1.search(raw.body)
     if match and not raw.body[: match.start()].strip():
-        return match.group(1).strip(), raw.body[match.end() :].lstrip("\n")
+        heading = _without_closing_hashes(match.group(1))
+        if heading:
+            return heading, raw.body[match.end() :].lstrip("\n")
     stem = PurePosixPath(raw.path).stem
     if stem == "index":
         stem = PurePosixPath(raw.path).parent.name or "Home"
