@@ -117,7 +117,6 @@ def init(directory: str, name: str | None) -> None:
     click.echo(f"next: cd {target} && opskb serve")
 
 
-
 def _interactive() -> bool:
     """Whether to prompt for what is missing: only when a person is at a terminal."""
     return sys.stdin.isatty()
@@ -128,7 +127,10 @@ def _interactive() -> bool:
 @click.argument("kind", type=click.Choice(["runbook", "incident", "system"]))
 @click.option("--title", default=None, help="The document's title; the file name comes from it.")
 @click.option(
-    "--tier", type=click.Choice(["L1", "L2", "L3", "L4"], case_sensitive=False), default=None
+    "--tier",
+    type=click.Choice(["L1", "L2", "L3", "L4"], case_sensitive=False),
+    default=None,
+    help="A runbook's tier; picks its template.",
 )
 @click.option("--system", "systems", multiple=True, help="System id (repeat for several).")
 @click.option(
@@ -218,7 +220,9 @@ def new(
 @click.option(
     "--catalog", "what", flag_value="catalog", default=True, help="The catalogue (default)."
 )
-@click.option("--base-url", default="", help="Make URLs absolute, e.g. https://kb.example.com/.")
+@click.option(
+    "--base-url", default="", help="Make URLs absolute (default: relative to the site root)."
+)
 @click.option(
     "--format",
     "fmt",
@@ -248,6 +252,7 @@ def export(kb_path: str | None, what: str, base_url: str, fmt: str | None) -> No
         click.echo(yaml.safe_dump(data, sort_keys=False, allow_unicode=True).rstrip("\n"))
     else:
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
 
 if __name__ == "__main__":  # pragma: no cover
     main()
