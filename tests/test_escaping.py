@@ -1,0 +1,285 @@
+"""Front-matter text is escaped everywhere it reaches the site.
+
+A knowledge base whose every front-matter field holds a script, an attribute
+break-out or markup is built once; then every output file is searched for the
+raw payloads: pages (text and attributes), diagrams, charts, JSON exports and
+search indexes. Headless Chromium opens the main pages and no script may run.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MKDOCS_YML, write_kb
+from tests.test_hostile import opskb, sources_digest
+
+SCRIPT = "<script>alert(1)</script>"
+BREAKOUT = '"><img src=x onerror=alert(1)>'
+BOLD = "<b>x</b>"
+JS_URL = "javascript:alert(1)"
+RAW = (SCRIPT, "<img src=x onerror", BOLD)
+
+
+def q(text: str) -> str:
+    """A YAML double-quoted string (JSON is valid YAML)."""
+    return json.dumps(text)
+
+
+FILES = {
+    "content/index.md": "---\ntitle: Home\n---\nWelcome.\n",
+    "content/systems/evil.md": f"""---
+title: {q("Evil " + SCRIPT + BREAKOUT)}
+owner: {q(BOLD)}
+tags: [{q(SCRIPT)}, {q(BREAKOUT)}]
+last_reviewed: 2026-05-01
+depends_on: [vpn]
+escalation:
+  L1: {{team: {q("Desk " + SCRIPT)}, contact: {q(BREAKOUT)}, hours: {q(BOLD)}, response: 15m}}
+  L2: {{team: {q("Ops " + BREAKOUT)}, contact: {q(SCRIPT)}, hours: "24x7", response: 1h}}
+  L3: {{team: {q("Eng " + BOLD)}, contact: {q(JS_URL)}, hours: "24x7", response: 1h}}
+  L4: {{team: {q("Vendor " + SCRIPT)}, contact: {q(BREAKOUT)}, hours: "24x7", response: 4h,
+        vendor: {q(SCRIPT)}, contract: {q(BREAKOUT)}, portal: {q(JS_URL)}}}
+---
+The evil system.
+""",
+    "content/systems/vpn.md": f"""---
+title: {q("VPN " + BREAKOUT)}
+owner: {q(SCRIPT)}
+last_reviewed: 2026-05-01
+escalation:
+  L1: {{team: {q(SCRIPT)}, contact: "ext. 4000", response: 15m}}
+  L4: {{team: Vendor, portal: {q(JS_URL)}, vendor: {q(BREAKOUT)}}}
+---
+""",
+    "runbooks/evil/reset.md": f"""---
+title: {q("Reset " + SCRIPT)}
+tier: L1
+systems: [evil]
+owner: {q(BREAKOUT)}
+tags: [{q(BOLD)}]
+symptoms: [{q(SCRIPT)}, {q(BREAKOUT)}, {q(BOLD)}]
+escalate_when: [{q(SCRIPT)}, {q(BREAKOUT)}]
+prerequisites: [{q(BOLD)}, {q(SCRIPT)}]
+estimated_time: {q(BREAKOUT)}
+last_reviewed: 2026-05-01
+related: [runbooks/evil/other.md]
+---
+## Steps
+
+1. Do it.
+""",
+    "runbooks/evil/other.md": f"""---
+title: {q("Other " + BREAKOUT)}
+tier: L2
+systems: [evil, vpn]
+owner: {q(BOLD)}
+symptoms: [{q(BREAKOUT)}]
+escalate_when: [{q(BOLD)}]
+last_reviewed: 2026-05-01
+---
+Other steps.
+""",
+    "runbooks/vpn/first.md": f"""---
+title: {q("First " + BOLD)}
+tier: L1
+systems: [vpn]
+owner: Desk
+symptoms: [{q(SCRIPT)}]
+escalate_when: [{q(BREAKOUT)}]
+last_reviewed: 2026-05-01
+---
+First steps.
+""",
+    "content/incidents/2026-05-01-evil.md": f"""---
+title: {q("Outage " + SCRIPT + BREAKOUT)}
+date: 2026-05-01
+severity: SEV1
+status: resolved
+systems: [evil, vpn]
+tier: L3
+owner: {q(SCRIPT)}
+detected_at: 2026-05-01T10:00:00Z
+resolved_at: 2026-05-01T12:00:00Z
+root_cause: {q("Cause " + SCRIPT + BREAKOUT)}
+root_cause_category: change
+runbooks: [runbooks/evil/reset.md]
+workaround: {q("Work " + SCRIPT + BREAKOUT + BOLD)}
+tags: [{q(SCRIPT)}]
+last_reviewed: 2026-05-01
+action_items:
+  - {{title: {q("Act " + SCRIPT)}, owner: {q(BREAKOUT)}, due: 2026-07-01, done: false}}
+  - {{title: {q(BOLD)}, owner: {q(SCRIPT)}, due: 2026-04-01, done: false}}
+---
+What happened.
+""",
+    "content/incidents/2026-05-02-open.md": f"""---
+title: {q("Open " + BREAKOUT)}
+date: 2026-05-02
+severity: SEV3
+status: open
+systems: [vpn]
+workaround: {q(BREAKOUT)}
+last_reviewed: 2026-05-01
+---
+Still open.
+""",
+}
+TEXT_SUFFIXES = {".html", ".js", ".json", ".xml", ".svg", ".txt", ".csv", ".css", ".md"}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = write_kb(tmp_path_factory.mktemp("escaping") / "kb", FILES, config=MKDOCS_YML)
+    before = sources_digest(root)
+    result = opskb("build", "--kb", root)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert sources_digest(root) == before
+    return root / "site"
+
+
+def output_files(site: Path) -> list[Path]:
+    files = [p for p in sorted(site.rglob("*")) if p.is_file() and p.suffix in TEXT_SUFFIXES]
+    assert files
+    return files
+
+
+class _Elements(HTMLParser):
+    """Collects what a browser would act on: tags, attributes, script text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.dangers: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._in_script = tag == "script"
+        if tag == "img" and ("src", "x") in attrs:
+            self.dangers.append("planted <img>")
+        if tag == "b" and not attrs:
+            self.dangers.append("planted <b>")  # Material uses no bare <b>; ours is escaped
+        for name, value in attrs:
+            value = re.sub(r"[\s\x00-\x1f]", "", value or "").lower()
+            if name.startswith("on") and "alert(1)" in value:
+                self.dangers.append(f"{tag} {name}={value}")
+            if name in {"href", "src", "action", "formaction", "xlink:href"} and value.startswith(
+                ("javascript:", "data:text/html", "vbscript:")
+            ):
+                self.dangers.append(f"{tag} {name}={value}")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script and "alert(1)" in data:
+            self.dangers.append("script runs alert(1)")
+
+
+def test_no_page_holds_a_raw_payload_or_a_live_element(site: Path) -> None:
+    pages = [p for p in output_files(site) if p.suffix in {".html", ".svg", ".xml"}]
+    assert len(pages) >= 8
+    for file in pages:
+        text = file.read_text(encoding="utf-8")
+        for raw in RAW:
+            assert raw not in text, (file.relative_to(site), raw)
+        parser = _Elements()
+        parser.feed(text)
+        assert parser.dangers == [], file.relative_to(site)
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (*_strings(k), *_strings(v))]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return []
+
+
+def test_json_files_are_valid_and_search_indexes_hold_escaped_text(site: Path) -> None:
+    """Search indexes are HTML fragments a script puts into the page: escaped.
+
+    Other JSON files are data for programs: valid JSON, text intact.
+    """
+    found = [p for p in output_files(site) if p.suffix == ".json"]
+    indexes = [p for p in found if "search" in p.relative_to(site).as_posix()]
+    assert indexes, "Material's search index is built"
+    for file in found:
+        data = json.loads(file.read_text(encoding="utf-8"))
+        if file in indexes:
+            for text in _strings(data):
+                for raw in RAW:
+                    assert raw not in text, (file.relative_to(site), text[:200])
+    index_text = " ".join(_strings(json.loads(indexes[0].read_text(encoding="utf-8"))))
+    assert html.escape(SCRIPT, quote=False) in index_text  # escaped, not lost
+
+
+def test_json_export_keeps_the_text_intact(site: Path) -> None:
+    export = site / "api" / "catalog.json"
+    if not export.exists():
+        pytest.skip("no JSON export in this build")
+    text = " ".join(_strings(json.loads(export.read_text(encoding="utf-8"))))
+    assert "Reset " + SCRIPT in text and "Outage " + SCRIPT + BREAKOUT in text
+
+
+def test_scripts_hold_no_payload(site: Path) -> None:
+    for file in (p for p in output_files(site) if p.suffix == ".js"):
+        text = file.read_text(encoding="utf-8", errors="replace")
+        assert "alert(1)" not in text, file.relative_to(site)
+
+
+def test_pages_show_the_payloads_as_plain_text(site: Path) -> None:
+    runbook = html.unescape((site / "runbooks/evil/reset/index.html").read_text("utf-8"))
+    assert "Reset " + SCRIPT in runbook and BREAKOUT in runbook and BOLD in runbook
+    incident = html.unescape((site / "incidents/2026-05-01-evil/index.html").read_text("utf-8"))
+    assert "Cause " + SCRIPT + BREAKOUT in incident and "Act " + SCRIPT in incident
+
+
+MAIN_PAGES = [
+    "",
+    "runbooks/evil/reset/",
+    "runbooks/vpn/first/",
+    "systems/evil/",
+    "systems/vpn/",
+    "incidents/2026-05-01-evil/",
+    "incidents/",
+    "escalation/",
+    "known-issues/",
+    "review/",
+    "playbooks/l1/",
+    "systems/",
+    "search/?q=script",
+]
+
+
+def test_no_script_runs_in_the_browser(site: Path, open_site) -> None:
+    page, _ = open_site(site, "")
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    visited = 0
+    for path in MAIN_PAGES:
+        if not (site / path.split("?")[0] / "index.html").exists():
+            continue
+        page.goto(page.base_url + path)
+        page.wait_for_load_state("load")
+        visited += 1
+        assert page.locator("img[src='x']").count() == 0, path
+    assert visited >= 8
+
+    page.goto(page.base_url + "runbooks/evil/reset/")
+    assert page.locator("article h1").first.inner_text() == "Reset " + SCRIPT
+    query = page.locator("input[data-md-component=search-query]")
+    query.click()
+    query.press_sequentially("outage")  # Material searches on key events
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for()
+    assert SCRIPT in page.locator(".md-search-result").inner_text()  # shown, as text
+    assert page.locator(".md-search-result img[src='x']").count() == 0
+    assert dialogs == []
