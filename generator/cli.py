@@ -254,5 +254,62 @@ def export(kb_path: str | None, what: str, base_url: str, fmt: str | None) -> No
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
+@main.command("search")
+@click.argument("query", nargs=-1, required=True)
+@kb_option
+@click.option(
+    "--tier",
+    multiple=True,
+    type=click.Choice(["L1", "L2", "L3", "L4"], case_sensitive=False),
+    help="Only documents of this tier (repeatable).",
+)
+@click.option("--system", multiple=True, help="Only documents about this system id (repeatable).")
+@click.option(
+    "--kind",
+    multiple=True,
+    type=click.Choice(["runbook", "incident", "system", "article"], case_sensitive=False),
+    help="Only documents of this kind (repeatable).",
+)
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of results.")
+def search_command(
+    query: tuple[str, ...],
+    kb_path: str | None,
+    tier: tuple[str, ...],
+    system: tuple[str, ...],
+    kind: tuple[str, ...],
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Ranked documents for QUERY; the index is brought up to date first."""
+    from .search import SearchIndex
+    from .search.terminal import did_you_mean, hits_json, hits_text
+
+    root = _root(kb_path)
+    text = " ".join(query).strip()
+    if not text:
+        raise click.UsageError("give some words to search for")
+    index = SearchIndex.open(root)
+    try:
+        index.refresh()
+        results = index.search(text, tier=tier, system=system, kind=kind, limit=limit)
+    except OSError as exc:
+        raise click.ClickException(
+            f"cannot read or write the search index in {index.store.folder}: {exc.strerror}"
+        ) from None
+    hint = did_you_mean(results)
+    if as_json:
+        click.echo(hits_json(results, index.site_url))
+        if hint:
+            click.echo(hint, err=True)
+        return
+    if hint:
+        click.echo(click.style(hint, fg="magenta"))
+    if not results.hits:
+        click.echo(f"no published document matches {text!r}")
+        return
+    click.echo(hits_text(results, index.site_url, style=click.style))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

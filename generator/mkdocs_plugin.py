@@ -19,9 +19,10 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .export import CATALOG_URI, catalog_json
-from .pages import NavItem, Site, render_site
+from .pages import NavItem, SimilarDocuments, Site, render_site
 from .pipeline import KnowledgeBase, load_kb
 from .problems import format_problems
+from .search.records import search_record
 
 __all__ = ["OpskbPlugin"]
 
@@ -53,6 +54,17 @@ def _nav_uris(items: list[NavItem]):
         yield from _nav_uris(item.children)
 
 
+def _similar(root: Path, catalog) -> SimilarDocuments | None:
+    """Look-alike documents from the search index; without a writable cache, none."""
+    from .search.related import similar_documents
+
+    try:
+        return similar_documents(root, catalog)
+    except OSError as exc:
+        log.warning(f"related documents left out: cannot write the search index ({exc})")
+        return None
+
+
 class OpskbPlugin(BasePlugin[OpskbConfig]):
     supports_multiple_instances = False
 
@@ -62,6 +74,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self.site: Site | None = None
         self.catalog_json = "{}"  # api/catalog.json of the knowledge base being built
         self.reported = False  # `opskb build` prints problems itself
+        self.search_records: list = []  # what the in-browser search index holds
 
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -76,7 +89,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         errors = [p for p in problems if p.is_error]
         if errors:
             raise PluginError("the knowledge base has errors:\n" + format_problems(errors))
-        self.site = render_site(kb.catalog)
+        self.site = render_site(kb.catalog, _similar(root, kb.catalog))
+        self.search_records = [search_record(d) for d in kb.catalog.published]
         self.catalog_json = catalog_json(kb.catalog)
         config.nav = _nav_config(self.site.nav)
         self._root = root
@@ -125,6 +139,15 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             files.remove(existing)
         files.append(File.generated(config, CATALOG_URI, content=self.catalog_json))
         return files
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """The in-browser search index, beside the pages (see ``search/site_index.py``)."""
+        from .search.site_index import SiteIndexError, write_site_index
+
+        try:
+            write_site_index(self.search_records, Path(config.site_dir))
+        except (OSError, SiteIndexError) as exc:
+            raise PluginError(f"cannot write the search page's index: {exc}") from None
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         root = Path(config.config_file_path).resolve().parent

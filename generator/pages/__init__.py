@@ -14,8 +14,10 @@ from . import overview
 from .documents import document_pages
 from .home import home_page, systems_index
 from .render import Page
+from .search_page import search_page
+from .similar import SimilarDocuments
 
-__all__ = ["NavItem", "Page", "Site", "render_site"]
+__all__ = ["NavItem", "Page", "SimilarDocuments", "Site", "render_site"]
 
 
 @dataclass
@@ -72,10 +74,14 @@ def _nav(catalog: Catalog, uris: set[str]) -> list[NavItem]:
     return nav
 
 
-def render_site(catalog: Catalog) -> Site:
-    """Every page of the site, and the navigation, for a catalogue."""
-    pages = [p for p in document_pages(catalog) if p.src_uri != "index.md"]
+def render_site(catalog: Catalog, similar: SimilarDocuments | None = None) -> Site:
+    """Every page of the site, and the navigation, for a catalogue.
+
+    ``similar`` (from the search index) adds look-alike documents to pages.
+    """
+    pages = [p for p in document_pages(catalog, similar) if p.src_uri != "index.md"]
     pages += overview.pages(catalog)
+    pages.append(search_page(catalog))
     uris = {p.src_uri for p in pages}
     if "systems/index.md" not in uris:
         pages.append(systems_index(catalog))

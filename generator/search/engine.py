@@ -1,0 +1,241 @@
+"""The Whoosh side of search: schema, queries, snippets, spelling, likeness.
+
+Everything Whoosh-specific lives here, so the rest of opskb sees only
+:class:`~opskb.search.index.SearchIndex` and plain results.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from whoosh import highlight
+from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.qparser import AndGroup, MultifieldParser, OrGroup, plugins
+from whoosh.query import And, Or, Query, Term, TermRange
+from whoosh.searching import Searcher
+
+from .records import SearchRecord
+
+__all__ = ["Hit", "build_schema", "document_fields", "filters", "staged_queries", "to_hit"]
+
+SCHEMA_VERSION = 2
+# A document's "lead" is what identifies it: title, symptoms, tags and systems.
+# It is short, so searching it is cheap; matches there count three times a
+# body match. Titles and symptoms are also stored apart, for display.
+LEAD_BOOST = 3.0
+SNIPPET_FIELDS = ("symptoms", "body", "title")
+SNIPPET_SOURCE = 4000  # characters of a field scanned for a snippet
+MARK_START, MARK_END = "\x02", "\x03"
+_WORD = re.compile(r"[^\W_]+(?:['-][^\W_]+)*", re.UNICODE)
+_ANALYZER = StemmingAnalyzer()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result, ready for a terminal, JSON or a page."""
+
+    path: str
+    url: str
+    title: str
+    kind: str
+    tier: str
+    systems: tuple[str, ...]
+    score: float
+    snippet: tuple[tuple[str, bool], ...] = ()  # (text, is a match) pieces
+
+    @property
+    def snippet_text(self) -> str:
+        return "".join(text for text, _ in self.snippet)
+
+    def as_json(self) -> dict:
+        return {
+            "title": self.title,
+            "kind": self.kind,
+            "tier": self.tier or None,
+            "systems": list(self.systems),
+            "path": self.path,
+            "url": self.url,
+            "score": round(self.score, 4),
+            "snippet": self.snippet_text,
+        }
+
+
+def build_schema() -> Schema:
+    return Schema(
+        path=ID(stored=True, unique=True),
+        url=STORED(),
+        title=STORED(),
+        symptoms=STORED(),
+        tags=STORED(),
+        lead=TEXT(analyzer=_ANALYZER),
+        systems=KEYWORD(stored=True, commas=True, lowercase=True),
+        tier=ID(stored=True),
+        kind=ID(stored=True),
+        body=TEXT(stored=True, analyzer=_ANALYZER),
+        date=ID(stored=True),
+        # the words callers use, as written (unstemmed): the dictionary for "did you mean"
+        words=TEXT(analyzer=StandardAnalyzer(minsize=2), phrase=False),
+    )
+
+
+def document_fields(record: SearchRecord) -> dict[str, str]:
+    symptoms = "\n".join(record.symptoms)
+    lead = "\n".join((record.title, symptoms, " ".join(record.tags), " ".join(record.systems)))
+    return {
+        "path": record.path,
+        "url": record.url,
+        "title": record.title,
+        "symptoms": symptoms,
+        "tags": ",".join(record.tags),
+        "lead": lead,
+        "systems": ",".join(record.systems),
+        "tier": record.tier,
+        "kind": record.kind,
+        "body": record.body,
+        "date": record.date,
+        "words": lead,
+    }
+
+
+def words_of(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def _parser(schema: Schema, group, fields: list[str]) -> MultifieldParser:
+    boosts = {"lead": LEAD_BOOST, "body": 1.0}
+    parser = MultifieldParser(fields, schema, fieldboosts=boosts, group=group)
+    parser.remove_plugin_class(plugins.FieldsPlugin)  # "error: denied" is text, not a field
+    parser.remove_plugin_class(plugins.PhrasePlugin)
+    return parser
+
+
+def staged_queries(schema: Schema, text: str) -> list[Query]:
+    """Queries from most to least exact; each later one only tops up a short list.
+
+    1. every word in the lead (title, symptoms, tags, systems);
+    2. every word, in the lead or the body;
+    3. any word in the lead.
+    Searching bodies only when the lead falls short keeps a query cheap on a
+    large knowledge base; an OR over common body words would touch most of it.
+    """
+    return [
+        _parser(schema, AndGroup, ["lead"]).parse(text),
+        _parser(schema, AndGroup, ["lead", "body"]).parse(text),
+        _parser(schema, OrGroup.factory(0.9), ["lead"]).parse(text),
+    ]
+
+
+def phrase_bonus(text: str, stored: dict) -> float:
+    """How much to lift a hit whose symptoms or title hold the query as written.
+
+    Checked on the few top hits' stored text: far cheaper than a phrase query
+    over the whole index, and it is what matters to a caller's exact words.
+    """
+    phrase = " ".join(words_of(text))
+    if " " not in phrase:
+        return 1.0
+    for field, factor in (("symptoms", 2.0), ("title", 1.5)):
+        if phrase in " ".join(words_of(stored.get(field, ""))):
+            return factor
+    return 1.0
+
+
+def filters(
+    tier: Iterable[str] = (),
+    system: Iterable[str] = (),
+    kind: Iterable[str] = (),
+    before: str = "",
+) -> Query | None:
+    """Only documents of one of the tiers, one of the systems and one of the kinds given."""
+    parts: list[Query] = []
+    for field, values in (
+        ("tier", [v.upper() for v in tier]),
+        ("systems", [v.lower() for v in system]),
+        ("kind", [v.lower() for v in kind]),
+    ):
+        if values:
+            parts.append(Or([Term(field, v) for v in values]))
+    if before:
+        parts.append(TermRange("date", "0", before, endexcl=True))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else And(parts)
+
+
+class _Marks(highlight.Formatter):
+    """Marks matched words with control characters, split into pieces later."""
+
+    between = " … "
+
+    def format_token(self, text, token, replace=False):
+        return MARK_START + highlight.get_text(text, token, replace) + MARK_END
+
+
+def _pieces(marked: str) -> tuple[tuple[str, bool], ...]:
+    pieces = []
+    for part in re.split(f"({MARK_START}[^{MARK_END}]*{MARK_END})", marked):
+        if part.startswith(MARK_START):
+            pieces.append((part.strip(MARK_START + MARK_END), True))
+        elif part:
+            pieces.append((part, False))
+    return tuple(pieces)
+
+
+def snippet(stored: dict, query_text: str) -> tuple[tuple[str, bool], ...]:
+    """The best matching passage of the symptoms, the body or the title, as pieces."""
+    terms = frozenset(t.text for t in _ANALYZER(query_text))
+    fragmenter = highlight.ContextFragmenter(maxchars=160, surround=50)
+    for field in SNIPPET_FIELDS:
+        text = stored.get(field, "")[:SNIPPET_SOURCE]
+        if not text or not terms:
+            continue
+        marked = highlight.highlight(text, terms, _ANALYZER, fragmenter, _Marks(), top=2)
+        if marked:
+            return _pieces(marked.replace("\n", " · "))
+    body = stored.get("body", "")
+    if body:
+        return ((body[:160] + ("…" if len(body) > 160 else ""), False),)
+    return ()
+
+
+def to_hit(stored: dict, score: float, query_text: str | None = None) -> Hit:
+    return Hit(
+        path=stored["path"],
+        url=stored.get("url", ""),
+        title=stored.get("title", ""),
+        kind=stored.get("kind", ""),
+        tier=stored.get("tier", ""),
+        systems=tuple(s for s in stored.get("systems", "").split(",") if s),
+        score=score,
+        snippet=snippet(stored, query_text) if query_text else (),
+    )
+
+
+def corrections(searcher: Searcher, text: str) -> dict[str, str]:
+    """Unknown words of ``text`` and the closest word the knowledge base uses."""
+    reader = searcher.reader()
+    found: dict[str, str] = {}
+    for word in dict.fromkeys(words_of(text)):
+        if len(word) < 3 or word.isdigit() or reader.doc_frequency("words", word) > 0:
+            continue
+        maxdist = 1 if len(word) <= 4 else 2
+        suggestions = searcher.suggest("words", word, limit=1, maxdist=maxdist)
+        if suggestions and suggestions[0] != word:
+            found[word] = suggestions[0]
+    return found
+
+
+def likeness_query(searcher: Searcher, stored: dict, numterms: int = 12) -> Query | None:
+    """The terms that characterise a stored document, as a query for its look-alikes."""
+    text = " ".join(
+        [stored.get("title", "")] * 2
+        + [stored.get("symptoms", ""), stored.get("tags", "").replace(",", " ")]
+        + [stored.get("body", "")[:1500]]
+    )
+    terms = [t for t, _ in searcher.key_terms_from_text("body", text, numterms=numterms)]
+    if not terms:
+        return None
+    return Or([Term(field, t) for t in terms for field in ("lead", "body")])

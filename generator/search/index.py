@@ -1,0 +1,267 @@
+"""The search index of a knowledge base: kept current, searched, asked for look-alikes.
+
+Callers see this small interface only; Whoosh sits behind it (``engine``),
+generations are stored and swapped by ``store``, and freshness is decided
+by file stamps (``sources``). Only published documents are indexed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import whoosh.index
+from whoosh.query import Term
+
+from . import engine
+from .engine import Hit
+from .records import SearchRecord, search_record
+from .sources import SourceScan, scan_sources
+from .store import IndexStore
+
+__all__ = ["Hit", "IndexUpdate", "Results", "SearchIndex"]
+
+CACHE_DIR = ".opskb-cache"
+FORMAT = f"opskb-search-{engine.SCHEMA_VERSION}"
+RERANK_POOL = 20  # top hits re-ranked for an exact phrase in symptoms or title
+
+
+@dataclass(frozen=True)
+class Results:
+    hits: list[Hit]
+    corrections: dict[str, str] = field(default_factory=dict)  # misspelt word → known word
+    words: tuple[str, ...] = ()  # the query's words, lower case
+
+    @property
+    def did_you_mean(self) -> str:
+        """The query with misspelt words replaced, or ``""``."""
+        if not self.corrections:
+            return ""
+        return " ".join(self.corrections.get(w, w) for w in self.words)
+
+
+@dataclass(frozen=True)
+class IndexUpdate:
+    """What an update did: documents (re)indexed and removed."""
+
+    indexed: int = 0
+    removed: int = 0
+    rebuilt: bool = False
+
+
+def _settings_record(settings) -> dict:
+    return {
+        "content_dir": settings.content_dir,
+        "runbooks_dir": settings.runbooks_dir,
+        "include_drafts": settings.include_drafts,
+        "site_url": str(settings.raw.get("site_url") or ""),
+    }
+
+
+class SearchIndex:
+    """The Whoosh index in ``<kb>/.opskb-cache/search``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root).resolve()
+        self.store = IndexStore(self.root / CACHE_DIR / "search")
+
+    @classmethod
+    def open(cls, root: Path) -> SearchIndex:
+        return cls(root)
+
+    @property
+    def site_url(self) -> str:
+        """The site's address from ``mkdocs.yml`` (as last indexed), or ``""``."""
+        return str(self.store.manifest().get("settings", {}).get("site_url", ""))
+
+    # -- keeping it current -------------------------------------------------
+
+    def refresh(self) -> IndexUpdate:
+        """Bring the index up to date with the sources, loading only files that changed."""
+        manifest = self.store.manifest()
+        dirs = manifest.get("settings")
+        if manifest.get("format") == FORMAT and isinstance(dirs, dict):
+            scan = scan_sources(self.root, dirs["content_dir"], dirs["runbooks_dir"])
+            reload_all, changed, removed = scan.changes(manifest.get("scan"))
+            if not reload_all and not changed and not removed:
+                return IndexUpdate()
+            if not reload_all:
+                return self._refresh_files(scan, changed, removed)
+        from ..pipeline import load_kb
+
+        kb = load_kb(self.root)
+        return self.update(kb.catalog)
+
+    def update(self, catalog) -> IndexUpdate:
+        """Index the catalogue's published documents; only what changed is rewritten."""
+        settings = catalog.settings
+        scan = scan_sources(self.root, settings.content_dir, settings.runbooks_dir)
+        records = {d.path: search_record(d) for d in catalog.published}
+        return self._write(records, None, scan, _settings_record(settings))
+
+    def _refresh_files(self, scan: SourceScan, changed: list[str], removed: list[str]):
+        from ..config import load_settings
+        from ..load import _Defaults, load_document
+        from ..problems import Problems
+        from ..validate import validate_document
+
+        settings, _ = load_settings(self.root)
+        defaults = _Defaults(self.root)
+        records: dict[str, SearchRecord | None] = dict.fromkeys(removed)
+        for path in changed:
+            file = self.root / path
+            raw, _ = load_document(self.root, file, defaults.for_folder(file.parent))
+            doc = validate_document(raw, settings, Problems())
+            public = doc is not None and (settings.include_drafts or not doc.is_draft)
+            records[path] = search_record(doc) if public else None
+        return self._write(records, removed, scan, _settings_record(settings), partial=True)
+
+    def _write(
+        self,
+        records: dict[str, SearchRecord | None],
+        removed: list[str] | None,
+        scan: SourceScan,
+        settings: dict,
+        partial: bool = False,
+    ) -> IndexUpdate:
+        """Write what differs from the current generation into a new one, and publish it.
+
+        ``records`` maps paths to their record (``None``: not indexed). Unless
+        ``partial``, paths missing from ``records`` are removed from the index.
+        """
+        with self.store.writing():
+            current = self.store.current()
+            manifest = self.store.manifest(current)
+            usable = current is not None and manifest.get("format") == FORMAT
+            digests: dict[str, str] = dict(manifest.get("digests", {})) if usable else {}
+            changed = {
+                p: r for p, r in records.items() if r is not None and digests.get(p) != r.digest
+            }
+            gone = {p for p, r in records.items() if r is None and p in digests}
+            if not partial:
+                gone |= set(digests) - set(records)
+            gone |= {p for p in removed or () if p in digests}
+            new_manifest = {
+                "format": FORMAT,
+                "settings": settings,
+                "scan": scan.to_json(),
+                "digests": digests,
+            }
+            if usable and not changed and not gone:
+                self.store.write_manifest(current, new_manifest)  # stamps only
+                return IndexUpdate()
+            generation = self.store.next_generation(copy_current=usable)
+            try:
+                if usable:
+                    ix = whoosh.index.open_dir(str(generation))
+                else:
+                    ix = whoosh.index.create_in(str(generation), engine.build_schema())
+                writer = ix.writer(limitmb=256)
+                for path in sorted(gone):
+                    writer.delete_by_term("path", path)
+                    digests.pop(path, None)
+                for path in sorted(changed):
+                    fields = engine.document_fields(changed[path])
+                    if usable and path in digests:
+                        writer.update_document(**fields)
+                    else:
+                        writer.add_document(**fields)
+                    digests[path] = changed[path].digest
+                writer.commit(optimize=not usable)
+                ix.close()
+                self.store.write_manifest(generation, new_manifest)
+            except BaseException:
+                self.store.discard(generation)
+                raise
+            self.store.publish(generation)
+            return IndexUpdate(len(changed), len(gone), rebuilt=not usable)
+
+    # -- asking it ------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _searcher(self):
+        generation = self.store.current()
+        if generation is None:
+            self.refresh()
+            generation = self.store.current()
+        ix = whoosh.index.open_dir(str(generation))
+        try:
+            with ix.searcher() as searcher:
+                yield searcher
+        finally:
+            ix.close()
+
+    def search(
+        self,
+        query: str,
+        *,
+        tier: Iterable[str] = (),
+        system: Iterable[str] = (),
+        kind: Iterable[str] = (),
+        limit: int = 10,
+        snippets: bool = True,
+    ) -> Results:
+        """Ranked hits for ``query``, narrowed by tiers, systems and kinds."""
+        with self._searcher() as searcher:
+            flt = engine.filters(tier, system, kind)
+            limit = max(1, limit)
+            pool = max(limit, RERANK_POOL)
+            ranked: list[tuple[int, float, dict]] = []
+            seen: set[str] = set()
+            for stage, q in enumerate(engine.staged_queries(searcher.schema, query)):
+                for h in searcher.search(q, limit=pool, filter=flt):
+                    stored = h.fields()
+                    if stored["path"] not in seen:
+                        seen.add(stored["path"])
+                        score = h.score * engine.phrase_bonus(query, stored)
+                        ranked.append((stage, score, stored))
+                if len(ranked) >= limit:
+                    break
+            ranked.sort(key=lambda r: (r[0], -r[1], r[2]["path"]))
+            hits = [
+                engine.to_hit(stored, score, query if snippets else None)
+                for _, score, stored in ranked[:limit]
+            ]
+            fixes = engine.corrections(searcher, query)
+        words = tuple(engine.words_of(query))
+        return Results(hits, fixes, words)
+
+    def suggest(self, word: str) -> list[str]:
+        """Words the knowledge base uses that are close to ``word``."""
+        with self._searcher() as searcher:
+            return searcher.suggest("words", word.lower(), limit=5, maxdist=2)
+
+    def similar(self, path: str, n: int = 5, *, kind: Sequence[str] = ()) -> list[Hit]:
+        """The ``n`` documents most like the one at ``path`` (itself excluded)."""
+        with self._searcher() as searcher:
+            return _similar(searcher, path, n, kind=kind)
+
+    def similar_all(self, paths: Iterable[str], n: int = 5) -> dict[str, list[str]]:
+        """Each path's ``n`` most similar documents (paths), all in one pass."""
+        with self._searcher() as searcher:
+            return {p: [h.path for h in _similar(searcher, p, n)] for p in paths}
+
+    def past_incidents(self, paths: Iterable[str], n: int = 5) -> dict[str, list[str]]:
+        """For each incident path, the ``n`` most similar incidents dated before it."""
+        with self._searcher() as searcher:
+            return {p: [h.path for h in _similar(searcher, p, n, past=True)] for p in paths}
+
+
+def _similar(searcher, path: str, n: int, *, kind: Sequence[str] = (), past: bool = False):
+    docnum = searcher.document_number(path=path)
+    if docnum is None:
+        return []
+    stored = searcher.stored_fields(docnum)
+    query = engine.likeness_query(searcher, stored)
+    if query is None:
+        return []
+    if past:
+        if not stored.get("date"):
+            return []
+        flt = engine.filters(kind=["incident"], before=stored["date"])
+    else:
+        flt = engine.filters(kind=kind)
+    found = searcher.search(query, limit=n, filter=flt, mask=Term("path", path))
+    return [engine.to_hit(h.fields(), h.score) for h in found]

@@ -1,0 +1,129 @@
+"""Index storage: generations of the index in the cache folder, swapped atomically.
+
+Each update writes a new generation folder (hard links to the unchanged
+segment files of the previous one, new files for what changed) and then
+points ``CURRENT`` at it with one ``os.replace``. A search that started
+before the swap keeps reading the generation it opened, so a rebuild never
+breaks a search running beside it; the generation before the current one is
+kept for such readers, older ones are removed. Writers take a file lock, so
+two builds never write at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+__all__ = ["IndexStore"]
+
+POINTER = "CURRENT"
+MANIFEST = "opskb-manifest.json"
+LOCK = "write.lock"
+PREFIX = "gen-"
+KEEP = 2  # the current generation and the one before it
+
+try:  # POSIX; elsewhere writers are not serialised (single-user use)
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None
+
+
+class IndexStore:
+    """The folder holding the index's generations."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def current(self) -> Path | None:
+        """The folder of the generation searches read now, if any."""
+        try:
+            name = (self.folder / POINTER).read_text(encoding="utf-8").strip()
+        except OSError:
+            return None
+        if not name.startswith(PREFIX) or "/" in name or "\\" in name:
+            return None
+        folder = self.folder / name
+        return folder if folder.is_dir() else None
+
+    def manifest(self, generation: Path | None = None) -> dict[str, Any]:
+        """What a generation records about its sources; ``{}`` when unreadable."""
+        generation = generation or self.current()
+        if generation is None:
+            return {}
+        try:
+            data = json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def write_manifest(self, generation: Path, data: dict[str, Any]) -> None:
+        _write_atomically(generation / MANIFEST, json.dumps(data, sort_keys=True))
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the writer's lock (waits for another writer to finish)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(self.folder / LOCK, "a+b") as handle:
+            if fcntl is not None:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                if fcntl is not None:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    def next_generation(self, copy_current: bool) -> Path:
+        """A new, unpublished generation folder; a copy of the current one if asked."""
+        numbers = [
+            int(p.name[len(PREFIX) :])
+            for p in self.folder.glob(PREFIX + "*")
+            if p.name[len(PREFIX) :].isdigit()
+        ]
+        folder = self.folder / f"{PREFIX}{max(numbers, default=0) + 1:06d}"
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        current = self.current()
+        if copy_current and current is not None:
+            for file in current.iterdir():
+                if file.is_file() and not file.name.endswith(".lock"):
+                    _link_or_copy(file, folder / file.name)
+        return folder
+
+    def publish(self, generation: Path) -> None:
+        """Make ``generation`` the one searches read, then drop generations nobody needs."""
+        _write_atomically(self.folder / POINTER, generation.name)
+        self.prune(keep_also=generation)
+
+    def discard(self, generation: Path) -> None:
+        shutil.rmtree(generation, ignore_errors=True)
+
+    def prune(self, keep_also: Path | None = None) -> None:
+        generations = sorted(
+            (p for p in self.folder.glob(PREFIX + "*") if p.is_dir()), key=lambda p: p.name
+        )
+        keep = set(generations[-KEEP:])
+        if keep_also is not None:
+            keep.add(keep_also)
+        for old in generations:
+            if old not in keep:
+                shutil.rmtree(old, ignore_errors=True)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """Index segment files never change once written, so a hard link is a safe copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temp.write_text(text, encoding="utf-8")
+    os.replace(temp, path)

@@ -1,0 +1,65 @@
+"""``opskb search`` output: ranked hits for a person at a terminal, or JSON for tools.
+
+Kept apart from the command line so the wording can be tested without it.
+Matched words are marked with ANSI bold; callers strip styles when the
+output is not a terminal (click does).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from .engine import Hit
+from .index import Results
+
+__all__ = ["did_you_mean", "hits_json", "hits_text"]
+
+Style = Callable[..., str]
+
+
+def _plain(text: str, **_: object) -> str:
+    return text
+
+
+def full_url(hit: Hit, site_url: str) -> str:
+    """The page's address: absolute when the site's address is known."""
+    if not site_url:
+        return hit.url
+    return site_url.rstrip("/") + "/" + hit.url.lstrip("/")
+
+
+def hits_text(results: Results, site_url: str = "", style: Style = _plain) -> str:
+    """One block per hit: title and badges, the matching snippet, the page URL."""
+    lines = []
+    width = len(str(len(results.hits)))
+    for number, hit in enumerate(results.hits, 1):
+        badges = " · ".join(b for b in (hit.tier, hit.kind, ", ".join(hit.systems)) if b)
+        title = style(hit.title, bold=True)
+        lines.append(f"{number:>{width}}. {title}  {style('[' + badges + ']', dim=True)}")
+        if hit.snippet:
+            snippet = "".join(
+                style(text, bold=True, fg="yellow") if matched else text
+                for text, matched in hit.snippet
+            )
+            lines.append(" " * (width + 2) + snippet)
+        lines.append(" " * (width + 2) + style(full_url(hit, site_url), fg="cyan"))
+    return "\n".join(lines)
+
+
+def hits_json(results: Results, site_url: str = "") -> str:
+    """A JSON array of hits: title, kind, tier, systems, path, url, score (and snippet)."""
+    items = []
+    for hit in results.hits:
+        item = hit.as_json()
+        item["url"] = full_url(hit, site_url)
+        items.append(item)
+    return json.dumps(items, ensure_ascii=False, indent=2)
+
+
+def did_you_mean(results: Results) -> str:
+    """``did you mean "…"?`` naming the corrected words, or ``""``."""
+    if not results.corrections:
+        return ""
+    fixes = ", ".join(f"'{bad}' → '{good}'" for bad, good in results.corrections.items())
+    return f'did you mean "{results.did_you_mean}"? ({fixes})'

@@ -1,0 +1,153 @@
+"""The search page in headless Chromium: typing, filters from the address, escaping."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MKDOCS_YML, RUNBOOK_RESET, SYSTEM_VPN, run_cli, write_kb
+
+CONFIG = MKDOCS_YML.replace("  name: material\n", "  name: material\n  font: false\n")
+PAYLOAD = '<img src=x onerror="window.__pwned = 1">'
+
+FILES = {
+    "content/index.md": "---\ntitle: Home\n---\nWelcome.\n",
+    "content/systems/vpn.md": SYSTEM_VPN,
+    "runbooks/vpn/reset-token.md": RUNBOOK_RESET,
+    "runbooks/vpn/tunnel-drops.md": """\
+        ---
+        title: VPN tunnel keeps dropping
+        tier: L2
+        systems: [vpn]
+        symptoms: ["tunnel drops every few minutes"]
+        escalate_when: ["drops continue after the MTU change"]
+        ---
+        Check the MTU and the keepalive settings on the concentrator.
+        """,
+    "runbooks/vpn/token-audit.md": """\
+        ---
+        title: Audit token resyncs
+        tier: L2
+        systems: [vpn]
+        symptoms: ["token resync log is missing"]
+        escalate_when: ["the log is still missing"]
+        ---
+        Export the token resync log.
+        """,
+    "runbooks/vpn/evil.md": f"""\
+        ---
+        title: 'Evil {PAYLOAD} title'
+        tier: L1
+        systems: [vpn]
+        symptoms: ['caller pastes {PAYLOAD} marker']
+        escalate_when: ["always"]
+        ---
+        Body mentions the marker too.
+        """,
+    "content/incidents/2026-05-02-vpn.md": """\
+        ---
+        title: VPN token outage
+        date: 2026-05-02
+        severity: SEV2
+        systems: [vpn]
+        status: resolved
+        root_cause: expired token seed file
+        root_cause_category: configuration
+        workaround: resync the token
+        ---
+        Tokens were rejected.
+        """,
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = write_kb(tmp_path_factory.mktemp("search-browser") / "kb", FILES, config=CONFIG)
+    result = run_cli("build", "--kb", root, "-q", "--strict")
+    assert result.exit_code == 0, result.output
+    return root / "site"
+
+
+def results_of(page) -> list[str]:
+    page.wait_for_function(
+        "/document|No documents/.test(document.getElementById('opskb-search-status').textContent)"
+    )
+    return page.locator("#opskb-search-results li").all_inner_texts()
+
+
+def test_typing_a_symptom_shows_the_runbook(site: Path, open_site) -> None:
+    page, errors = open_site(site, "search/")
+    page.locator("#opskb-search input[name=q]").press_sequentially("tunnel drops")
+    page.locator("a.opskb-search-title", has_text="VPN tunnel keeps dropping").wait_for()
+    first = page.locator("#opskb-search-results li").first
+    assert first.locator("a").inner_text() == "VPN tunnel keeps dropping"
+    assert first.locator("mark").first.inner_text().lower() == "tunnel"
+    assert "q=tunnel+drops" in page.url  # the address holds the query, for bookmarks
+    first.locator("a").click()
+    page.wait_for_url("**/runbooks/vpn/tunnel-drops/")
+    assert errors == []
+
+
+def test_the_address_filters_by_tier(site: Path, open_site) -> None:
+    page, errors = open_site(site, "search/?q=token&tier=L2")
+    items = results_of(page)
+    assert items and all("L2" in item for item in items)
+    assert any("Audit token resyncs" in item for item in items)
+    assert not any("Reset VPN token" in item for item in items)  # an L1 runbook
+    assert page.locator("select[name=tier]").input_value() == "L2"
+    assert page.locator("input[name=q]").input_value() == "token"
+    assert errors == []
+
+
+def test_filters_alone_list_documents_and_kind_narrows(site: Path, open_site) -> None:
+    page, errors = open_site(site, "search/?kind=incident&system=vpn")
+    items = results_of(page)
+    assert len(items) == 1 and "VPN token outage" in items[0]
+    page.select_option("select[name=kind]", "runbook")
+    page.locator("a.opskb-search-title", has_text="Reset VPN token").wait_for()
+    assert "kind=runbook" in page.url
+    assert errors == []
+
+
+def test_front_matter_text_in_results_stays_text(site: Path, open_site) -> None:
+    page, errors = open_site(site, "search/?q=marker")
+    items = results_of(page)
+    assert any(PAYLOAD in item for item in items)  # shown as written
+    assert page.locator("#opskb-search-results img").count() == 0
+    assert page.evaluate("window.__pwned === undefined")
+    assert errors == []
+
+
+def test_no_match_says_so(site: Path, open_site) -> None:
+    page, errors = open_site(site, "search/?q=zzqqxx")
+    assert results_of(page) == []
+    assert "No documents match" in page.locator("#opskb-search-status").inner_text()
+    assert errors == []
+
+
+def test_home_form_lands_on_the_search_page_with_results(site: Path, open_site) -> None:
+    page, errors = open_site(site, "")
+    form = page.locator("form.opskb-search-form")
+    if form.count() == 0:
+        pytest.skip("the home page has no search form in this build")
+    form.locator("input[name=q]").fill("tunnel drops")
+    form.locator("input[name=q]").press("Enter")
+    page.wait_for_url("**/search/?q=tunnel+drops")
+    assert any("VPN tunnel keeps dropping" in item for item in results_of(page))
+    assert errors == []
+
+
+def test_the_index_is_built_deterministically(site: Path, tmp_path: Path) -> None:
+    root = write_kb(tmp_path / "again", FILES, config=CONFIG)
+    assert run_cli("build", "--kb", root, "-q", "--strict").exit_code == 0
+
+    def digest(folder: Path) -> dict[str, str]:
+        return {
+            p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*"))
+            if p.is_file()
+        }
+
+    assert digest(site / "pagefind") == digest(root / "site" / "pagefind")
