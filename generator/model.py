@@ -200,9 +200,14 @@ class SystemInfo:
     ladder: EscalationLadder = field(default_factory=EscalationLadder)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Document:
-    """One validated source document."""
+    """One validated source document.
+
+    Compared by identity: a load makes exactly one object per source file, and
+    field-by-field equality made every ``doc in documents`` test compare whole
+    bodies and metadata (quadratic time on large knowledge bases).
+    """
 
     path: str  # source path relative to the knowledge base, e.g. runbooks/vpn/x.md
     src_uri: str  # where it sits in the site's page tree, e.g. runbooks/vpn/x.md
