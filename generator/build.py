@@ -22,6 +22,7 @@ import click
 from .config import CONFIG_FILE
 from .pipeline import load_kb
 from .problems import format_problems
+from .reuse import forget_record, load_record, save_record
 
 __all__ = ["build_site", "serve_site", "swap_into_place"]
 
@@ -55,6 +56,27 @@ def _progress(message: str, quiet: bool) -> None:
         click.echo(message, err=True)
 
 
+def _page_progress(quiet: bool):
+    """On a terminal, a line that counts pages written and their rate; else nothing."""
+    if quiet or not sys.stderr.isatty():
+        return None
+    started = last = time.perf_counter()
+
+    def report(done: int, total: int) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        if now - last < 0.5 and done < total:
+            return
+        last = now
+        rate = done / max(now - started, 1e-6)
+        end = "\n" if done >= total else ""
+        click.echo(f"\rwriting pages: {done}/{total} ({rate:,.0f} pages/s)", err=True, nl=False)
+        if end:
+            click.echo("", err=True)
+
+    return report
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths (Linux ``renameat2(RENAME_EXCHANGE)``)."""
     if not sys.platform.startswith("linux"):
@@ -67,6 +89,59 @@ def _exchange(a: Path, b: Path) -> bool:
     at_fdcwd, rename_exchange = -100, 2
     result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
     return result == 0
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _staging_prefix(target: Path, pid: int | None = None) -> str:
+    return f".{target.name}-build-{pid or os.getpid()}-"
+
+
+def remove_stale_staging(target: Path) -> None:
+    """Remove staging folders that killed builds left beside ``target``.
+
+    A folder is stale when the build process named in it is gone; a build
+    running at the same time keeps its own.
+    """
+    prefix = f".{target.name}-build-"
+    if not target.parent.is_dir():
+        return
+    for folder in target.parent.glob(prefix + "*"):
+        pid = folder.name.removeprefix(prefix).split("-", 1)[0]
+        if not pid.isdigit() or not folder.is_dir() or folder.is_symlink():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except (PermissionError, OverflowError, OSError):
+            continue
+
+
+def unsafe_site_dir(root: Path, target: Path, sources: tuple[str, ...]) -> str | None:
+    """Why ``target`` must not be replaced by a built site, or ``None``.
+
+    Swapping the site in replaces the whole folder, so it must be neither the
+    knowledge base, a source folder, nor an unrelated folder of someone's files.
+    """
+    root, target = root.resolve(), target.resolve()
+    if target == root or target in root.parents:
+        return f"the site folder {target} would replace the knowledge base; choose another"
+    for name in sources:
+        source = (root / name).resolve()
+        if target == source or source in target.parents or target in source.parents:
+            return f"the site folder {target} overlaps the source folder '{name}'; choose another"
+    looks_built = (target / "index.html").is_file() or (target / "sitemap.xml").is_file()
+    if target.is_dir() and not looks_built and any(target.iterdir()):
+        return (
+            f"{target} is not empty and holds no built site; refusing to replace it "
+            "(empty it or choose another site folder)"
+        )
+    return None
 
 
 def swap_into_place(new: Path, target: Path) -> None:
@@ -110,8 +185,21 @@ def build_site(
     _setup_logging(logging.WARNING)
     target = Path(site_dir) if site_dir else root / kb.settings.site_dir
     target = target if target.is_absolute() else (Path.cwd() / target)
+    theme = kb.settings.raw.get("theme")
+    custom_dir = theme.get("custom_dir") if isinstance(theme, dict) else None
+    sources = (
+        kb.settings.content_dir,
+        kb.settings.runbooks_dir,
+        *([str(custom_dir)] * bool(custom_dir)),
+    )
+    refusal = unsafe_site_dir(root, target, sources)
+    if refusal:
+        click.echo(f"error: {refusal}", err=True)
+        return 1
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-build-", dir=target.parent))
+    remove_stale_staging(target)
+    staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(target), dir=target.parent))
+    staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; a web server must read it
     try:
         config = load_config(str(root / CONFIG_FILE), site_dir=str(staging), strict=strict)
         plugin = config.plugins.get("opskb")
@@ -122,7 +210,9 @@ def build_site(
             )
         plugin.kb = kb
         plugin.reported = True
-        _progress("rendering pages…", quiet)
+        plugin.previous_site = target if target.is_dir() else None  # reuse.py: unchanged pages
+        plugin.previous_record = load_record(kb.settings.cache_dir, target)
+        plugin.progress = _page_progress(quiet)
         mkdocs_build(config)
     except (Abort, ConfigurationError, MkDocsException) as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -132,7 +222,10 @@ def build_site(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    forget_record(kb.settings.cache_dir, target)
     swap_into_place(staging, target)
+    if plugin.record is not None:
+        save_record(kb.settings.cache_dir, target, plugin.record)
     _progress(f"built {target} in {time.perf_counter() - started:.1f} s", quiet)
     return 0
 
