@@ -4,6 +4,7 @@
     python3 dev.py site      # install, then build the sample knowledge base into site/
     python3 dev.py serve     # install, then serve it with live reload on 127.0.0.1:8000
     python3 dev.py test      # install everything the tests need, then run the whole suite
+    python3 dev.py fuzz      # run the property-based tests with many random examples
 
 Everything goes into .venv/ beside this file; nothing is installed globally
 except Debian's chromium for the browser tests (when missing and run as root).
@@ -30,7 +31,7 @@ def run(*cmd: str | Path, **kw) -> None:
 
 
 def install(extras: str) -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs under any python3
         sys.exit("opskb needs Python 3.11 or newer")
     if not PY.exists():
         print("creating .venv …", flush=True)
@@ -77,6 +78,11 @@ def main(argv: list[str]) -> int:
         lint = subprocess.call([BIN / "ruff", "check", "."], cwd=ROOT)
         tests = subprocess.call([PY, "-m", "pytest", "-n", "auto", "-q", *rest], cwd=ROOT)
         return tests or lint
+    if command == "fuzz":
+        install("test")
+        env = {**os.environ, "OPSKB_HYPOTHESIS_PROFILE": "fuzz"}
+        tests = [PY, "-m", "pytest", "-q", "-n", "auto", "tests/test_properties.py", *rest]
+        return subprocess.call(tests, cwd=ROOT, env=env)
     print(__doc__)
     return 0 if command in ("help", "-h", "--help") else 2
 

@@ -153,3 +153,15 @@ def test_a_folder_of_other_files_is_not_replaced_by_a_site(make_kb, tmp_path: Pa
     result = run_cli("build", "--kb", root, "-d", documents)
     assert result.exit_code == 1 and "holds no built site" in result.output
     assert (documents / "taxes.txt").read_text() == "keep me"
+
+
+def test_a_new_knowledge_base_loads_no_web_fonts(tmp_path: Path, build) -> None:
+    """``opskb init`` sets ``theme.font: false``, so pages work on an intranet."""
+    result = run_cli("init", tmp_path / "kb")
+    assert result.exit_code == 0, result.output
+    site = build(tmp_path / "kb")
+    pages = list(site.rglob("*.html"))
+    assert pages
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "fonts.googleapis.com" not in text and "fonts.gstatic.com" not in text, page

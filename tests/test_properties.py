@@ -1,0 +1,191 @@
+"""Property-based tests of the loader and validator: any input loads or is a Problem.
+
+Whatever bytes, text or YAML-ish front matter a file holds, loading and
+validating it either yields documents or yields our :class:`Problem` type;
+never another exception. A knowledge base that loads without errors also
+renders.
+
+The default profile is small and derandomised so CI stays quick and stable;
+``python3 dev.py fuzz`` runs the same properties with many more random
+examples (profile ``fuzz``, chosen by ``OPSKB_HYPOTHESIS_PROFILE``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from opskb.config import Settings, load_settings
+from opskb.load import load_document, parse_text
+from opskb.pipeline import load_kb
+from opskb.problems import Problem, Problems, format_problems
+from opskb.validate import validate_document
+
+from tests.conftest import MKDOCS_YML, SYSTEM_VPN, write_kb
+
+_QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+settings.register_profile(
+    "opskb-ci", max_examples=60, deadline=None, derandomize=True, database=None,
+    suppress_health_check=_QUIET,
+)  # fmt: skip
+settings.register_profile(
+    "fuzz", max_examples=5_000, deadline=None, suppress_health_check=_QUIET, print_blob=True
+)
+PROFILE = settings.get_profile(os.environ.get("OPSKB_HYPOTHESIS_PROFILE", "opskb-ci"))
+FEW = settings(PROFILE, max_examples=max(PROFILE.max_examples // 10, 8))  # whole-KB properties
+
+KEYS = [
+    "title", "kind", "tier", "systems", "system", "tags", "owner", "status",
+    "last_reviewed", "review_every", "related", "symptoms", "escalate_when",
+    "escalate_to", "prerequisites", "estimated_time", "alerts", "date", "severity",
+    "detected_at", "resolved_at", "root_cause", "root_cause_category", "runbooks",
+    "workaround", "action_items", "id", "depends_on", "escalation",
+]  # fmt: skip
+INNER_KEYS = ["L1", "L2", "L4", "L9", "team", "contact", "hours", "response", "vendor",
+              "portal", "title", "owner", "due", "done"]  # fmt: skip
+TRICKY = [
+    "L1", "L4", "L5", "SEV1", "SEV9", "open", "resolved", "draft", "retired", "15m", "4h",
+    "forever", "2026-02-30", "9999-12-31", "2026-05-01T10:00:00Z", "../../etc/passwd",
+    "/etc/passwd", "vpn", "runbooks/vpn/reset-token.md", "{{ 7*7 }}", "<script>x</script>",
+    "javascript:alert(1)", "change", "", " ", "9" * 5000,
+]  # fmt: skip
+PATHS = [
+    "runbooks/vpn/x.md",
+    "runbooks/vpn/deep/y.md",
+    "content/incidents/2026-01-01-x.md",
+    "content/systems/x.md",
+    "content/articles/x.md",
+    "content/index.md",
+]
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.text(max_size=30),
+    st.dates(),
+    st.datetimes(),
+    st.sampled_from(TRICKY),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.sampled_from(INNER_KEYS) | st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+front_matters = st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=8), values, max_size=10)
+FRAGMENTS = [
+    "title", "tier", "systems", "escalation", ":", ": ", " ", "  ", "\n", "\n  ", "- ", "\t",
+    "[", "]", "{", "}", ", ", "&a ", "*a", "<<: *a", "!!str ", "!!binary ", "!!set ",
+    "!!python/object/apply:os.system ", "'", '"', "#", "---", "...", "? ", "|", ">", "%YAML 1.1",
+    "L1", "2026-01-01", "2026-02-30", "1e999", "0x1F", ".nan", "~", "null", "\ufeff", "\r\n",
+    "\x00", "\u2028", "\U0001f525",
+]  # fmt: skip
+yamlish = st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=4), max_size=40).map("".join)
+bodies = st.text(max_size=200) | st.sampled_from(
+    ["Severity: high\n\nx", "# Title\n\nx", "[a](../../../etc/passwd)", "{{ $labels.job }}"]
+)
+
+
+def _settings() -> Settings:
+    return Settings(root=Path("/nonexistent-kb"))
+
+
+def _assert_problems(problems: list[Problem] | Problems) -> None:
+    """Every problem is ours and complete enough to show a user."""
+    for problem in problems:
+        assert isinstance(problem, Problem)
+        assert problem.path and problem.message and problem.line >= 0
+    items = list(problems)
+    json.loads(format_problems(items, "json"))
+    format_problems(items, "text")
+    format_problems(items, "github")
+
+
+def _load_and_validate(path: str, text: str) -> None:
+    raw, found = parse_text(path, text)
+    problems = Problems(found)
+    document = validate_document(raw, _settings(), problems)
+    _assert_problems(problems)
+    if document is not None:
+        assert document.title and document.path == path
+    elif not problems.errors:
+        raise AssertionError("a document was dropped without an error")
+
+
+@PROFILE
+@given(path=st.sampled_from(PATHS), text=st.text(max_size=400))
+def test_any_text_loads_or_is_a_problem(path: str, text: str) -> None:
+    _load_and_validate(path, text)
+
+
+@PROFILE
+@given(path=st.sampled_from(PATHS), front=yamlish, body=bodies)
+def test_yamlish_front_matter_loads_or_is_a_problem(path: str, front: str, body: str) -> None:
+    _load_and_validate(path, f"---\n{front}\n---\n{body}")
+
+
+@PROFILE
+@given(path=st.sampled_from(PATHS), front=front_matters, body=bodies)
+def test_any_front_matter_values_validate_or_are_problems(
+    path: str, front: dict, body: str
+) -> None:
+    text = yaml.safe_dump(front, allow_unicode=True, sort_keys=False)
+    _load_and_validate(path, f"---\n{text}---\n{body}")
+
+
+_FOLDER = Path(tempfile.mkdtemp(prefix="opskb-properties-"))
+
+
+@PROFILE
+@given(data=st.binary(max_size=600) | yamlish.map(lambda t: f"---\n{t}\n---\n".encode()))
+def test_any_bytes_load_or_are_a_problem(data: bytes) -> None:
+    file = _FOLDER / "runbooks" / "vpn" / "x.md"
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_bytes(data)
+    raw, found = load_document(_FOLDER, file)
+    _assert_problems(found)
+    problems = Problems(found)
+    validate_document(raw, _settings(), problems)
+    _assert_problems(problems)
+    assert file.read_bytes() == data  # loading never writes
+
+
+@PROFILE
+@given(config=yamlish | front_matters.map(yaml.safe_dump))
+def test_any_mkdocs_yml_loads_or_is_a_problem(config: str) -> None:
+    folder = _FOLDER / "config"
+    folder.mkdir(exist_ok=True)
+    (folder / "mkdocs.yml").write_text(config, encoding="utf-8", errors="surrogatepass")
+    settings_, problems = load_settings(folder)
+    _assert_problems(problems)
+    assert isinstance(settings_.review_every, int)
+
+
+@FEW
+@given(
+    documents=st.lists(
+        st.tuples(st.sampled_from(PATHS), front_matters, bodies), min_size=1, max_size=3
+    )
+)
+def test_a_knowledge_base_of_random_documents_loads_and_renders(documents) -> None:
+    from opskb.pages import render_site
+
+    root = Path(tempfile.mkdtemp(prefix="kb-", dir=_FOLDER))
+    files = {"content/systems/vpn.md": SYSTEM_VPN}
+    for path, front, body in documents:
+        files[path] = "---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n" + body
+    write_kb(root, files, config=MKDOCS_YML)
+    kb = load_kb(root)
+    _assert_problems(kb.problems)
+    if not kb.problems.errors:
+        site = render_site(kb.catalog)
+        assert {p.src_uri for p in site.pages} >= {d.src_uri for d in kb.catalog.published}
