@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import html
 import os
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.config import base
@@ -22,6 +24,7 @@ from .export import CATALOG_URI, catalog_json
 from .pages import NavItem, SimilarDocuments, Site, render_site
 from .pipeline import KnowledgeBase, load_kb
 from .problems import format_problems
+from .reuse import BuildRecord, context_digest, digest, merge_search_index, reusable_pages
 from .search.records import search_record
 
 __all__ = ["OpskbPlugin"]
@@ -29,6 +32,7 @@ __all__ = ["OpskbPlugin"]
 log = get_plugin_logger(__name__)
 THEME_DIR = Path(__file__).parent / "theme"
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "tables", "admonition", "toc")
+REUSE_TEMPLATE = "opskb-reuse.html"  # a one-line template for pages whose HTML is reused
 
 
 class OpskbConfig(base.Config):
@@ -75,6 +79,33 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self.catalog_json = "{}"  # api/catalog.json of the knowledge base being built
         self.reported = False  # `opskb build` prints problems itself
         self.search_records: list = []  # what the in-browser search index holds
+        # Incremental builds (see reuse.py): `opskb build` sets `previous_site` to the
+        # site it replaces and saves `record` once the new site is in place.
+        self.previous_site: Path | None = None
+        self.previous_record: BuildRecord | None = None
+        self.record: BuildRecord | None = None
+        self.progress: Callable[[int, int], None] | None = None  # (pages done, pages)
+        self._reused: dict[str, Path] = {}  # src_uri → the previous build's HTML of it
+        self._reused_urls: list[str] = []
+        self._built_urls: list[str] = []  # page URLs in the order MkDocs built them
+        self._serving = False
+        self._done = self._total = 0
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Defining this keeps the plugin alive across ``serve`` rebuilds (and its record)."""
+        self._serving = command == "serve"
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        if not self._serving or self.record is None:
+            return
+        # MkDocs empties the site folder before each rebuild: keep the last one to reuse.
+        site = Path(config.site_dir)
+        previous = site.with_name(site.name + "-opskb-previous")
+        shutil.rmtree(previous, ignore_errors=True)
+        if site.is_dir():
+            os.replace(site, previous)
+            site.mkdir()
+            self.previous_site, self.previous_record = previous, self.record
 
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -138,11 +169,65 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         if existing is not None:
             files.remove(existing)
         files.append(File.generated(config, CATALOG_URI, content=self.catalog_json))
+        self._plan_reuse(files, config)
         return files
 
+    def _plan_reuse(self, files: Files, config: MkDocsConfig) -> None:
+        assert self.site is not None
+        self.record = BuildRecord(
+            context_digest(
+                Path(config.config_file_path or "mkdocs.yml"),
+                config.nav,
+                config.theme.dirs,
+                site_url=config.site_url,
+                directory_urls=config.use_directory_urls,
+            ),
+            {page.src_uri: digest(page.markdown) for page in self.site.pages},
+        )
+        self._reused, self._reused_urls, self._built_urls = {}, [], []
+        self._done, self._total = 0, len(self.site.pages)
+        if self.previous_site is None:
+            return
+        for uri in sorted(reusable_pages(self.previous_record, self.record)):
+            file = files.get_file_from_path(uri)
+            html_file = self.previous_site / file.dest_uri if file else None
+            if html_file is not None and html_file.is_file():
+                self._reused[uri] = html_file
+                self._reused_urls.append("" if file.url in (".", "./") else file.url)
+
+    @event_priority(-100)
+    def on_page_markdown(self, markdown: str, *, page, config: MkDocsConfig, files: Files) -> str:
+        """A page whose HTML is reused skips Markdown, the theme and the search parser."""
+        if page.file.src_uri not in self._reused:
+            return markdown
+        page.meta["template"] = REUSE_TEMPLATE
+        page.meta["search"] = {"exclude": True}
+        return ""
+
+    @event_priority(-100)
+    def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:
+        self._done += 1
+        self._built_urls.append(page.url)
+        if self.progress is not None:
+            self.progress(self._done, self._total)
+        reused = self._reused.get(page.file.src_uri)
+        return reused.read_text(encoding="utf-8") if reused is not None else output
+
+    @event_priority(-100)  # after Material's search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """The in-browser search index, beside the pages (see ``search/site_index.py``)."""
         from .search.site_index import SiteIndexError, write_site_index
+
+        if self._reused and self.previous_site is not None:
+            index = Path("search", "search_index.json")
+            merge_search_index(
+                Path(config.site_dir) / index,
+                self.previous_site / index,
+                set(self._reused_urls),
+                self._built_urls,
+            )
+        if self._serving and self.previous_site is not None:
+            shutil.rmtree(self.previous_site, ignore_errors=True)
 
         try:
             write_site_index(self.search_records, Path(config.site_dir))

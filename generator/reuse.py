@@ -1,0 +1,159 @@
+"""Reuse: a page whose Markdown and surroundings did not change keeps its last HTML.
+
+Turning Markdown into HTML and putting it in the theme is most of a build.
+Our stages are cheap, so every build renders every page's Markdown again;
+a page whose Markdown, navigation, configuration and theme are byte-for-byte
+what the previous build of the same site folder saw would come out the same,
+so its HTML is taken from that site instead of being rendered. One edited
+runbook therefore costs its own page and the generated pages that show it
+(the tier's playbook, its system page, …): their Markdown changed too.
+
+A :class:`BuildRecord` (one digest per page, plus one for everything else that
+reaches a page) is kept per site folder in the cache folder, written only
+after the site it describes is in place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "BuildRecord",
+    "context_digest",
+    "digest",
+    "forget_record",
+    "load_record",
+    "merge_search_index",
+    "reusable_pages",
+    "save_record",
+]
+
+RECORD_VERSION = 1
+
+
+def digest(text: str | bytes) -> str:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@dataclass
+class BuildRecord:
+    """What one build put in one site folder: a digest per page and of its context."""
+
+    context: str
+    pages: dict[str, str] = field(default_factory=dict)  # src_uri → digest of its Markdown
+
+
+def _tree_stamp(folder: Path) -> list[tuple[str, int, int]]:
+    """Every file below ``folder`` with its size and modification time."""
+    stamp = []
+    for dirpath, dirs, names in os.walk(folder):
+        dirs.sort()
+        for name in sorted(names):
+            path = Path(dirpath) / name
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            stamp.append((path.relative_to(folder).as_posix(), info.st_size, info.st_mtime_ns))
+    return stamp
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return ""
+
+
+def context_digest(config_file: Path, nav: Any, theme_dirs: Iterable[str], **extra: Any) -> str:
+    """A digest of everything besides its own Markdown that shapes a page's HTML.
+
+    The configuration file, the whole navigation (themes print it on every
+    page), every theme file, and the versions of the programs involved.
+    """
+    parts: dict[str, Any] = {
+        "config": digest(config_file.read_bytes()) if config_file.is_file() else "",
+        "nav": nav,
+        "themes": [(d, _tree_stamp(Path(d))) for d in theme_dirs],
+        "versions": [_version(p) for p in ("opskb", "mkdocs", "mkdocs-material", "markdown")],
+        "extra": extra,
+    }
+    return digest(json.dumps(parts, sort_keys=True, default=str))
+
+
+def _record_file(cache_dir: Path, site_dir: Path) -> Path:
+    return cache_dir / f"pages-{digest(str(site_dir.resolve()))[:16]}.json"
+
+
+def load_record(cache_dir: Path, site_dir: Path) -> BuildRecord | None:
+    """The record of the build now in ``site_dir``, if there is a readable one."""
+    try:
+        data = json.loads(_record_file(cache_dir, site_dir).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("version") != RECORD_VERSION:
+        return None
+    pages = data.get("pages")
+    if not isinstance(pages, dict) or not isinstance(data.get("context"), str):
+        return None
+    return BuildRecord(data["context"], {str(k): str(v) for k, v in pages.items()})
+
+
+def save_record(cache_dir: Path, site_dir: Path, record: BuildRecord) -> None:
+    """Remember what is now in ``site_dir``; a cache that cannot be written is skipped."""
+    data = {"version": RECORD_VERSION, "context": record.context, "pages": record.pages}
+    target = _record_file(cache_dir, site_dir)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+        os.replace(temporary, target)
+    except OSError:
+        pass
+
+
+def forget_record(cache_dir: Path, site_dir: Path) -> None:
+    """Drop the record of ``site_dir`` before its content changes."""
+    with contextlib.suppress(OSError):
+        _record_file(cache_dir, site_dir).unlink()
+
+
+def reusable_pages(previous: BuildRecord | None, current: BuildRecord) -> set[str]:
+    """The pages whose previous HTML is what this build would write."""
+    if previous is None or previous.context != current.context:
+        return set()
+    return {uri for uri, sha in current.pages.items() if previous.pages.get(uri) == sha}
+
+
+def merge_search_index(
+    index_file: Path, previous_file: Path, urls: set[str], order: list[str]
+) -> None:
+    """Add the previous index's entries of the pages at ``urls`` (reused, so not indexed).
+
+    Material's search index is ``{"config": …, "docs": [{"location": url#anchor, …}]}``;
+    entries of one page share the part of ``location`` before ``#``. Entries
+    are put in page ``order`` (the order pages were built in), so the index is
+    the same as a full build's.
+    """
+    if not urls:
+        return
+    try:
+        index = json.loads(index_file.read_text(encoding="utf-8"))
+        previous = json.loads(previous_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    kept = [d for d in previous.get("docs", []) if d.get("location", "").split("#")[0] in urls]
+    rank = {url: number for number, url in enumerate(order)}
+    docs = index.get("docs", []) + kept
+    docs.sort(key=lambda d: rank.get(d.get("location", "").split("#")[0], len(rank)))
+    index["docs"] = docs
+    index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), "utf-8")
