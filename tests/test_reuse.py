@@ -1,0 +1,96 @@
+"""Rebuilds: unchanged pages keep the previous build's HTML; changed ones are rendered."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from opskb.synthetic import SyntheticKB, write_kb
+
+from tests.conftest import page, run_cli
+
+PLANTED = "<!-- planted in the previous site -->"
+
+
+def _url(path: str) -> str:
+    return path.removeprefix("content/").removesuffix(".md") + "/"
+
+
+def _plant(site: Path, url: str) -> None:
+    """Mark a page of the built site, to see whether a rebuild reuses or rewrites it."""
+    html_file = site / url / "index.html"
+    html_file.write_text(html_file.read_text(encoding="utf-8") + PLANTED, encoding="utf-8")
+
+
+def _edit(kb: SyntheticKB, path: str, text: str) -> None:
+    with (kb.root / path).open("a", encoding="utf-8") as handle:
+        handle.write(f"\n{text}\n")
+
+
+def _locations(site: Path) -> list[str]:
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    return [d["location"] for d in index["docs"]]
+
+
+@pytest.fixture
+def synthetic(tmp_path: Path, build) -> tuple[SyntheticKB, Path]:
+    kb = write_kb(tmp_path / "kb", documents=60, seed=5)
+    return kb, build(kb.root)
+
+
+def test_a_rebuild_renders_the_edited_runbook_and_reuses_the_rest(synthetic, build) -> None:
+    kb, site = synthetic
+    edited = kb.published_runbooks[0]
+    # A page whose Markdown cannot change with that edit (related-document lists may).
+    untouched = next(p for s, p in sorted(kb.systems.items()) if s != kb.system_of[edited])
+    for path in (edited, untouched):
+        _plant(site, _url(path))
+    _plant(site, "playbooks/" + kb.tiers[edited].lower() + "/")
+    before = _locations(site)
+    _edit(kb, edited, "Call the vendor hotline zephyrquartz before rebooting.")
+
+    site = build(kb.root)
+
+    assert PLANTED in page(site, _url(untouched))
+    rewritten = page(site, _url(edited))
+    assert PLANTED not in rewritten and "zephyrquartz" in rewritten
+    playbook = page(site, "playbooks/" + kb.tiers[edited].lower() + "/")
+    assert PLANTED not in playbook and "zephyrquartz" in playbook
+    assert _locations(site) == before
+    index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "zephyrquartz" in index
+    assert kb.system_titles[kb.system_of[kb.published_runbooks[-1]]] in index
+
+
+def test_a_changed_configuration_renders_every_page_again(synthetic, build) -> None:
+    kb, site = synthetic
+    untouched = kb.published_runbooks[-1]
+    _plant(site, _url(untouched))
+    config = kb.root / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("Synthetic KB", "Renamed KB"), "utf-8"
+    )
+
+    site = build(kb.root)
+
+    html = page(site, _url(untouched))
+    assert PLANTED not in html and "Renamed KB" in html
+
+
+def test_a_failed_build_leaves_nothing_for_the_next_one_to_trust(synthetic, build) -> None:
+    kb, site = synthetic
+    edited = kb.published_runbooks[0]
+    untouched = next(p for s, p in sorted(kb.systems.items()) if s != kb.system_of[edited])
+    _plant(site, _url(untouched))
+    broken = kb.root / edited
+    good = broken.read_text(encoding="utf-8")
+    broken.write_text(good.replace("tier: L", "tier: X", 1), encoding="utf-8")
+    assert run_cli("build", "--kb", str(kb.root), "-q").exit_code == 1
+    assert PLANTED in page(site, _url(untouched))  # the failed build changed nothing
+    broken.write_text(good + "\nFixed: quillonbright\n", encoding="utf-8")
+
+    site = build(kb.root)
+
+    assert "quillonbright" in page(site, _url(edited))
+    assert PLANTED in page(site, _url(untouched))
