@@ -94,7 +94,7 @@ def load_settings(root: Path) -> tuple[Settings, list[Problem]]:
             )
         )
         return Settings(root=root), problems
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError, OverflowError, RecursionError) as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", -1) + 1
         problems.append(
             Problem(
