@@ -199,3 +199,10 @@ def test_sample_builds_strict_with_a_page_for_every_published_document(sample_si
     for doc in catalog.documents:
         if doc.is_draft:
             assert not (sample_site / doc.url / "index.html").exists(), doc.path
+
+
+def test_runbook_header_says_where_it_escalates_and_links_the_box(make_kb, build):
+    text = page(build(make_kb()), "runbooks/vpn/reset-token/")
+    facts = text[text.index('class="opskb-facts"'):text.index('id="escalate"')]
+    assert "Escalates to:" in facts and 'href="#escalate"' in facts
+    assert "L2 · NetOps (1h)" in facts
