@@ -24,6 +24,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from opskb.pipeline import load_kb
@@ -432,3 +433,25 @@ def test_pathological_lines_are_read_in_linear_time(make_kb) -> None:
     assert kb.catalog.by_path["content/articles/brackets.md"].body.startswith("[[[")
     assert kb.catalog.by_path["content/articles/heading.md"].title.startswith("a # #")
     assert [p.code for p in kb.problems if p.path == "content/articles/spaces.md"] == ["yaml"]
+
+
+ODD_NAMES = ["sp ace+plus", "50%", "hash#1", "q?x", 'a"b', "it's", "ünï 🔥", "<b>x</b>"]
+
+
+def test_odd_file_names_build_and_every_link_to_them_works(make_kb, build) -> None:
+    runbook = "---\ntier: L1\nsystems: [vpn]\nescalate_when: [x]\n---\nSteps for this one.\n"
+    root = make_kb({f"runbooks/vpn/{name}.md": runbook for name in ODD_NAMES})
+    site = build(root)
+    system_page = site / "systems/vpn/index.html"
+    markup = system_page.read_text(encoding="utf-8")
+    assert "<b>x</b>" not in markup  # a title taken from a file name is escaped too
+    targets = {
+        unquote(href)
+        for href in re.findall(r'href="([^"]*runbooks/vpn/[^"]*)"', markup)
+        if not href.startswith("http")
+    }
+    for name in ODD_NAMES:
+        target = f"../../runbooks/vpn/{name}/"
+        assert target in targets, name
+        page_file = (system_page.parent / target / "index.html").resolve()
+        assert "Steps for this one." in page_file.read_text(encoding="utf-8")

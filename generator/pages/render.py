@@ -170,7 +170,8 @@ def md_link(target_uri: str, here: str) -> str:
     Markdown links to ``.md`` files let the engine check them and write the
     final URL, whatever its URL style.
     """
-    return quote(posixpath.relpath(target_uri, posixpath.dirname(here) or "."), safe="/#.-_~%")
+    relative = posixpath.relpath(target_uri, posixpath.dirname(here) or ".")
+    return quote(relative, safe="/.-_~")  # '#', '?', '%' in file names too; MkDocs unquotes
 
 
 def doc_link(doc: Document, here: str) -> Markup:
