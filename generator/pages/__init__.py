@@ -36,7 +36,17 @@ class Site:
         return next((p for p in self.pages if p.src_uri == src_uri), None)
 
 
+NAV_LIMIT = 20  # a nav section lists its pages one by one up to this many
+
+
 def _nav(catalog: Catalog, uris: set[str]) -> list[NavItem]:
+    """The site's navigation, kept short whatever the knowledge base's size.
+
+    Material prints the whole navigation on every page, so a navigation that
+    grew with the knowledge base would make builds grow with its square. Past
+    ``NAV_LIMIT`` systems or articles, a section links to its index page and
+    the home page alone (where every system and article is listed).
+    """
     nav = [NavItem("Home", "index.md")]
     if "escalation/index.md" in uris:
         nav.append(NavItem("Escalation", "escalation/index.md"))
@@ -48,11 +58,12 @@ def _nav(catalog: Catalog, uris: set[str]) -> list[NavItem]:
     if playbooks:
         nav.append(NavItem("Playbooks", children=playbooks))
     systems = [NavItem("All systems", "systems/index.md")]
-    systems += [
+    listed = [
         NavItem(catalog.systems[s].title, catalog.systems[s].src_uri)
         for s in sorted(catalog.systems, key=lambda s: catalog.systems[s].title.lower())
         if catalog.systems[s].src_uri in uris
     ]
+    systems += listed if len(listed) <= NAV_LIMIT else []
     nav.append(NavItem("Systems", children=systems))
     for title, uri in (
         ("Incidents", "incidents/index.md"),
@@ -69,7 +80,7 @@ def _nav(catalog: Catalog, uris: set[str]) -> list[NavItem]:
         and "/" not in d.src_uri.removeprefix("articles/")
         and d.src_uri.startswith("articles/")
     ]
-    if articles:
+    if 0 < len(articles) <= NAV_LIMIT:
         nav.append(NavItem("Articles", children=articles))
     return nav
 
