@@ -170,6 +170,12 @@ BAD = [
         key="title",
     ),
     Bad(
+        "content/articles/_defaults.yml",
+        "owner: Ops\ntags: " + "[" * 60_000 + "]" * 60_000 + "\n",
+        "more than 500 levels deep",
+        2,
+    ),
+    Bad(
         "runbooks/vpn/climbs-out.md",
         "---\ntier: L1\nsystems: [vpn]\nescalate_when: [x]\nowner: Desk\n"
         "last_reviewed: 2026-05-01\nrelated: [../../etc/passwd]\n---\nBody\n",
