@@ -164,13 +164,25 @@ def page_header(title: str, **meta: Any) -> str:
     return "\n".join([*lines, "---", ""])
 
 
+def _relpath(target: str, start: str) -> str:
+    """``posixpath.relpath`` for two clean relative paths, without its look-ups of the
+    working directory (a thousand-document site makes thousands of links)."""
+    to, since = target.split("/"), start.split("/") if start else []
+    if any(p in ("", ".", "..") for p in to + since):
+        return posixpath.relpath(target, start or ".")
+    common = 0
+    while common < min(len(to), len(since)) and to[common] == since[common]:
+        common += 1
+    return "/".join([".."] * (len(since) - common) + to[common:]) or "."
+
+
 def md_link(target_uri: str, here: str) -> str:
     """The relative Markdown path from page ``here`` to page ``target_uri`` (both .md).
 
     Markdown links to ``.md`` files let the engine check them and write the
     final URL, whatever its URL style.
     """
-    relative = posixpath.relpath(target_uri, posixpath.dirname(here) or ".")
+    relative = _relpath(target_uri, posixpath.dirname(here))
     return quote(relative, safe="/.-_~")  # '#', '?', '%' in file names too; MkDocs unquotes
 
 
