@@ -1,0 +1,38 @@
+"""The benchmark: it measures every figure on a tiny knowledge base (no timings asserted)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from opskb.bench import edit_runbook, main, plain_project
+from opskb.synthetic import write_kb
+
+
+def test_the_plain_project_holds_the_same_markdown_under_a_short_nav(tmp_path: Path) -> None:
+    kb = write_kb(tmp_path / "kb", documents=30)
+    plain = plain_project(kb, tmp_path / "plain")
+    config = yaml.safe_load((plain / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert config["theme"]["name"] == "material" and config["plugins"] == ["search"]
+    assert len(config["nav"]) == 2
+    copied = sorted(p.relative_to(plain / "docs").as_posix() for p in plain.rglob("*.md"))
+    assert copied == sorted(p.removeprefix("content/") for p in kb.paths)
+
+
+def test_an_edit_lands_in_a_published_l1_runbook(tmp_path: Path) -> None:
+    kb = write_kb(tmp_path / "kb", documents=30)
+    path, url = edit_runbook(kb, "benchmark-marker")
+    assert path in kb.published_runbooks and kb.tiers[path] == "L1"
+    assert (kb.root / path).read_text(encoding="utf-8").rstrip().endswith("benchmark-marker")
+    assert url == path.removesuffix(".md") + "/"
+
+
+def test_the_benchmark_prints_a_row_of_figures(tmp_path: Path, capsys) -> None:
+    assert main(["20", "--no-serve", "--keep", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if line.startswith("| 2"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert len(cells) == 9 and cells[-1] == "—"
+    assert cells[3].endswith(" s") and cells[5].endswith("×") and cells[6].endswith(" MB")
+    assert "related documents" in out
+    assert (tmp_path / "kb-20" / "kb" / "site" / "index.html").is_file()
