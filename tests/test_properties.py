@@ -115,6 +115,8 @@ def _load_and_validate(path: str, text: str) -> None:
     problems = Problems(found)
     document = validate_document(raw, _settings(), problems)
     _assert_problems(problems)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
+    assert all(p.line <= lines for p in problems), "a problem points at a line of the file"
     if document is not None:
         assert document.title and document.path == path
     elif not problems.errors:
