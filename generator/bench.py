@@ -70,7 +70,7 @@ root = Path(sys.argv[1])
 start = time.perf_counter()
 kb = load_kb(root)
 loaded = time.perf_counter()
-similar = similar_documents(root, kb.catalog)
+similar = similar_documents(root, kb.catalog) if sys.argv[2] == "1" else None
 related = time.perf_counter()
 site = render_site(kb.catalog, similar)
 done = time.perf_counter()
@@ -112,7 +112,7 @@ def plain_project(kb: SyntheticKB, folder: Path) -> Path:
     first_system = next(iter(kb.systems.values())).removeprefix("content/")
     nav = f"nav:\n  - Home: index.md\n  - Systems:\n    - {first_system}\n"
     (folder / "mkdocs.yml").write_text(
-        config.format(name="Plain", review_every=0) + "plugins:\n  - search\n" + nav,
+        config.format(name="Plain", review_every=0, extra="") + "plugins:\n  - search\n" + nav,
         encoding="utf-8",
     )
     return folder
@@ -179,13 +179,13 @@ def serve_reload(kb: SyntheticKB) -> float | None:
             proc.wait()
 
 
-def measure(documents: int, workdir: Path, *, serve: bool = True) -> Figures:
+def measure(documents: int, workdir: Path, *, serve: bool = True, related: bool = True) -> Figures:
     """Every figure for one size, measured now on this machine."""
     folder = workdir / f"kb-{documents}"
     shutil.rmtree(folder, ignore_errors=True)
-    kb = write_kb(folder / "kb", documents=documents)
+    kb = write_kb(folder / "kb", documents=documents, related=related)
     plain = plain_project(kb, folder / "plain")
-    _, _, _, out = _child([sys.executable, "-c", _STAGES, str(kb.root)], kb.root)
+    _, _, _, out = _child([sys.executable, "-c", _STAGES, str(kb.root), str(int(related))], kb.root)
     stages = json.loads(out)
     shutil.rmtree(kb.root / ".opskb-cache", ignore_errors=True)  # the build below starts cold
     build, build_cpu, peak, _ = _child([*_opskb(), "build", "--kb", str(kb.root), "-q"], kb.root)
@@ -242,17 +242,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("sizes", nargs="*", type=int, default=[300], help="documents per run")
     parser.add_argument("--no-serve", action="store_true", help="skip the live-preview figure")
     parser.add_argument(
+        "--without-related",
+        action="store_true",
+        help="build with 'related: false' (no related documents or similar past incidents)",
+    )
+    parser.add_argument(
         "--keep", metavar="DIR", help="write the knowledge bases here and keep them"
     )
     args = parser.parse_args(argv)
-    print(f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}", flush=True)
+    related = "without" if args.without_related else "with"
+    print(
+        f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {related} related documents",
+        flush=True,
+    )
     print(HEADER, flush=True)
     with tempfile.TemporaryDirectory(prefix="opskb-bench-") as scratch:
         workdir = Path(args.keep) if args.keep else Path(scratch)
         workdir.mkdir(parents=True, exist_ok=True)
         figures = []
         for size in args.sizes:
-            figures.append(measure(size, workdir, serve=not args.no_serve))
+            figures.append(
+                measure(size, workdir, serve=not args.no_serve, related=not args.without_related)
+            )
             print(row(figures[-1]), flush=True)
     print()
     for f in figures:

@@ -40,6 +40,7 @@ class OpskbConfig(base.Config):
     include_drafts = c.Type(bool, default=False)
     runbooks_dir = c.Type(str, default="runbooks")
     tags = c.Optional(c.ListOfItems(c.Type(str)))
+    related = c.Type(bool, default=True)  # related documents and similar past incidents
 
 
 def _nav_config(items: list[NavItem]) -> list:
@@ -120,7 +121,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         errors = [p for p in problems if p.is_error]
         if errors:
             raise PluginError("the knowledge base has errors:\n" + format_problems(errors))
-        self.site = render_site(kb.catalog, _similar(root, kb.catalog))
+        similar = _similar(root, kb.catalog) if self.config.related else None
+        self.site = render_site(kb.catalog, similar)
         self.search_records = [search_record(d) for d in kb.catalog.published]
         self.catalog_json = catalog_json(kb.catalog)
         config.nav = _nav_config(self.site.nav)

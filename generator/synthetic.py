@@ -37,7 +37,7 @@ markdown_extensions:
 plugins:
   - search
   - opskb:
-      review_every: {review_every}
+      review_every: {review_every}{extra}
 """
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -374,14 +374,27 @@ def _system_ids(count: int, rng: random.Random) -> list[str]:
 
 
 def write_kb(
-    root: Path, *, documents: int, seed: int = 0, name: str = "Synthetic KB"
+    root: Path,
+    *,
+    documents: int,
+    seed: int = 0,
+    name: str = "Synthetic KB",
+    related: bool = True,
 ) -> SyntheticKB:
-    """Write a knowledge base of about ``documents`` documents into ``root``."""
+    """Write a knowledge base of about ``documents`` documents into ``root``.
+
+    ``related=False`` turns off related documents in ``mkdocs.yml``.
+    """
     documents = max(documents, 12)
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     (root / "mkdocs.yml").write_text(
-        MKDOCS_YML.format(name=name, review_every=REVIEW_EVERY), encoding="utf-8"
+        MKDOCS_YML.format(
+            name=name,
+            review_every=REVIEW_EVERY,
+            extra="" if related else "\n      related: false",
+        ),
+        encoding="utf-8",
     )
     writer = _Writer(root, seed)
     rng = writer.rng

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from opskb.synthetic import write_kb
+
 from tests.conftest import page
 
 SYSTEM = """\
@@ -55,3 +57,11 @@ def test_many_systems_leave_the_navigation_short(make_kb, build) -> None:
     assert "All systems" in nav and "Warehouse system" not in nav
     assert "Warehouse system 20" in _article_text(page(site, "systems/"))
     assert "Warehouse system 20" in _article_text(home)
+
+
+def test_related_documents_can_be_turned_off(tmp_path, build) -> None:
+    on = write_kb(tmp_path / "on", documents=30, seed=2)
+    off = write_kb(tmp_path / "off", documents=30, seed=2, related=False)
+    url = on.published_runbooks[0].removesuffix(".md") + "/"
+    assert "Related" in _article_text(page(build(on.root), url))
+    assert "Related" not in _article_text(page(build(off.root), url))
