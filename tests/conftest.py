@@ -36,7 +36,14 @@ escalation:
   L1: {team: Service Desk, contact: "ext. 4000", hours: "24x7", response: 15m}
   L2: {team: NetOps, contact: "netops@example.com", hours: "office hours", response: 1h}
   L3: {team: Network Engineering, contact: "pager neteng", hours: "24x7", response: 30m}
-  L4: {team: Vendor support, contact: "+1 555 0100", hours: "24x7", response: 4h, vendor: Lattice, contract: "C-1", portal: "https://support.example.com"}
+  L4:
+    team: Vendor support
+    contact: "+1 555 0100"
+    hours: "24x7"
+    response: 4h
+    vendor: Lattice
+    contract: "C-1"
+    portal: "https://support.example.com"
 last_reviewed: 2026-01-01
 ---
 The remote access VPN.
@@ -82,8 +89,13 @@ def make_kb(tmp_path: Path) -> Callable[..., Path]:
     replaced by files of the same path.
     """
 
-    def make(files: dict[str, str] | None = None, *, base: bool = True, name: str = "kb",
-             config: str = MKDOCS_YML) -> Path:
+    def make(
+        files: dict[str, str] | None = None,
+        *,
+        base: bool = True,
+        name: str = "kb",
+        config: str = MKDOCS_YML,
+    ) -> Path:
         content = {"content/index.md": "---\ntitle: Home\n---\nWelcome.\n"}
         if base:
             content["content/systems/vpn.md"] = SYSTEM_VPN
@@ -103,7 +115,6 @@ def _fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
 def run_cli(*args: str):
     """Run ``opskb ARGS`` in-process; returns click's result (exit_code, output, stderr)."""
     from click.testing import CliRunner
-
     from opskb.cli import main
 
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)

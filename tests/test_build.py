@@ -35,14 +35,16 @@ def test_runbook_page_shows_tier_system_owner_symptoms_and_escalation_box(make_k
     assert 'class="opskb-badge opskb-tier opskb-tier-l1"' in text
     assert ">VPN</a>" in text and "Service Desk" in text
     assert "token code invalid" in text
-    box = text[text.index('class="opskb-escalate"'):]
+    box = text[text.index('class="opskb-escalate"') :]
     assert "Escalate to L2 when" in box
     assert "token still fails after resync" in box
     assert "NetOps" in box and "netops@example.com" in box and "1h" in box
 
 
 def test_overdue_review_is_visible_on_the_page(make_kb, build):
-    root = make_kb({"runbooks/vpn/old.md": """\
+    root = make_kb(
+        {
+            "runbooks/vpn/old.md": """\
         ---
         title: Old procedure
         tier: L2
@@ -52,17 +54,23 @@ def test_overdue_review_is_visible_on_the_page(make_kb, build):
         last_reviewed: 2024-01-01
         ---
         Steps.
-        """})
+        """
+        }
+    )
     site = build(root)
     assert "Review overdue" in page(site, "runbooks/vpn/old/")
     assert "Review overdue" not in page(site, "runbooks/vpn/reset-token/")
 
 
 def test_page_urls_mirror_source_paths_and_drafts_are_left_out(make_kb, build):
-    root = make_kb({
-        "runbooks/vpn/deep/er/nested.md": "---\ntier: L2\nsystems: [vpn]\nescalate_when: [x]\n---\n",
-        "runbooks/vpn/wip.md": "---\ntier: L1\nsystems: [vpn]\nstatus: draft\n---\nSecret.\n",
-    })
+    root = make_kb(
+        {
+            "runbooks/vpn/deep/er/nested.md": (
+                "---\ntier: L2\nsystems: [vpn]\nescalate_when: [x]\n---\n"
+            ),
+            "runbooks/vpn/wip.md": "---\ntier: L1\nsystems: [vpn]\nstatus: draft\n---\nSecret.\n",
+        }
+    )
     site = build(root)
     assert "Nested" in page(site, "runbooks/vpn/deep/er/nested/")
     assert "Vpn" not in page(site, "systems/vpn/").split("<h1")[1][:60]
@@ -70,8 +78,9 @@ def test_page_urls_mirror_source_paths_and_drafts_are_left_out(make_kb, build):
 
 
 def test_front_matter_text_is_shown_as_text_everywhere(make_kb, build):
-    root = make_kb({
-        "runbooks/vpn/xss.md": """\
+    root = make_kb(
+        {
+            "runbooks/vpn/xss.md": """\
             ---
             title: "<script>alert(1)</script>"
             owner: "<b>x</b>"
@@ -82,8 +91,9 @@ def test_front_matter_text_is_shown_as_text_everywhere(make_kb, build):
             ---
             Body.
             """,
-        "content/articles/a.md": "---\ntitle: A\nrelated: [runbooks/vpn/xss.md]\n---\n",
-    })
+            "content/articles/a.md": "---\ntitle: A\nrelated: [runbooks/vpn/xss.md]\n---\n",
+        }
+    )
     site = build(root)
     for html_file in site.rglob("*.html"):
         text = html_file.read_text(encoding="utf-8")
@@ -95,9 +105,12 @@ def test_front_matter_text_is_shown_as_text_everywhere(make_kb, build):
 
 
 def test_leading_key_value_lines_in_a_body_stay_in_the_page(make_kb, build):
-    root = make_kb({"runbooks/vpn/plain.md": "Severity: high\nOwner: nobody\n\nCall the NOC.\n",
-                    "runbooks/vpn/_defaults.yml": "tier: L1\nsystems: [vpn]\n"
-                    "escalate_when: [always]\n"})
+    root = make_kb(
+        {
+            "runbooks/vpn/plain.md": "Severity: high\nOwner: nobody\n\nCall the NOC.\n",
+            "runbooks/vpn/_defaults.yml": "tier: L1\nsystems: [vpn]\nescalate_when: [always]\n",
+        }
+    )
     text = page(build(root), "runbooks/vpn/plain/")
     assert "Severity: high" in text and "Call the NOC." in text
 
@@ -163,7 +176,9 @@ def test_init_creates_a_knowledge_base_that_builds_strict(tmp_path, build):
 
 
 def test_source_date_epoch_decides_today(make_kb, build, monkeypatch):
-    root = make_kb({"runbooks/vpn/aging.md": """\
+    root = make_kb(
+        {
+            "runbooks/vpn/aging.md": """\
         ---
         tier: L2
         systems: [vpn]
@@ -171,7 +186,9 @@ def test_source_date_epoch_decides_today(make_kb, build, monkeypatch):
         last_reviewed: 2026-01-01
         review_every: 200
         ---
-        """})
+        """
+        }
+    )
     assert "Review overdue" not in page(build(root), "runbooks/vpn/aging/")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")  # 2027-01-15
     assert "Review overdue" in page(build(root), "runbooks/vpn/aging/")
@@ -203,6 +220,6 @@ def test_sample_builds_strict_with_a_page_for_every_published_document(sample_si
 
 def test_runbook_header_says_where_it_escalates_and_links_the_box(make_kb, build):
     text = page(build(make_kb()), "runbooks/vpn/reset-token/")
-    facts = text[text.index('class="opskb-facts"'):text.index('id="escalate"')]
+    facts = text[text.index('class="opskb-facts"') : text.index('id="escalate"')]
     assert "Escalates to:" in facts and 'href="#escalate"' in facts
     assert "L2 · NetOps (1h)" in facts

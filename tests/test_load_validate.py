@@ -11,8 +11,9 @@ def problems_of(kb, path):
 
 
 def test_kinds_come_from_folders(make_kb):
-    root = make_kb({
-        "content/incidents/2026-01-01-x.md": """\
+    root = make_kb(
+        {
+            "content/incidents/2026-01-01-x.md": """\
             ---
             title: Outage
             date: 2026-01-01
@@ -23,8 +24,9 @@ def test_kinds_come_from_folders(make_kb):
             ---
             Body.
             """,
-        "content/articles/guide.md": "---\ntitle: Guide\n---\nText.\n",
-    })
+            "content/articles/guide.md": "---\ntitle: Guide\n---\nText.\n",
+        }
+    )
     catalog = load_kb(root).catalog
     kinds = {d.path: d.kind for d in catalog.documents}
     assert kinds["runbooks/vpn/reset-token.md"] is Kind.RUNBOOK
@@ -34,7 +36,9 @@ def test_kinds_come_from_folders(make_kb):
 
 
 def test_explicit_kind_overrides_the_folder(make_kb):
-    root = make_kb({"content/notes/checklist.md": """\
+    root = make_kb(
+        {
+            "content/notes/checklist.md": """\
         ---
         kind: runbook
         tier: L2
@@ -42,17 +46,21 @@ def test_explicit_kind_overrides_the_folder(make_kb):
         escalate_when: [never]
         ---
         Steps.
-        """})
+        """
+        }
+    )
     doc = load_kb(root).catalog.by_path["content/notes/checklist.md"]
     assert doc.kind is Kind.RUNBOOK and doc.tier is Tier.L2
 
 
 def test_folder_defaults_apply_unless_the_document_sets_the_key(make_kb):
-    root = make_kb({
-        "runbooks/vpn/_defaults.yml": "owner: Network Team\ntier: L2\nsystems: [vpn]\n",
-        "runbooks/vpn/legacy.md": "# Legacy procedure\n\nNo front matter at all.\n",
-        "runbooks/vpn/own.md": "---\ntier: L3\nowner: Someone\nescalate_when: [x]\n---\nx\n",
-    })
+    root = make_kb(
+        {
+            "runbooks/vpn/_defaults.yml": "owner: Network Team\ntier: L2\nsystems: [vpn]\n",
+            "runbooks/vpn/legacy.md": "# Legacy procedure\n\nNo front matter at all.\n",
+            "runbooks/vpn/own.md": "---\ntier: L3\nowner: Someone\nescalate_when: [x]\n---\nx\n",
+        }
+    )
     kb = load_kb(root)
     legacy = kb.catalog.by_path["runbooks/vpn/legacy.md"]
     own = kb.catalog.by_path["runbooks/vpn/own.md"]
@@ -63,10 +71,12 @@ def test_folder_defaults_apply_unless_the_document_sets_the_key(make_kb):
 
 
 def test_title_from_heading_then_from_file_name(make_kb):
-    root = make_kb({
-        "content/articles/with-heading.md": "# The real title\n\nText.\n",
-        "content/articles/no_title-here.md": "Just text.\n",
-    })
+    root = make_kb(
+        {
+            "content/articles/with-heading.md": "# The real title\n\nText.\n",
+            "content/articles/no_title-here.md": "Just text.\n",
+        }
+    )
     catalog = load_kb(root).catalog
     heading = catalog.by_path["content/articles/with-heading.md"]
     assert heading.title == "The real title"
@@ -96,13 +106,15 @@ def test_drafts_are_catalogued_but_not_published(make_kb):
 
 
 def test_every_problem_is_reported_with_file_line_and_key(make_kb):
-    root = make_kb({
-        "runbooks/vpn/bad-yaml.md": "---\ntitle: x\ntier: [L1\n---\nbody\n",
-        "runbooks/vpn/bad-tier.md": "---\ntitle: x\nsystems: [vpn]\ntier: L7\n---\n",
-        "runbooks/vpn/no-tier.md": "---\ntitle: x\nsystems: [vpn]\n---\n",
-        "runbooks/vpn/wrong-type.md": "---\ntier: L1\nsystems: [vpn]\nsymptoms: {a: b}\n---\n",
-        "runbooks/vpn/unknown-system.md": "---\ntier: L1\n\nsystems: [vnp]\n---\n",
-    })
+    root = make_kb(
+        {
+            "runbooks/vpn/bad-yaml.md": "---\ntitle: x\ntier: [L1\n---\nbody\n",
+            "runbooks/vpn/bad-tier.md": "---\ntitle: x\nsystems: [vpn]\ntier: L7\n---\n",
+            "runbooks/vpn/no-tier.md": "---\ntitle: x\nsystems: [vpn]\n---\n",
+            "runbooks/vpn/wrong-type.md": "---\ntier: L1\nsystems: [vpn]\nsymptoms: {a: b}\n---\n",
+            "runbooks/vpn/unknown-system.md": "---\ntier: L1\n\nsystems: [vnp]\n---\n",
+        }
+    )
     kb = load_kb(root)
     errors = {p.path: p for p in kb.problems.errors}
     assert errors["runbooks/vpn/bad-yaml.md"].line in (3, 4)
@@ -118,7 +130,9 @@ def test_every_problem_is_reported_with_file_line_and_key(make_kb):
 
 
 def test_escalation_ladder_is_validated(make_kb):
-    root = make_kb({"content/systems/mail.md": """\
+    root = make_kb(
+        {
+            "content/systems/mail.md": """\
         ---
         title: Mail
         escalation:
@@ -126,10 +140,13 @@ def test_escalation_ladder_is_validated(make_kb):
           L2: {team: Mail, response: soon}
           L9: {team: Nobody}
         ---
-        """})
+        """
+        }
+    )
     kb = load_kb(root)
-    found = {(p.key, p.line): p.message for p in problems_of(kb, "content/systems/mail.md")
-             if p.is_error}
+    found = {
+        (p.key, p.line): p.message for p in problems_of(kb, "content/systems/mail.md") if p.is_error
+    }
     assert ("escalation.L2.response", 5) in found
     assert ("escalation.L9", 6) in found
     ladder = kb.catalog.systems["mail"].system.ladder
@@ -137,7 +154,9 @@ def test_escalation_ladder_is_validated(make_kb):
 
 
 def test_references_must_resolve(make_kb):
-    root = make_kb({"content/articles/a.md": """\
+    root = make_kb(
+        {
+            "content/articles/a.md": """\
         ---
         title: A
         related:
@@ -145,7 +164,9 @@ def test_references_must_resolve(make_kb):
           - runbooks/vpn/gone.md
           - ../../../etc/passwd
         ---
-        """})
+        """
+        }
+    )
     kb = load_kb(root)
     messages = [p.message for p in problems_of(kb, "content/articles/a.md")]
     assert any("gone.md" in m and "does not exist" in m for m in messages)
@@ -155,7 +176,9 @@ def test_references_must_resolve(make_kb):
 
 
 def test_links_are_rewritten_from_source_tree_to_page_tree(make_kb):
-    root = make_kb({"content/incidents/2026-02-02-x.md": """\
+    root = make_kb(
+        {
+            "content/incidents/2026-02-02-x.md": """\
         ---
         date: 2026-02-02
         severity: SEV4
@@ -165,7 +188,9 @@ def test_links_are_rewritten_from_source_tree_to_page_tree(make_kb):
         workaround: b
         ---
         See [the runbook](../../runbooks/vpn/reset-token.md#steps) and `[not](a.md)`.
-        """})
+        """
+        }
+    )
     kb = load_kb(root)
     body = kb.catalog.bodies["content/incidents/2026-02-02-x.md"]
     assert "[the runbook](../../runbooks/vpn/reset-token.md#steps)" not in body
