@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from opskb.synthetic import write_kb
@@ -65,3 +66,13 @@ def test_related_documents_can_be_turned_off(tmp_path, build) -> None:
     url = on.published_runbooks[0].removesuffix(".md") + "/"
     assert "Related" in _article_text(page(build(on.root), url))
     assert "Related" not in _article_text(page(build(off.root), url))
+
+
+def test_playbooks_stay_out_of_the_search_bar_index(tmp_path, build) -> None:
+    kb = write_kb(tmp_path / "kb", documents=30, seed=4, related=False)
+    site = build(kb.root)
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    pages = {d["location"].split("#")[0] for d in index["docs"]}
+    assert not any(p.startswith("playbooks/") for p in pages)
+    assert kb.published_runbooks[0].removesuffix(".md") + "/" in pages
+    assert "Escalate" in page(site, "playbooks/l1/")
