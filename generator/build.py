@@ -57,22 +57,21 @@ def _progress(message: str, quiet: bool) -> None:
 
 
 def _page_progress(quiet: bool):
-    """On a terminal, a line that counts pages written and their rate; else nothing."""
+    """On a terminal, one line per stage counting pages and their rate; else nothing."""
     if quiet or not sys.stderr.isatty():
         return None
-    started = last = time.perf_counter()
+    state = {"stage": "", "started": 0.0, "shown": 0.0}
 
-    def report(done: int, total: int) -> None:
-        nonlocal last
+    def report(stage: str, done: int, total: int) -> None:
         now = time.perf_counter()
-        if now - last < 0.5 and done < total:
+        if stage != state["stage"]:
+            state.update(stage=stage, started=now, shown=now)
+        if now - state["shown"] < 0.5 and done < total:
             return
-        last = now
-        rate = done / max(now - started, 1e-6)
-        end = "\n" if done >= total else ""
-        click.echo(f"\rwriting pages: {done}/{total} ({rate:,.0f} pages/s)", err=True, nl=False)
-        if end:
-            click.echo("", err=True)
+        state["shown"] = now
+        rate = done / max(now - state["started"], 1e-3)
+        line = f"\r{stage}: {done:,}/{total:,} pages ({rate:,.0f}/s)"
+        click.echo(line + ("\n" if done >= total else ""), err=True, nl=False)
 
     return report
 

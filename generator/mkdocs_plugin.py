@@ -85,12 +85,12 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self.previous_site: Path | None = None
         self.previous_record: BuildRecord | None = None
         self.record: BuildRecord | None = None
-        self.progress: Callable[[int, int], None] | None = None  # (pages done, pages)
+        self.progress: Callable[[str, int, int], None] | None = None  # (stage, done, of)
         self._reused: dict[str, Path] = {}  # src_uri → the previous build's HTML of it
         self._reused_urls: list[str] = []
         self._built_urls: list[str] = []  # page URLs in the order MkDocs built them
         self._serving = False
-        self._done = self._total = 0
+        self._converted = self._done = self._total = 0
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this keeps the plugin alive across ``serve`` rebuilds (and its record)."""
@@ -187,7 +187,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             {page.src_uri: digest(page.markdown) for page in self.site.pages},
         )
         self._reused, self._reused_urls, self._built_urls = {}, [], []
-        self._done, self._total = 0, len(self.site.pages)
+        self._converted, self._done, self._total = 0, 0, len(self.site.pages)
         if self.previous_site is None:
             return
         for uri in sorted(reusable_pages(self.previous_record, self.record)):
@@ -206,12 +206,18 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         page.meta["search"] = {"exclude": True}
         return ""
 
+    def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str:
+        self._converted += 1
+        if self.progress is not None:
+            self.progress("converting Markdown", self._converted, self._total)
+        return html
+
     @event_priority(-100)
     def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:
         self._done += 1
         self._built_urls.append(page.url)
         if self.progress is not None:
-            self.progress(self._done, self._total)
+            self.progress("writing pages", self._done, self._total)
         reused = self._reused.get(page.file.src_uri)
         return reused.read_text(encoding="utf-8") if reused is not None else output
 
