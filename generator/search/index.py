@@ -8,7 +8,7 @@ by file stamps (``sources``). Only published documents are indexed.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -188,7 +188,7 @@ class SearchIndex:
             generation = self.store.current()
         ix = whoosh.index.open_dir(str(generation))
         try:
-            with ix.searcher() as searcher:
+            with ix.searcher(weighting=engine.weighting()) as searcher:
                 yield searcher
         finally:
             ix.close()
@@ -210,7 +210,10 @@ class SearchIndex:
             pool = max(limit, RERANK_POOL)
             ranked: list[tuple[int, float, dict]] = []
             seen: set[str] = set()
-            for stage, q in enumerate(engine.staged_queries(searcher.schema, query)):
+            every_word, every_word_anywhere, any_word = engine.staged_queries(query)
+            for stage, q in enumerate((every_word, every_word_anywhere, any_word)):
+                if stage == 2 and ranked:
+                    break  # an OR over common words is the costliest query; only as a last resort
                 for h in searcher.search(q, limit=pool, filter=flt):
                     stored = h.fields()
                     if stored["path"] not in seen:
@@ -233,10 +236,10 @@ class SearchIndex:
         with self._searcher() as searcher:
             return searcher.suggest("words", word.lower(), limit=5, maxdist=2)
 
-    def similar(self, path: str, n: int = 5, *, kind: Sequence[str] = ()) -> list[Hit]:
+    def similar(self, path: str, n: int = 5) -> list[Hit]:
         """The ``n`` documents most like the one at ``path`` (itself excluded)."""
         with self._searcher() as searcher:
-            return _similar(searcher, path, n, kind=kind)
+            return _similar(searcher, path, n)
 
     def similar_all(self, paths: Iterable[str], n: int = 5) -> dict[str, list[str]]:
         """Each path's ``n`` most similar documents (paths), all in one pass."""
@@ -246,22 +249,32 @@ class SearchIndex:
     def past_incidents(self, paths: Iterable[str], n: int = 5) -> dict[str, list[str]]:
         """For each incident path, the ``n`` most similar incidents dated before it."""
         with self._searcher() as searcher:
-            return {p: [h.path for h in _similar(searcher, p, n, past=True)] for p in paths}
+            incidents = set(searcher.docs_for_query(Term("kind", "incident")))
+            return {
+                p: [h.path for h in _similar(searcher, p, n, among=incidents, past=True)]
+                for p in paths
+            }
 
 
-def _similar(searcher, path: str, n: int, *, kind: Sequence[str] = (), past: bool = False):
+def _similar(searcher, path: str, n: int, *, among: set[int] | None = None, past: bool = False):
+    """Look-alikes of ``path``; ``among`` limits them to those documents, ``past`` to
+    earlier dates (checked on the few top hits, cheaper than a date filter)."""
     docnum = searcher.document_number(path=path)
     if docnum is None:
         return []
     stored = searcher.stored_fields(docnum)
+    if past and not stored.get("date"):
+        return []
     query = engine.likeness_query(searcher, stored)
     if query is None:
         return []
-    if past:
-        if not stored.get("date"):
-            return []
-        flt = engine.filters(kind=["incident"], before=stored["date"])
-    else:
-        flt = engine.filters(kind=kind)
-    found = searcher.search(query, limit=n, filter=flt, mask=Term("path", path))
-    return [engine.to_hit(h.fields(), h.score) for h in found]
+    allowed = set(among) - {docnum} if among is not None else None
+    found = searcher.search(
+        query,
+        limit=n * 4 if past else n,
+        filter=allowed,
+        mask=None if allowed is not None else Term("path", path),
+    )
+    kept = [h for h in found if not past or h.get("date", "") < stored["date"]]
+    hits = [engine.to_hit(h.fields(), h.score) for h in kept]
+    return hits[:n]

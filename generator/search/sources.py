@@ -50,7 +50,9 @@ class SourceScan:
         if {p: list(s) for p, s in self.defaults.items()} != recorded.get("defaults"):
             return True, [], []
         before = recorded.get("documents", {})
-        changed = sorted(p for p, s in self.documents.items() if before.get(p) != list(s))
+        changed = sorted(
+            p for p, (mtime, size) in self.documents.items() if before.get(p) != [mtime, size]
+        )
         removed = sorted(p for p in before if p not in self.documents)
         return False, changed, removed
 
@@ -60,28 +62,36 @@ def _stamp(path: str | os.DirEntry) -> Stamp:
     return info.st_mtime_ns, info.st_size
 
 
-def _walk(root: Path, top: str, scan: SourceScan) -> None:
-    """Stamp Markdown sources and folder defaults below ``top``, as the loader finds them."""
+def _walk(root: str, top: str, scan: SourceScan) -> None:
+    """Stamp Markdown sources and folder defaults below ``top``, as the loader finds them.
+
+    Plain strings and one ``stat`` per file: on 10,000 files this loop is
+    most of what an up-to-date ``opskb search`` costs before its query.
+    """
+    documents, defaults = scan.documents, scan.defaults
     pending = [top]
     while pending:
         rel_dir = pending.pop()
         try:
-            entries = list(os.scandir(root / rel_dir))
+            entries = os.scandir(os.path.join(root, rel_dir))
         except OSError:
             continue
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            rel = f"{rel_dir}/{entry.name}"
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append(rel)
-                elif entry.name.endswith(".md"):
-                    scan.documents[rel] = _stamp(entry)
-                elif entry.name == DEFAULTS_FILE:
-                    scan.defaults[rel] = _stamp(entry)
-            except OSError:
-                continue
+        with entries:
+            for entry in entries:
+                name = entry.name
+                if name[0] == ".":
+                    continue
+                try:
+                    if name.endswith(".md"):
+                        if entry.is_file():
+                            info = entry.stat()
+                            documents[f"{rel_dir}/{name}"] = (info.st_mtime_ns, info.st_size)
+                    elif entry.is_dir(follow_symlinks=False):
+                        pending.append(f"{rel_dir}/{name}")
+                    elif name == DEFAULTS_FILE:
+                        defaults[f"{rel_dir}/{name}"] = _stamp(entry)
+                except OSError:
+                    continue
 
 
 def scan_sources(root: Path, content_dir: str, runbooks_dir: str) -> SourceScan:
@@ -93,7 +103,7 @@ def scan_sources(root: Path, content_dir: str, runbooks_dir: str) -> SourceScan:
     scan = SourceScan(config)
     for top in dict.fromkeys((content_dir.strip("/"), runbooks_dir.strip("/"))):
         if top and (root / top).is_dir():
-            _walk(root, top, scan)
+            _walk(str(root), top, scan)
     if (root / DEFAULTS_FILE).is_file():  # the root folder's defaults apply below it too
         scan.defaults[DEFAULTS_FILE] = _stamp(str(root / DEFAULTS_FILE))
     return scan
