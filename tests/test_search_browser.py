@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,19 @@ FILES = {
         ---
         Tokens were rejected.
         """,
+    "content/incidents/2026-03-01-vpn.md": """\
+        ---
+        title: VPN token rejections
+        date: 2026-03-01
+        severity: SEV3
+        systems: [vpn]
+        status: resolved
+        root_cause: token seed file expired on the concentrator
+        root_cause_category: configuration
+        workaround: resync the token
+        ---
+        Tokens were rejected after the seed file expired.
+        """,
 }
 
 
@@ -104,7 +118,8 @@ def test_the_address_filters_by_tier(site: Path, open_site) -> None:
 def test_filters_alone_list_documents_and_kind_narrows(site: Path, open_site) -> None:
     page, errors = open_site(site, "search/?kind=incident&system=vpn")
     items = results_of(page)
-    assert len(items) == 1 and "VPN token outage" in items[0]
+    assert len(items) == 2 and all("incident" in item for item in items)
+    assert any("VPN token outage" in item for item in items)
     page.select_option("select[name=kind]", "runbook")
     page.locator("a.opskb-search-title", has_text="Reset VPN token").wait_for()
     assert "kind=runbook" in page.url
@@ -151,3 +166,17 @@ def test_the_index_is_built_deterministically(site: Path, tmp_path: Path) -> Non
         }
 
     assert digest(site / "pagefind") == digest(root / "site" / "pagefind")
+
+
+def test_incident_pages_list_similar_past_incidents_and_pages_list_look_alikes(
+    site: Path,
+) -> None:
+    newer = html.unescape((site / "incidents/2026-05-02-vpn/index.html").read_text("utf-8"))
+    assert "Similar past incidents" in newer
+    section = newer.split('id="similar-past-incidents"', 1)[1].split("</ul>", 1)[0]
+    assert "VPN token rejections" in section and "SEV3" in section
+    older = html.unescape((site / "incidents/2026-03-01-vpn/index.html").read_text("utf-8"))
+    assert "Similar past incidents" not in older  # nothing came before it
+    runbook = html.unescape((site / "runbooks/vpn/token-audit/index.html").read_text("utf-8"))
+    related = runbook.split('id="related"', 1)[1].split("</ul>", 1)[0]
+    assert "Reset VPN token" in related  # shares "token" and "resync" with it

@@ -264,7 +264,7 @@ def likeness_query(searcher: Searcher, stored: dict, numterms: int = 6) -> Query
     Rare words have short posting lists, so the query stays cheap on a large
     index (a look-alike query runs for every page of a build); words only this
     document uses, and words in more than a fifth of the documents, say
-    nothing about likeness and are left out.
+    nothing about likeness and are left out (on a large base; small ones are cheap).
     """
     reader = searcher.reader()
     text = " ".join(
@@ -276,7 +276,7 @@ def likeness_query(searcher: Searcher, stored: dict, numterms: int = 6) -> Query
             stored.get("body", "")[:600],
         )
     )
-    common = max(2, reader.doc_count() // 5)
+    common = max(50, reader.doc_count() // 5)  # small bases: every shared word counts
     rated = {}
     for term in {t.text for t in _ANALYZER(text)}:
         frequency = reader.doc_frequency("lead", term) + reader.doc_frequency("body", term)
