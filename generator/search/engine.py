@@ -20,7 +20,7 @@ from .records import SearchRecord
 
 __all__ = ["Hit", "build_schema", "document_fields", "filters", "staged_queries", "to_hit"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # A document's "lead" is what identifies it: title, symptoms, tags and systems.
 # It is short, so searching it is cheap; matches there count three times a
 # body match. Titles and symptoms are also stored apart, for display.

@@ -133,7 +133,7 @@ class SearchIndex:
         """
         with self.store.writing():
             current = self.store.current()
-            manifest = self.store.manifest(current)
+            manifest = self.store.manifest(current, digests=True)
             usable = current is not None and manifest.get("format") == FORMAT
             digests: dict[str, str] = dict(manifest.get("digests", {})) if usable else {}
             changed = {
@@ -150,7 +150,8 @@ class SearchIndex:
                 "digests": digests,
             }
             if usable and not changed and not gone:
-                self.store.write_manifest(current, new_manifest)  # stamps only
+                stamps_only = {k: v for k, v in new_manifest.items() if k != "digests"}
+                self.store.write_manifest(current, stamps_only)
                 return IndexUpdate()
             generation = self.store.next_generation(copy_current=usable)
             try:

@@ -49,7 +49,7 @@ def similar_documents(root: Path, catalog: Catalog, n: int = PER_PAGE) -> Simila
     """
     index = SearchIndex.open(root)
     index.update(catalog)
-    digests: dict[str, str] = index.store.manifest().get("digests", {})
+    digests: dict[str, str] = index.store.manifest(digests=True).get("digests", {})
     cache_path = index.store.folder / CACHE_FILE
     cache = _read(cache_path)
     before = cache.get("digests", {}) if cache.get("n") == n else {}

@@ -23,6 +23,7 @@ __all__ = ["IndexStore"]
 
 POINTER = "CURRENT"
 MANIFEST = "opskb-manifest.json"
+DIGESTS = "opskb-digests.json"
 LOCK = "write.lock"
 PREFIX = "gen-"
 KEEP = 2  # the current generation and the one before it
@@ -50,18 +51,24 @@ class IndexStore:
         folder = self.folder / name
         return folder if folder.is_dir() else None
 
-    def manifest(self, generation: Path | None = None) -> dict[str, Any]:
-        """What a generation records about its sources; ``{}`` when unreadable."""
+    def manifest(self, generation: Path | None = None, *, digests: bool = False) -> dict[str, Any]:
+        """What a generation records about its sources; ``{}`` when unreadable.
+
+        The documents' digests, needed only to write, sit in a file of their
+        own so that the check before every search reads half as much.
+        """
         generation = generation or self.current()
         if generation is None:
             return {}
-        try:
-            data = json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return data if isinstance(data, dict) else {}
+        data = _read_json(generation / MANIFEST)
+        if digests and data:
+            data["digests"] = _read_json(generation / DIGESTS)
+        return data
 
     def write_manifest(self, generation: Path, data: dict[str, Any]) -> None:
+        data = dict(data)
+        if "digests" in data:
+            _write_atomically(generation / DIGESTS, json.dumps(data.pop("digests"), sort_keys=True))
         _write_atomically(generation / MANIFEST, json.dumps(data, sort_keys=True))
 
     @contextlib.contextmanager
@@ -113,6 +120,14 @@ class IndexStore:
         for old in generations:
             if old not in keep:
                 shutil.rmtree(old, ignore_errors=True)
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
