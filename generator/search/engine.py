@@ -20,10 +20,10 @@ from .records import SearchRecord
 
 __all__ = ["Hit", "build_schema", "document_fields", "filters", "staged_queries", "to_hit"]
 
-SCHEMA_VERSION = 3
-# A document's "lead" is what identifies it: title, symptoms, tags and systems.
-# It is short, so searching it is cheap; matches there count three times a
-# body match. Titles and symptoms are also stored apart, for display.
+SCHEMA_VERSION = 4  # bump whenever document_fields() changes
+# A document's "lead" is what identifies it: title, symptoms (counted twice), tags
+# and systems. It is short, so searching it is cheap; matches there count three
+# times a body match. Titles and symptoms are also stored apart, for display.
 LEAD_BOOST = 3.0
 SNIPPET_FIELDS = ("symptoms", "body", "title")
 SNIPPET_SOURCE = 4000  # characters of a field scanned for a snippet
@@ -82,7 +82,10 @@ def build_schema() -> Schema:
 
 def document_fields(record: SearchRecord) -> dict[str, str]:
     symptoms = "\n".join(record.symptoms)
-    lead = "\n".join((record.title, symptoms, " ".join(record.tags), " ".join(record.systems)))
+    # symptoms twice: what callers say weighs most (TF-IDF counts repeats)
+    lead = "\n".join(
+        (record.title, symptoms, symptoms, " ".join(record.tags), " ".join(record.systems))
+    )
     return {
         "path": record.path,
         "url": record.url,
@@ -95,7 +98,7 @@ def document_fields(record: SearchRecord) -> dict[str, str]:
         "kind": record.kind,
         "body": record.body,
         "date": record.date,
-        "words": lead,
+        "words": "\n".join((record.title, symptoms, *record.tags, *record.systems)),
     }
 
 
