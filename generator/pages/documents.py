@@ -15,7 +15,7 @@ from .similar import SimilarDocuments
 __all__ = ["document_page", "document_pages"]
 
 
-def _common(doc: Document, catalog: Catalog) -> dict:
+def _common(doc: Document, catalog: Catalog, groups: Groups) -> dict:
     overdue = catalog.review_overdue(doc)
     return {
         "doc": doc,
@@ -25,14 +25,14 @@ def _common(doc: Document, catalog: Catalog) -> dict:
         "systems": [catalog.systems[s] for s in doc.systems if s in catalog.systems],
         "overdue": overdue,
         "review_due": doc.review_due(catalog.settings.review_every),
-        "related": [d for d in catalog.related.get(doc.path, []) if d in catalog.published],
+        "related": [d for d in catalog.related.get(doc.path, []) if d.path in groups.published],
     }
 
 
 def _system_context(doc: Document, catalog: Catalog, groups: Groups) -> dict:
     system_id = doc.system.id
     incidents = groups.system_incidents(system_id)
-    published = {d.path for d in groups.systems}
+    published = groups.published
     actions = [
         (inc, item) for inc in incidents for item in inc.incident.action_items if not item.done
     ]
@@ -63,11 +63,12 @@ def document_page(
 ) -> Page:
     """The page of one document; pass ``groups`` when rendering many (see :func:`group`)."""
     similar = similar or SimilarDocuments()
-    context = _common(doc, catalog)
+    groups = groups or group(catalog)
+    context = _common(doc, catalog, groups)
     context["related"] = similar.related_to(doc, catalog, context["related"])
     depends = {doc.path} | {d.path for d in context["related"]} | set(doc.systems)
     if doc.kind is Kind.SYSTEM:
-        context.update(_system_context(doc, catalog, groups or group(catalog)))
+        context.update(_system_context(doc, catalog, groups))
         markdown = render_template("system.md.j2", **context)
         depends.add("*incidents")
         depends.add("*runbooks")
@@ -80,7 +81,9 @@ def document_page(
             incidents_used=used,
             past_incidents=similar.past_incidents_of(doc, catalog),
             runbooks_used=[
-                d for d in catalog.runbooks_of_incident.get(doc.path, []) if d in catalog.published
+                d
+                for d in catalog.runbooks_of_incident.get(doc.path, [])
+                if d.path in groups.published
             ],
         )
         depends |= {d.path for d in used} | {d.path for d in context["runbooks_used"]}

@@ -21,6 +21,7 @@ __all__ = ["Groups", "anchor", "anchors", "group"]
 class Groups:
     """Published documents indexed by system and tier (lists keep a stable order)."""
 
+    published: frozenset[str]  # paths of the documents the site shows
     systems: list[Document]  # published systems, by title
     incidents: list[Document]  # published incidents, newest first
     runbooks: dict[Tier, list[Document]] = field(default_factory=dict)  # by title
@@ -40,9 +41,8 @@ def _title_key(doc: Document) -> tuple[str, str]:
 
 def group(catalog: Catalog) -> Groups:
     """Index the catalogue's published documents in one pass."""
-    systems = sorted(
-        (d for d in catalog.systems.values() if d in catalog.published), key=_title_key
-    )
+    published = frozenset(d.path for d in catalog.published)
+    systems = sorted((d for d in catalog.systems.values() if d.path in published), key=_title_key)
     incidents = sorted(
         (d for d in catalog.published if d.kind is Kind.INCIDENT and d.incident),
         key=lambda d: (d.incident.date, d.path),
@@ -60,7 +60,7 @@ def group(catalog: Catalog) -> Groups:
     for doc in incidents:
         for system_id in doc.systems:
             incidents_of[system_id].append(doc)
-    return Groups(systems, incidents, runbooks, dict(runbooks_of), dict(incidents_of))
+    return Groups(published, systems, incidents, runbooks, dict(runbooks_of), dict(incidents_of))
 
 
 _UNSAFE_ID = re.compile(r"[^a-z0-9]+")

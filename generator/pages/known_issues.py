@@ -23,7 +23,7 @@ def known_issues_page(catalog: Catalog, groups: Groups) -> Page:
             sections.append((system, found))
     runbooks_used = {
         doc.path: [
-            d for d in catalog.runbooks_of_incident.get(doc.path, []) if d in catalog.published
+            d for d in catalog.runbooks_of_incident.get(doc.path, []) if d.path in groups.published
         ]
         for _, docs in sections
         for doc in docs
