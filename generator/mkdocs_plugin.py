@@ -207,6 +207,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         return ""
 
     def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str:
+        if page.file.src_uri in self._reused:
+            page.present_anchor_ids = None  # not rendered: MkDocs skips checking links to it
         self._converted += 1
         if self.progress is not None:
             self.progress("converting Markdown", self._converted, self._total)
@@ -218,6 +220,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self._built_urls.append(page.url)
         if self.progress is not None:
             self.progress("writing pages", self._done, self._total)
+        page.content = page.markdown = None  # written: do not hold every page until the end
         reused = self._reused.get(page.file.src_uri)
         return reused.read_text(encoding="utf-8") if reused is not None else output
 
