@@ -160,18 +160,19 @@ def test_the_matrix_counts_and_links_each_tiers_runbooks(kb) -> None:
     assert f'href="../playbooks/l1/#sys-{sorted(written.systems)[0]}"' in page(site, "escalation/")
 
 
-def test_each_escalation_path_is_a_mermaid_diagram_of_the_whole_ladder(kb) -> None:
+def test_each_escalation_path_is_a_static_diagram_of_the_whole_ladder(kb) -> None:
     written, meta, site = kb
     diagrams = sections(page(site, "escalation/"), level=3)
     for sid, path in written.systems.items():
         chunk = diagrams[written.system_titles[sid]]
-        source = html.unescape(
-            re.search(r'<pre class="mermaid"><code>(.*?)</code>', chunk, re.S)[1]
-        )
-        assert source.startswith("flowchart LR")
-        for tier in TIERS:
-            assert f'{tier}["{tier} {meta[path]["escalation"][tier]["team"]}' in source
-        assert "L1 --> L2" in source and "L3 --> L4" in source
+        svg = re.search(r'<svg class="opskb-diagram".*?</svg>', chunk, re.S)[0]
+        label = html.unescape(re.search(r'aria-label="([^"]*)"', svg)[1])
+        ladder = " → ".join(f"{t} {meta[path]['escalation'][t]['team']}" for t in TIERS)
+        assert label.endswith(ladder), (sid, label)
+        heads = re.findall(r'<text class="opskb-dia-head"[^>]*>(L[1-4]) ·', svg)
+        assert heads == list(TIERS)
+        assert svg.count('class="opskb-dia-arrow"') == len(TIERS) - 1
+    assert "mermaid" not in page(site, "escalation/")
 
 
 def test_every_published_runbook_is_on_its_tiers_playbook_and_no_draft_on_any(kb) -> None:
