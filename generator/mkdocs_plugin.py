@@ -227,7 +227,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     @event_priority(-100)  # after Material's search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """The in-browser search index, beside the pages (see ``search/site_index.py``)."""
-        from .search.site_index import SiteIndexError, write_site_index
+        from .search.site_index import SiteIndexError, reuse_site_index, write_site_index
 
         if self._reused and self.previous_site is not None:
             index = Path("search", "search_index.json")
@@ -237,11 +237,17 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
                 set(self._reused_urls),
                 self._built_urls,
             )
+        site_index_reused = (
+            self._serving
+            and self.previous_site is not None
+            and reuse_site_index(self.previous_site, Path(config.site_dir), self.search_records)
+        )
         if self._serving and self.previous_site is not None:
             shutil.rmtree(self.previous_site, ignore_errors=True)
 
         try:
-            write_site_index(self.search_records, Path(config.site_dir))
+            if not site_index_reused:
+                write_site_index(self.search_records, Path(config.site_dir))
         except (OSError, SiteIndexError) as exc:
             raise PluginError(f"cannot write the search page's index: {exc}") from None
 

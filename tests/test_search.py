@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import random
@@ -195,3 +196,21 @@ def test_similar_documents_share_words(synthetic) -> None:
     assert similar and path not in [h.path for h in similar]
     system = synthetic.system_of[path]
     assert any(system in h.systems for h in similar)
+
+
+def test_live_preview_reuses_the_site_index_only_while_its_documents_are_unchanged(
+    make_kb, tmp_path: Path
+) -> None:
+    from opskb.pipeline import load_kb
+    from opskb.search.records import search_record
+    from opskb.search.site_index import reuse_site_index, write_site_index
+
+    records = [search_record(d) for d in load_kb(make_kb()).catalog.published]
+    write_site_index(records, tmp_path / "before")
+    assert reuse_site_index(tmp_path / "before", tmp_path / "after", records)
+    files = sorted(
+        p.relative_to(tmp_path / "after").as_posix() for p in (tmp_path / "after").rglob("*")
+    )
+    assert "pagefind/pagefind.js" in files
+    changed = [*records[:-1], dataclasses.replace(records[-1], title="Renamed")]
+    assert not reuse_site_index(tmp_path / "before", tmp_path / "again", changed)

@@ -15,6 +15,7 @@ depend on the theme. All text is HTML-escaped on the way in.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import shutil
 import subprocess
@@ -25,9 +26,17 @@ from pathlib import Path
 from .pagefind_files import canonicalise_filters
 from .records import SearchRecord
 
-__all__ = ["BUNDLE_DIR", "SiteIndexError", "record_html", "write_site_index"]
+__all__ = [
+    "BUNDLE_DIR",
+    "SiteIndexError",
+    "record_html",
+    "records_digest",
+    "reuse_site_index",
+    "write_site_index",
+]
 
 BUNDLE_DIR = "pagefind"  # below the site folder
+RECORDS_FILE = ".opskb-records"  # in the bundle: the fingerprint of what it indexes
 
 
 def _e(value: str) -> str:
@@ -73,6 +82,7 @@ def write_site_index(records: Iterable[SearchRecord], site_dir: Path) -> Path:
     """
     from pagefind_bin import get_executable
 
+    records = list(records)
     output = Path(site_dir) / BUNDLE_DIR
     if output.exists():
         shutil.rmtree(output)
@@ -94,4 +104,32 @@ def write_site_index(records: Iterable[SearchRecord], site_dir: Path) -> Path:
         if done.returncode != 0:
             raise SiteIndexError((done.stderr or done.stdout).strip() or f"exit {done.returncode}")
     canonicalise_filters(output)
+    (output / RECORDS_FILE).write_text(records_digest(records), encoding="utf-8")
     return output
+
+
+def records_digest(records: Iterable[SearchRecord]) -> str:
+    """One fingerprint of everything the in-browser index holds."""
+    joined = "\n".join(sorted(f"{r.path} {r.digest}" for r in records))
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()
+
+
+def reuse_site_index(previous_site: Path, site_dir: Path, records: list[SearchRecord]) -> bool:
+    """Copy the previous build's bundle when it holds exactly these records.
+
+    Live preview rebuilds the site after every edit, and Pagefind takes
+    seconds on a large knowledge base; it runs again only when what it
+    indexes changed.
+    """
+    bundle = Path(previous_site) / BUNDLE_DIR
+    try:
+        same = (bundle / RECORDS_FILE).read_text(encoding="utf-8") == records_digest(records)
+    except OSError:
+        return False
+    if not same:
+        return False
+    target = Path(site_dir) / BUNDLE_DIR
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(bundle, target)
+    return True
