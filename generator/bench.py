@@ -143,6 +143,7 @@ def _fetch(url: str) -> str | None:
 def serve_reload(kb: SyntheticKB) -> float | None:
     """Seconds from an edit to ``opskb serve`` serving the rewritten page (``None``: gave up)."""
     port = _free_port()
+    _, url = edit_runbook(kb, "before-serve")  # the page whose rewrite we time, before start
     log = (kb.root.parent / "serve.log").open("wb")
     proc = subprocess.Popen(
         [*_opskb(), "serve", "--kb", str(kb.root), "--dev-addr", f"127.0.0.1:{port}"],
@@ -154,7 +155,6 @@ def serve_reload(kb: SyntheticKB) -> float | None:
     try:
         base = f"http://127.0.0.1:{port}/"
         deadline = time.monotonic() + SERVE_TIMEOUT
-        _, url = edit_runbook(kb, "before-serve")  # the page whose rewrite we time
         while time.monotonic() < deadline and "before-serve" not in (_fetch(base + url) or ""):
             if proc.poll() is not None:
                 return None
