@@ -180,3 +180,14 @@ def test_incident_pages_list_similar_past_incidents_and_pages_list_look_alikes(
     runbook = html.unescape((site / "runbooks/vpn/token-audit/index.html").read_text("utf-8"))
     related = runbook.split('id="related"', 1)[1].split("</ul>", 1)[0]
     assert "Reset VPN token" in related  # shares "token" and "resync" with it
+
+
+def test_the_address_query_is_this_pages_not_the_theme_overlays(site: Path, open_site) -> None:
+    page, errors = open_site(site, "search/?q=token&tier=L2")
+    results_of(page)
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => location.search.includes('q=token')")
+    assert "tier=L2" in page.url
+    assert page.evaluate("document.getElementById('__search').checked") is False
+    assert page.locator(".md-search__output").is_visible() is False
+    assert errors == []

@@ -12,7 +12,7 @@ const statusLine = document.getElementById("opskb-search-status");
 const list = document.getElementById("opskb-search-results");
 
 function readAddress() {
-  const params = new URLSearchParams(window.location.search);
+  const params = new URLSearchParams(window.opskbSearchAddress ?? window.location.search);
   form.elements.q.value = params.get("q") || "";
   for (const name of FILTERS) {
     const wanted = params.get(name) || "";
@@ -62,7 +62,10 @@ function resultItem(data) {
   link.href = data.url;
   item.append(link);
   const badges = element("span", "opskb-search-badges");
-  if (meta.tier) badges.append(element("span", "opskb-badge opskb-tier", meta.tier));
+  if (meta.tier) {
+    const tier = /^L[1-4]$/.test(meta.tier) ? ` opskb-tier-${meta.tier.toLowerCase()}` : "";
+    badges.append(element("span", "opskb-badge opskb-tier" + tier, meta.tier));
+  }
   if (meta.kind) badges.append(element("span", "opskb-badge opskb-kind", meta.kind));
   if (meta.systems) badges.append(element("span", "opskb-search-systems", meta.systems));
   item.append(" ", badges);
@@ -125,8 +128,15 @@ function failed(error) {
   console.warn("opskb search:", error);
 }
 
+function restoreAddress() {
+  // Once the theme has started (it looks for ?q= as it starts), the address is ours again.
+  window.setTimeout(writeAddress, 0);
+}
+
 if (form) {
   readAddress();
+  if (document.readyState === "complete") restoreAddress();
+  else window.addEventListener("load", restoreAddress, { once: true });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     writeAddress();
