@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterator
 
 from .catalog import Catalog
 from .problems import Problems
 
-__all__ = ["rewrite_links", "virtual_path"]
+__all__ = ["lines_outside_code", "rewrite_links", "virtual_path"]
 
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 # No character class below can run into the next link's opening bracket, so
@@ -89,23 +90,31 @@ def _rewrite_target(
     return f"<{rel}>" if target.startswith("<") else rel
 
 
-def _rewrite_body(
-    body: str, first_line: int, doc_path: str, doc_uri: str, catalog: Catalog, problems: Problems
-) -> str:
-    out = []
+def lines_outside_code(body: str) -> Iterator[tuple[int, str, bool]]:
+    """Each line of a Markdown body as (offset, line, inside a fenced code block?).
+
+    Fence lines count as code: links and headings in code samples are left alone.
+    """
     fence: str | None = None
     for offset, line in enumerate(body.split("\n")):
         match = _FENCE.match(line)
         if fence:
             if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
                 fence = None
-            out.append(line)
-            continue
-        if match:
+            yield offset, line, True
+        elif match:
             fence = match.group(1)
-            out.append(line)
-            continue
-        if "](" not in line and "]:" not in line:
+            yield offset, line, True
+        else:
+            yield offset, line, False
+
+
+def _rewrite_body(
+    body: str, first_line: int, doc_path: str, doc_uri: str, catalog: Catalog, problems: Problems
+) -> str:
+    out = []
+    for offset, line, in_code in lines_outside_code(body):
+        if in_code or ("](" not in line and "]:" not in line):
             out.append(line)
             continue
         number = first_line + offset

@@ -15,13 +15,13 @@ import re
 from markupsafe import Markup
 
 from ..catalog import Catalog
+from ..links import lines_outside_code
 from ..model import Tier
 from .groups import Groups, anchors
 from .render import Page, page_header, render_template
 
 __all__ = ["embed_body", "playbook_page", "playbook_pages", "playbook_uri"]
 
-_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^(#{1,6})(?=[ \t]|$)")
 _LINK = re.compile(r"(!?\[[^\]\n]*\]\()(<[^>\n]+>|[^)\s]+)")
 _REFDEF = re.compile(r"^([ \t]{0,3}\[[^\]\n]+\]:[ \t]*)(<[^>\n]+>|\S+)")
@@ -44,16 +44,8 @@ def _rebase(target: str, from_uri: str, to_uri: str) -> str:
 def embed_body(body: str, from_uri: str, to_uri: str) -> str:
     """A page body moved from ``from_uri`` into ``to_uri``, its headings made bold lines."""
     out = []
-    fence: str | None = None
-    for line in body.split("\n"):
-        match = _FENCE.match(line)
-        if fence:
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                fence = None
-            out.append(line)
-            continue
-        if match:
-            fence = match.group(1)
+    for _, line, in_code in lines_outside_code(body):
+        if in_code:
             out.append(line)
             continue
         heading = _HEADING.match(line)
