@@ -362,3 +362,19 @@ def test_the_home_page_counts_what_needs_review_and_links_the_review_page(kb) ->
     assert f"{len(owners)} documents without an owner" in home
     assert f"{len(written.drafts)} drafts" in home
     assert 'href="review/"' in page(site, "")
+
+
+def test_a_tier_with_many_runbooks_links_steps_instead_of_repeating_them(tmp_path, monkeypatch):
+    from opskb.pages import playbooks
+
+    written = write_kb(tmp_path / "kb", documents=60, seed=3, related=False)
+    monkeypatch.setattr(playbooks, "EMBED_LIMIT", 2)
+    site = tmp_path / "site"
+    result = run_cli("build", "--kb", written.root, "-q", "--strict", "-d", site)
+    assert result.exit_code == 0, result.output
+    l1 = page(site, "playbooks/l1/")
+    assert "steps are on its own page" in l1
+    first = next(p for p in written.published_runbooks if written.tiers[p] == "L1")
+    body_line = written.root.joinpath(first).read_text().split("---\n", 2)[2].strip()
+    assert body_line.splitlines()[-1] not in l1
+    assert "open the runbook</a>" in l1

@@ -18,7 +18,7 @@ from ..catalog import Catalog
 from ..links import lines_outside_code
 from ..model import Tier
 from .groups import Groups, anchors
-from .render import Page, page_header, render_template
+from .render import Page, md_link, page_header, render_template
 
 __all__ = ["embed_body", "playbook_page", "playbook_pages", "playbook_uri"]
 
@@ -61,8 +61,15 @@ def embed_body(body: str, from_uri: str, to_uri: str) -> str:
     return "\n".join(out).strip()
 
 
+#: A tier with more runbooks than this gets a playbook that links each runbook's steps
+#: instead of repeating them: a page of thousands of procedures is neither scannable nor
+#: printable, and rendering it would cost more than all the runbook pages together.
+EMBED_LIMIT = 150
+
+
 def playbook_page(tier: Tier, catalog: Catalog, groups: Groups) -> Page:
     here = playbook_uri(tier)
+    embed = len(groups.runbooks[tier]) <= EMBED_LIMIT
     runbook_ids = anchors("rb", [d.path for d in groups.runbooks[tier]])
     section = anchors("sys", [s.system.id for s in groups.systems])
     sections = []
@@ -75,7 +82,9 @@ def playbook_page(tier: Tier, catalog: Catalog, groups: Groups) -> Page:
         for doc in runbooks:
             shown_in = first_seen.setdefault(doc.path, system.system.id)
             body = None
-            if shown_in == system.system.id:
+            if shown_in == system.system.id and not embed:
+                body = Markup(f"Steps: [open the runbook]({md_link(doc.src_uri, here)}).")
+            elif shown_in == system.system.id:
                 source = catalog.bodies.get(doc.path, doc.body)
                 body = Markup(embed_body(source, doc.src_uri, here))
             target, steps = catalog.escalation_target(doc)
@@ -100,6 +109,8 @@ def playbook_page(tier: Tier, catalog: Catalog, groups: Groups) -> Page:
         "playbook.md.j2",
         here=here,
         tier=tier,
+        embedded=embed,
+        embed_limit=EMBED_LIMIT,
         lookup=lookup,
         sections=sections,
         runbook_ids=runbook_ids,
