@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import html
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -223,3 +226,19 @@ def test_runbook_header_says_where_it_escalates_and_links_the_box(make_kb, build
     facts = text[text.index('class="opskb-facts"') : text.index('id="escalate"')]
     assert "Escalates to:" in facts and 'href="#escalate"' in facts
     assert "L2 · NetOps (1h)" in facts
+
+
+def test_plain_mkdocs_build_inside_a_knowledge_base_uses_the_plugin(make_kb, tmp_path):
+    root = make_kb()
+    out = tmp_path / "plain-site"
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    text = page(out, "runbooks/vpn/reset-token/")
+    assert "Escalate to L2 when" in text and "NetOps" in text
+    assert "Escalation matrix" in page(out, "escalation/")
