@@ -214,3 +214,29 @@ def test_live_preview_reuses_the_site_index_only_while_its_documents_are_unchang
     assert "pagefind/pagefind.js" in files
     changed = [*records[:-1], dataclasses.replace(records[-1], title="Renamed")]
     assert not reuse_site_index(tmp_path / "before", tmp_path / "again", changed)
+
+
+def test_look_alikes_for_every_page_match_one_question_per_page(synthetic) -> None:
+    index = SearchIndex.open(synthetic.root)
+    paths = published_runbooks(synthetic)[:40]
+    together = index.similar_all(paths, 5)
+    agree = 0
+    for path in paths:
+        assert path not in together[path] and len(together[path]) == len(set(together[path]))
+        agree += len(set(together[path]) & {h.path for h in index.similar(path, 5)})
+    assert agree >= 0.8 * sum(len(found) for found in together.values())
+
+
+def test_look_alikes_do_not_depend_on_the_order_documents_were_indexed(tmp_path) -> None:
+    kb = write_synthetic_kb(tmp_path / "kb", documents=60, seed=12)
+    index = SearchIndex.open(kb.root)
+    index.refresh()
+    paths = published_runbooks(kb)
+    first = index.similar_all(paths, 5)
+    for number, path in enumerate(reversed(paths[:10])):  # re-indexed: new document numbers
+        source = kb.root / path
+        text = source.read_text(encoding="utf-8") + f"\n\nuniqueword{number}\n"
+        source.write_text(text, encoding="utf-8")
+        os.utime(source, ns=(time.time_ns(), time.time_ns() + 5_000_000))
+    assert index.refresh().indexed == 10
+    assert index.similar_all(paths, 5) == first

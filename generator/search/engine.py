@@ -115,6 +115,7 @@ def weighting() -> scoring.WeightingModel:
 
 _QUERY_WORD = re.compile(r"[^\W_][\w'-]*\*?", re.UNICODE)
 _BOOSTS = {"lead": LEAD_BOOST, "body": 1.0}
+FIELD_BOOSTS = _BOOSTS  # how much a match in each field counts, for look-alike scoring
 
 
 def query_terms(text: str) -> list[tuple[str, bool]]:
@@ -261,15 +262,8 @@ def corrections(searcher: Searcher, text: str) -> dict[str, str]:
     return found
 
 
-def likeness_query(searcher: Searcher, stored: dict, numterms: int = 6) -> Query | None:
-    """The rarest words a document's lead and opening share with others, as a query.
-
-    Rare words have short posting lists, so the query stays cheap on a large
-    index (a look-alike query runs for every page of a build); words only this
-    document uses, and words in more than a fifth of the documents, say
-    nothing about likeness and are left out (on a large base; small ones are cheap).
-    """
-    reader = searcher.reader()
+def likeness_words(stored: dict) -> set[str]:
+    """The indexed words of a document's lead and opening, which look-alikes are judged by."""
     text = " ".join(
         (
             stored.get("title", ""),
@@ -279,13 +273,31 @@ def likeness_query(searcher: Searcher, stored: dict, numterms: int = 6) -> Query
             stored.get("body", "")[:600],
         )
     )
+    return {t.text for t in _ANALYZER(text)}
+
+
+def likeness_terms(searcher: Searcher, stored: dict, numterms: int = 6) -> list[str]:
+    """The rarest words a document's lead and opening share with other documents.
+
+    Rare words have short posting lists, so the query stays cheap on a large
+    index (a look-alike query runs for every page of a build); words only this
+    document uses, and words in more than a fifth of the documents, say
+    nothing about likeness and are left out (on a large base; small ones are cheap).
+    """
+    reader = searcher.reader()
     common = max(50, reader.doc_count() // 5)  # small bases: every shared word counts
     rated = {}
-    for term in {t.text for t in _ANALYZER(text)}:
+    for term in likeness_words(stored):
         frequency = reader.doc_frequency("lead", term) + reader.doc_frequency("body", term)
         if 2 <= frequency <= common:
             rated[term] = frequency
     terms = sorted(rated, key=lambda t: (rated[t], t))[:numterms]
+    return terms
+
+
+def likeness_query(searcher: Searcher, stored: dict, numterms: int = 6) -> Query | None:
+    """:func:`likeness_terms` as one query over the lead and the body."""
+    terms = likeness_terms(searcher, stored, numterms)
     if not terms:
         return None
     return Or([Term(field, t, boost=_BOOSTS[field]) for t in terms for field in ("lead", "body")])

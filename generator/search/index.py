@@ -17,6 +17,7 @@ from whoosh.query import Term
 
 from . import engine
 from .engine import Hit
+from .likeness import LikenessScorer
 from .records import SearchRecord, search_record
 from .sources import SourceScan, scan_sources
 from .store import IndexStore
@@ -245,16 +246,15 @@ class SearchIndex:
     def similar_all(self, paths: Iterable[str], n: int = 5) -> dict[str, list[str]]:
         """Each path's ``n`` most similar documents (paths), all in one pass."""
         with self._searcher() as searcher:
-            return {p: [h.path for h in _similar(searcher, p, n)] for p in paths}
+            scorer = LikenessScorer(searcher)
+            return {p: scorer.alike(p, n) for p in paths}
 
     def past_incidents(self, paths: Iterable[str], n: int = 5) -> dict[str, list[str]]:
         """For each incident path, the ``n`` most similar incidents dated before it."""
         with self._searcher() as searcher:
             incidents = set(searcher.docs_for_query(Term("kind", "incident")))
-            return {
-                p: [h.path for h in _similar(searcher, p, n, among=incidents, past=True)]
-                for p in paths
-            }
+            scorer = LikenessScorer(searcher)
+            return {p: scorer.alike(p, n, among=incidents, past=True) for p in paths}
 
 
 def _similar(searcher, path: str, n: int, *, among: set[int] | None = None, past: bool = False):
