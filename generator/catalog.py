@@ -58,6 +58,7 @@ class Catalog:
     today: dt.date
     documents: list[Document]  # every valid document, drafts included, in path order
     published: list[Document] = field(default_factory=list)  # what the site shows
+    published_paths: frozenset[str] = frozenset()  # the same, for membership tests
     by_path: dict[str, Document] = field(default_factory=dict)
     systems: dict[str, Document] = field(default_factory=dict)
     related: dict[str, list[Document]] = field(default_factory=dict)
@@ -86,9 +87,6 @@ class Catalog:
         return [
             d for d in self._runbooks_by_system.get(system_id, []) if tier is None or d.tier is tier
         ]
-
-    def incidents_for(self, system_id: str) -> list[Document]:
-        return [d for d in self.incidents if system_id in d.systems]
 
     def escalation_target(
         self, doc: Document
@@ -186,6 +184,7 @@ def build_catalog(
     catalog = Catalog(settings=settings, today=today, documents=documents)
     catalog.by_path = {d.path: d for d in documents}
     catalog.published = [d for d in documents if _is_public(d, settings)]
+    catalog.published_paths = frozenset(d.path for d in catalog.published)
     for doc in documents:
         if doc.system is None:
             continue

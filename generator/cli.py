@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from .config import find_root
+from .model import Severity, Tier
 
 __all__ = ["main"]
 
@@ -128,14 +129,14 @@ def _interactive() -> bool:
 @click.option("--title", default=None, help="The document's title; the file name comes from it.")
 @click.option(
     "--tier",
-    type=click.Choice(["L1", "L2", "L3", "L4"], case_sensitive=False),
+    type=click.Choice(Tier.choices(), case_sensitive=False),
     default=None,
     help="A runbook's tier; picks its template.",
 )
 @click.option("--system", "systems", multiple=True, help="System id (repeat for several).")
 @click.option(
     "--severity",
-    type=click.Choice(["SEV1", "SEV2", "SEV3", "SEV4"], case_sensitive=False),
+    type=click.Choice(Severity.choices(), case_sensitive=False),
     default=None,
     help="An incident's severity.",
 )
@@ -178,16 +179,14 @@ def new(
     if "title" in missing:
         title = click.prompt("Title")
     if "tier" in missing:
-        tier = click.prompt("Tier", type=click.Choice(["L1", "L2", "L3", "L4"]), default="L1")
+        tier = click.prompt("Tier", type=click.Choice(Tier.choices()), default="L1")
     if "system" in missing:
         from .pipeline import load_kb
 
         known = sorted(load_kb(root).catalog.systems)
         systems = (click.prompt("System id", type=click.Choice(known) if known else str),)
     if "severity" in missing:
-        severity = click.prompt(
-            "Severity", type=click.Choice(["SEV1", "SEV2", "SEV3", "SEV4"]), default="SEV3"
-        )
+        severity = click.prompt("Severity", type=click.Choice(Severity.choices()), default="SEV3")
     request = NewDocument(
         kind=doc_kind,
         title=title or "",
@@ -260,7 +259,7 @@ def export(kb_path: str | None, what: str, base_url: str, fmt: str | None) -> No
 @click.option(
     "--tier",
     multiple=True,
-    type=click.Choice(["L1", "L2", "L3", "L4"], case_sensitive=False),
+    type=click.Choice(Tier.choices(), case_sensitive=False),
     help="Only documents of this tier (repeatable).",
 )
 @click.option("--system", multiple=True, help="Only documents about this system id (repeatable).")

@@ -64,7 +64,7 @@ def _rewrite_target(
                 code="broken-link",
             )
             return target
-        if doc not in catalog.published:
+        if doc.path not in catalog.published_paths:
             problems.warning(
                 doc_path,
                 line,

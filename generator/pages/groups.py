@@ -41,7 +41,7 @@ def _title_key(doc: Document) -> tuple[str, str]:
 
 def group(catalog: Catalog) -> Groups:
     """Index the catalogue's published documents in one pass."""
-    published = frozenset(d.path for d in catalog.published)
+    published = catalog.published_paths
     systems = sorted((d for d in catalog.systems.values() if d.path in published), key=_title_key)
     incidents = sorted(
         (d for d in catalog.published if d.kind is Kind.INCIDENT and d.incident),

@@ -72,7 +72,7 @@ def review_page(catalog: Catalog) -> Page:
         here=URI,
         summary=review_summary(items),
         groups=groups,
-        published={d.path for d in catalog.published},
+        published=catalog.published_paths,
         review_every=catalog.settings.review_every,
     )
     return Page(URI, page_header("Review") + "\n" + markdown, "Review", depends={"*"})

@@ -19,7 +19,7 @@ SEARCH_URI = "search/index.md"
 
 def search_page(catalog: Catalog) -> Page:
     systems = sorted(
-        (d for d in catalog.systems.values() if d in catalog.published),
+        (d for d in catalog.systems.values() if d.path in catalog.published_paths),
         key=lambda d: (d.title.lower(), d.system.id),
     )
     markdown = render_template(
