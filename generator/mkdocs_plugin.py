@@ -24,7 +24,7 @@ from .export import CATALOG_URI, catalog_json
 from .pages import NavItem, SimilarDocuments, Site, render_site
 from .pipeline import KnowledgeBase, load_kb
 from .problems import format_problems
-from .reuse import BuildRecord, context_digest, digest, merge_search_index, reusable_pages
+from .reuse import BuildRecord, context_digest, digest, reusable_pages
 from .search.records import search_record
 
 __all__ = ["OpskbPlugin"]
@@ -87,8 +87,6 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self.record: BuildRecord | None = None
         self.progress: Callable[[str, int, int], None] | None = None  # (stage, done, of)
         self._reused: dict[str, Path] = {}  # src_uri → the previous build's HTML of it
-        self._reused_urls: list[str] = []
-        self._built_urls: list[str] = []  # page URLs in the order MkDocs built them
         self._serving = False
         self._converted = self._done = self._total = 0
 
@@ -186,7 +184,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             ),
             {page.src_uri: digest(page.markdown) for page in self.site.pages},
         )
-        self._reused, self._reused_urls, self._built_urls = {}, [], []
+        self._reused = {}
         self._converted, self._done, self._total = 0, 0, len(self.site.pages)
         if self.previous_site is None:
             return
@@ -195,15 +193,19 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             html_file = self.previous_site / file.dest_uri if file else None
             if html_file is not None and html_file.is_file():
                 self._reused[uri] = html_file
-                self._reused_urls.append("" if file.url in (".", "./") else file.url)
 
     @event_priority(-100)
     def on_page_markdown(self, markdown: str, *, page, config: MkDocsConfig, files: Files) -> str:
-        """A page whose HTML is reused skips Markdown, the theme and the search parser."""
+        """Keep every page out of the theme's in-browser index; reused pages skip the rest.
+
+        The header search box and ``search/`` use the Pagefind index written
+        after the build (``search/site_index.py``); the theme's own index would
+        parse every page's HTML for a file nothing reads.
+        """
+        page.meta["search"] = {"exclude": True}
         if page.file.src_uri not in self._reused:
             return markdown
         page.meta["template"] = REUSE_TEMPLATE
-        page.meta["search"] = {"exclude": True}
         return ""
 
     def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str:
@@ -217,7 +219,6 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     @event_priority(-100)
     def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:
         self._done += 1
-        self._built_urls.append(page.url)
         if self.progress is not None:
             self.progress("writing pages", self._done, self._total)
         page.content = page.markdown = None  # written: do not hold every page until the end
@@ -229,14 +230,6 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         """The in-browser search index, beside the pages (see ``search/site_index.py``)."""
         from .search.site_index import SiteIndexError, reuse_site_index, write_site_index
 
-        if self._reused and self.previous_site is not None:
-            index = Path("search", "search_index.json")
-            merge_search_index(
-                Path(config.site_dir) / index,
-                self.previous_site / index,
-                set(self._reused_urls),
-                self._built_urls,
-            )
         site_index_reused = (
             self._serving
             and self.previous_site is not None

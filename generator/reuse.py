@@ -31,7 +31,6 @@ __all__ = [
     "digest",
     "forget_record",
     "load_record",
-    "merge_search_index",
     "reusable_pages",
     "save_record",
 ]
@@ -132,28 +131,3 @@ def reusable_pages(previous: BuildRecord | None, current: BuildRecord) -> set[st
     if previous is None or previous.context != current.context:
         return set()
     return {uri for uri, sha in current.pages.items() if previous.pages.get(uri) == sha}
-
-
-def merge_search_index(
-    index_file: Path, previous_file: Path, urls: set[str], order: list[str]
-) -> None:
-    """Add the previous index's entries of the pages at ``urls`` (reused, so not indexed).
-
-    Material's search index is ``{"config": …, "docs": [{"location": url#anchor, …}]}``;
-    entries of one page share the part of ``location`` before ``#``. Entries
-    are put in page ``order`` (the order pages were built in), so the index is
-    the same as a full build's.
-    """
-    if not urls:
-        return
-    try:
-        index = json.loads(index_file.read_text(encoding="utf-8"))
-        previous = json.loads(previous_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return
-    kept = [d for d in previous.get("docs", []) if d.get("location", "").split("#")[0] in urls]
-    rank = {url: number for number, url in enumerate(order)}
-    docs = index.get("docs", []) + kept
-    docs.sort(key=lambda d: rank.get(d.get("location", "").split("#")[0], len(rank)))
-    index["docs"] = docs
-    index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), "utf-8")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -28,11 +27,6 @@ def _edit(kb: SyntheticKB, path: str, text: str) -> None:
         handle.write(f"\n{text}\n")
 
 
-def _locations(site: Path) -> list[str]:
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    return [d["location"] for d in index["docs"]]
-
-
 @pytest.fixture
 def synthetic(tmp_path: Path, build) -> tuple[SyntheticKB, Path]:
     kb = write_kb(tmp_path / "kb", documents=60, seed=5)
@@ -47,7 +41,6 @@ def test_a_rebuild_renders_the_edited_runbook_and_reuses_the_rest(synthetic, bui
     for path in (edited, untouched):
         _plant(site, _url(path))
     _plant(site, "playbooks/" + kb.tiers[edited].lower() + "/")
-    before = _locations(site)
     _edit(kb, edited, "Call the vendor hotline zephyrquartz before rebooting.")
 
     site = build(kb.root)
@@ -57,10 +50,6 @@ def test_a_rebuild_renders_the_edited_runbook_and_reuses_the_rest(synthetic, bui
     assert PLANTED not in rewritten and "zephyrquartz" in rewritten
     playbook = page(site, "playbooks/" + kb.tiers[edited].lower() + "/")
     assert PLANTED not in playbook and "zephyrquartz" in playbook
-    assert _locations(site) == before
-    index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
-    assert "zephyrquartz" in index
-    assert kb.system_titles[kb.system_of[kb.published_runbooks[-1]]] in index
 
 
 def test_a_changed_configuration_renders_every_page_again(synthetic, build) -> None:
