@@ -157,6 +157,12 @@ def swap_into_place(new: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _end_if_worker(builder: int) -> None:
+    """A build worker (workers.py) that somehow got here must not touch the staging folder."""
+    if os.getpid() != builder:
+        os._exit(1)
+
+
 def build_site(
     root: Path, *, strict: bool = False, site_dir: str | None = None, quiet: bool = False
 ) -> int:
@@ -199,6 +205,7 @@ def build_site(
     remove_stale_staging(target)
     staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(target), dir=target.parent))
     staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; a web server must read it
+    builder = os.getpid()
     try:
         config = load_config(str(root / CONFIG_FILE), site_dir=str(staging), strict=strict)
         plugin = config.plugins.get("opskb")
@@ -214,11 +221,13 @@ def build_site(
         plugin.progress = _page_progress(quiet)
         mkdocs_build(config)
     except (Abort, ConfigurationError, MkDocsException) as exc:
+        _end_if_worker(builder)
         shutil.rmtree(staging, ignore_errors=True)
         click.echo(f"error: {exc}", err=True)
         click.echo("build failed; the previous site is untouched", err=True)
         return 1
     except BaseException:
+        _end_if_worker(builder)
         shutil.rmtree(staging, ignore_errors=True)
         raise
     forget_record(kb.settings.cache_dir, target)

@@ -8,6 +8,7 @@ plugin in-process. All logic lives in the core; this module only wires.
 from __future__ import annotations
 
 import html
+import logging
 import os
 import shutil
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .export import CATALOG_URI, catalog_json
@@ -26,6 +27,7 @@ from .pipeline import KnowledgeBase, load_kb
 from .problems import format_problems
 from .reuse import BuildRecord, context_digest, digest, reusable_pages
 from .search.records import search_record
+from .workers import OK, WARNED, BuildWorkers, available_cpus, can_fork, plan_shares
 
 __all__ = ["OpskbPlugin"]
 
@@ -33,6 +35,8 @@ log = get_plugin_logger(__name__)
 THEME_DIR = Path(__file__).parent / "theme"
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "tables", "admonition", "toc")
 REUSE_TEMPLATE = "opskb-reuse.html"  # a one-line template for pages whose HTML is reused
+# Plugins known to need nothing from pages another process renders (see workers.py).
+SHARED_BUILD_PLUGINS = frozenset({"search", "material/search", "opskb"})
 
 
 class OpskbConfig(base.Config):
@@ -41,6 +45,7 @@ class OpskbConfig(base.Config):
     runbooks_dir = c.Type(str, default="runbooks")
     tags = c.Optional(c.ListOfItems(c.Type(str)))
     related = c.Type(bool, default=True)  # related documents and similar past incidents
+    workers = c.Type(int, default=0)  # processes sharing a build's pages; 0: one per CPU
 
 
 def _nav_config(items: list[NavItem]) -> list:
@@ -89,6 +94,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self._reused: dict[str, Path] = {}  # src_uri → the previous build's HTML of it
         self._serving = False
         self._converted = self._done = self._total = 0
+        self._workers = BuildWorkers()
+        self._elsewhere: frozenset[str] = frozenset()  # pages another process renders
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this keeps the plugin alive across ``serve`` rebuilds (and its record)."""
@@ -160,8 +167,9 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
                 files.remove(existing)
             # Pages reached from system pages and playbooks stay out of the nav on purpose:
             # say so, so MkDocs does not list thousands of them at every build.
-            inclusion = InclusionLevel.UNDEFINED if page.src_uri in in_nav else (
-                InclusionLevel.NOT_IN_NAV)
+            inclusion = (
+                InclusionLevel.UNDEFINED if page.src_uri in in_nav else (InclusionLevel.NOT_IN_NAV)
+            )
             files.append(
                 File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion)
             )
@@ -194,6 +202,46 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             if html_file is not None and html_file.is_file():
                 self._reused[uri] = html_file
 
+    def _worker_count(self, config: MkDocsConfig) -> int:
+        assert self.site is not None
+        if self._serving or not can_fork():
+            return 1  # a live preview renders few pages; its server runs threads
+        others = set(config.plugins) - SHARED_BUILD_PLUGINS
+        if others:
+            log.debug(f"one process renders every page: {', '.join(sorted(others))} may need to")
+            return 1
+        wanted = self.config.workers or available_cpus()
+        return max(1, min(wanted, len(self.site.pages)))
+
+    def on_nav(self, nav, *, config: MkDocsConfig, files: Files):
+        """Share the pages between processes, now that every page's place is known."""
+        assert self.site is not None
+        count = self._worker_count(config)
+        self._elsewhere = frozenset()
+        if count == 1:
+            return nav
+        sizes = {
+            p.src_uri: 0 if p.src_uri in self._reused else len(p.markdown) for p in self.site.pages
+        }
+        shares = plan_shares(sizes, count)
+        mine = shares[self._workers.start(count)]
+        self._elsewhere = frozenset(sizes) - mine
+        logging.getLogger("mkdocs.commands.build").addFilter(self._quiet_skipped_pages)
+        return nav
+
+    def _quiet_skipped_pages(self, record: logging.LogRecord) -> bool:
+        """MkDocs says so when a page writes nothing: pages another process writes do."""
+        return not str(record.msg).startswith("Page skipped:") or not self._elsewhere
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        """A worker writes its pages only: assets and the sitemap are the first process's."""
+        if self._workers.is_worker:
+            for file in [f for f in files if not f.is_documentation_page()]:
+                files.remove(file)
+            config.theme.static_templates.clear()
+            config.extra_templates = []
+        return env
+
     @event_priority(-100)
     def on_page_markdown(self, markdown: str, *, page, config: MkDocsConfig, files: Files) -> str:
         """Keep every page out of the theme's in-browser index; reused pages skip the rest.
@@ -203,13 +251,13 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         parse every page's HTML for a file nothing reads.
         """
         page.meta["search"] = {"exclude": True}
-        if page.file.src_uri not in self._reused:
+        if page.file.src_uri not in self._reused and page.file.src_uri not in self._elsewhere:
             return markdown
         page.meta["template"] = REUSE_TEMPLATE
         return ""
 
     def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str:
-        if page.file.src_uri in self._reused:
+        if page.file.src_uri in self._reused or page.file.src_uri in self._elsewhere:
             page.present_anchor_ids = None  # not rendered: MkDocs skips checking links to it
         self._converted += 1
         if self.progress is not None:
@@ -222,11 +270,30 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         if self.progress is not None:
             self.progress("writing pages", self._done, self._total)
         page.content = page.markdown = None  # written: do not hold every page until the end
+        if page.file.src_uri in self._elsewhere:
+            return ""  # MkDocs writes nothing for an empty page
         reused = self._reused.get(page.file.src_uri)
         return reused.read_text(encoding="utf-8") if reused is not None else output
 
+    @event_priority(100)
+    def _end_shared_build(self, *, config: MkDocsConfig) -> None:
+        """A worker ends here; the first process waits for the workers' pages."""
+        if self._workers.is_worker:
+            self._workers.finish()
+        logging.getLogger("mkdocs.commands.build").removeFilter(self._quiet_skipped_pages)
+        statuses = self._workers.wait()
+        if any(status not in (OK, WARNED) for status in statuses):
+            raise PluginError("a build worker failed; its error is above")
+        if WARNED in statuses and config.strict:
+            raise PluginError("pages rendered by a build worker had warnings (above)")
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self._workers.is_worker:
+            self._workers.finish(failed=True)
+        self._workers.stop()
+
     @event_priority(-100)  # after Material's search plugin has written its index
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _write_search_index(self, *, config: MkDocsConfig) -> None:
         """The in-browser search index, beside the pages (see ``search/site_index.py``)."""
         from .search.site_index import SiteIndexError, reuse_site_index, write_site_index
 
@@ -243,6 +310,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
                 write_site_index(self.search_records, Path(config.site_dir))
         except (OSError, SiteIndexError) as exc:
             raise PluginError(f"cannot write the search page's index: {exc}") from None
+
+    on_post_build = CombinedEvent(_end_shared_build, _write_search_index)
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         root = Path(config.config_file_path).resolve().parent

@@ -1,0 +1,131 @@
+"""Build workers: the pages of one build shared between processes, one per CPU.
+
+Converting Markdown and rendering the theme take most of a large build and
+each page is independent of the others, so a build forks once the
+navigation is known: every process holds the whole site (nav, links,
+titles) but converts and writes only its own share of the pages. Shares
+are planned from each page's size so that they finish together; the first
+process keeps its share and writes everything else (assets, sitemap,
+search index) after the others are done.
+
+Fork is the only primitive used (no pickling, nothing re-imported), so this
+runs only where ``os.fork`` is safe: Linux.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import heapq
+import logging
+import os
+import signal
+import sys
+from collections.abc import Mapping
+from typing import NoReturn
+
+__all__ = ["FAILED", "OK", "WARNED", "BuildWorkers", "available_cpus", "plan_shares"]
+
+OK, FAILED, WARNED = 0, 1, 3  # a worker's exit status: done, failed, done with warnings
+PAGE_COST = 5_000  # the theme's cost of any page, in Markdown characters' worth of work
+MAX_AUTO_WORKERS = 4  # each worker's memory grows as it renders; more CPUs gain little
+
+
+def available_cpus() -> int:
+    """How many processes a build may use by default: the CPUs this process may run on."""
+    try:
+        count = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        count = os.cpu_count() or 1
+    return max(1, min(count, MAX_AUTO_WORKERS))
+
+
+def can_fork() -> bool:
+    return hasattr(os, "fork") and sys.platform.startswith("linux")
+
+
+def plan_shares(sizes: Mapping[str, int], workers: int) -> list[frozenset[str]]:
+    """Split pages (``src_uri → Markdown characters``) into ``workers`` shares of equal work.
+
+    Largest page first, each to the share with least work so far; ties go to
+    the lower share, so the same pages always give the same shares.
+    """
+    loads = [(0, share) for share in range(workers)]
+    shares: list[set[str]] = [set() for _ in range(workers)]
+    for uri in sorted(sizes, key=lambda u: (-sizes[u], u)):
+        work, share = heapq.heappop(loads)
+        shares[share].add(uri)
+        heapq.heappush(loads, (work + sizes[uri] + PAGE_COST, share))
+    return [frozenset(s) for s in shares]
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker if the build that forked it dies (``PR_SET_PDEATHSIG``)."""
+    pr_set_pdeathsig = 1
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
+def _warning_count() -> int:
+    """Warnings MkDocs counted in this process (it counts only in strict mode)."""
+    from mkdocs.utils import CountHandler
+
+    handlers = logging.getLogger("mkdocs").handlers
+    return sum(n for h in handlers if isinstance(h, CountHandler) for _, n in h.get_counts())
+
+
+class BuildWorkers:
+    """The processes sharing one build; ``index`` 0 is the process that started it."""
+
+    def __init__(self) -> None:
+        self.index = 0
+        self._children: list[int] = []
+
+    @property
+    def is_worker(self) -> bool:
+        return self.index > 0
+
+    def start(self, count: int) -> int:
+        """Fork ``count - 1`` workers; returns this process's share index."""
+        parent = os.getpid()
+        for index in range(1, count):
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pid = os.fork()
+            if pid == 0:
+                self.index, self._children = index, []
+                _die_with_parent()
+                for number in (signal.SIGINT, signal.SIGTERM):
+                    signal.signal(number, lambda *_: os._exit(FAILED))
+                if os.getppid() != parent:  # the build died before the line above ran
+                    os._exit(FAILED)
+                return index
+            self._children.append(pid)
+        return 0
+
+    def finish(self, *, failed: bool = False) -> NoReturn:
+        """End a worker: its pages are written; its status tells the first process how."""
+        status = FAILED if failed else (WARNED if _warning_count() else OK)
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(status)
+
+    def wait(self) -> list[int]:
+        """Wait for every worker; their exit statuses."""
+        statuses = []
+        for pid in self._children:
+            _, status = os.waitpid(pid, 0)
+            statuses.append(os.waitstatus_to_exitcode(status))
+        self._children = []
+        return statuses
+
+    def stop(self) -> None:
+        """Stop the workers of a build that failed."""
+        for pid in self._children:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGTERM)
+        with contextlib.suppress(ChildProcessError):
+            self.wait()

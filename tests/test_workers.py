@@ -1,0 +1,90 @@
+"""A build shared between processes writes the same site as one process, or fails whole."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from opskb.mkdocs_plugin import OpskbPlugin
+from opskb.synthetic import write_kb
+from opskb.workers import PAGE_COST, can_fork, plan_shares
+
+from .conftest import run_cli
+
+needs_fork = pytest.mark.skipif(not can_fork(), reason="build workers need os.fork (Linux)")
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def set_workers(root: Path, count: int) -> None:
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("  - opskb:\n", f"  - opskb:\n      workers: {count}\n"))
+
+
+@given(st.dictionaries(st.text(min_size=1, max_size=8), st.integers(0, 10**6), max_size=60),
+       st.integers(1, 5))  # fmt: skip
+def test_shares_hold_every_page_once_and_balance_the_work(sizes, workers) -> None:
+    shares = plan_shares(sizes, workers)
+    assert len(shares) == workers
+    assert sorted(uri for share in shares for uri in share) == sorted(sizes)
+    work = [sum(sizes[u] + PAGE_COST for u in share) for share in shares]
+    largest = max((s + PAGE_COST for s in sizes.values()), default=0)
+    assert max(work) - min(work) <= largest  # greedy, largest first: within one page
+    assert plan_shares(dict(reversed(list(sizes.items()))), workers) == shares
+
+
+@needs_fork
+def test_two_processes_write_the_site_one_process_writes(tmp_path: Path) -> None:
+    kb = write_kb(tmp_path / "kb", documents=80, seed=11)
+    sites = {}
+    for count in (1, 2, 3):
+        set_workers(kb.root, count)
+        folder = tmp_path / f"site-{count}"
+        result = run_cli("build", "--kb", kb.root, "-q", "--strict", "-d", folder)
+        assert result.exit_code == 0, result.output
+        sites[count] = tree(folder)
+        config = (kb.root / "mkdocs.yml").read_text(encoding="utf-8")
+        (kb.root / "mkdocs.yml").write_text(config.replace(f"      workers: {count}\n", ""))
+    pages = [name for name in sites[1] if name.endswith("index.html")]
+    assert len(pages) > 80
+    assert sites[2] == sites[1]
+    assert sites[3] == sites[1]
+
+
+@needs_fork
+def test_a_failing_worker_fails_the_build_and_keeps_the_old_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kb = write_kb(tmp_path / "kb", documents=40, seed=12)
+    set_workers(kb.root, 2)
+    site = tmp_path / "site"
+    assert run_cli("build", "--kb", kb.root, "-q", "-d", site).exit_code == 0
+    before = tree(site)
+    parent = os.getpid()
+    convert = OpskbPlugin.on_page_content
+
+    def fail_in_worker(self, html, **kwargs):
+        if os.getpid() != parent:
+            raise RuntimeError("disk full")
+        return convert(self, html, **kwargs)
+
+    monkeypatch.setattr(OpskbPlugin, "on_page_content", fail_in_worker)
+    with (kb.root / kb.published_runbooks[0]).open("a", encoding="utf-8") as handle:
+        handle.write("\nChanged.\n")
+    result = run_cli("build", "--kb", kb.root, "-q", "-d", site)
+
+    assert result.exit_code == 1
+    assert "build worker failed" in result.output
+    assert tree(site) == before
+    assert not list(tmp_path.glob(".site-build-*"))
