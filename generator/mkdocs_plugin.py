@@ -96,6 +96,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self._converted = self._done = self._total = 0
         self._workers = BuildWorkers()
         self._elsewhere: frozenset[str] = frozenset()  # pages another process renders
+        self._site_index = None  # the Pagefind job of this build, running beside it
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this keeps the plugin alive across ``serve`` rebuilds (and its record)."""
@@ -126,9 +127,14 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         errors = [p for p in problems if p.is_error]
         if errors:
             raise PluginError("the knowledge base has errors:\n" + format_problems(errors))
+        self.search_records = [search_record(d) for d in kb.catalog.published]
+        self._cancel_site_index()
+        if not self._serving:  # a live preview often reuses the last bundle (see below)
+            from .search.site_index import SiteIndexJob
+
+            self._site_index = SiteIndexJob(self.search_records)
         similar = _similar(root, kb.catalog) if self.config.related else None
         self.site = render_site(kb.catalog, similar)
-        self.search_records = [search_record(d) for d in kb.catalog.published]
         self.catalog_json = catalog_json(kb.catalog)
         config.nav = _nav_config(self.site.nav)
         self._root = root
@@ -225,6 +231,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         }
         shares = plan_shares(sizes, count)
         mine = shares[self._workers.start(count)]
+        if self._workers.is_worker:
+            self._site_index = None  # the first process's job: never touch it from here
         self._elsewhere = frozenset(sizes) - mine
         logging.getLogger("mkdocs.commands.build").addFilter(self._quiet_skipped_pages)
         return nav
@@ -291,13 +299,20 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         if self._workers.is_worker:
             self._workers.finish(failed=True)
         self._workers.stop()
+        self._cancel_site_index()
+
+    def _cancel_site_index(self) -> None:
+        if self._site_index is not None:
+            self._site_index.cancel()
+            self._site_index = None
 
     @event_priority(-100)  # after Material's search plugin has written its index
     def _write_search_index(self, *, config: MkDocsConfig) -> None:
         """The in-browser search index, beside the pages (see ``search/site_index.py``)."""
         from .search.site_index import SiteIndexError, reuse_site_index, write_site_index
 
-        site_index_reused = (
+        job, self._site_index = self._site_index, None
+        site_index_reused = job is None and (
             self._serving
             and self.previous_site is not None
             and reuse_site_index(self.previous_site, Path(config.site_dir), self.search_records)
@@ -306,7 +321,9 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             shutil.rmtree(self.previous_site, ignore_errors=True)
 
         try:
-            if not site_index_reused:
+            if job is not None:
+                job.finish(Path(config.site_dir))
+            elif not site_index_reused:
                 write_site_index(self.search_records, Path(config.site_dir))
         except (OSError, SiteIndexError) as exc:
             raise PluginError(f"cannot write the search page's index: {exc}") from None

@@ -25,7 +25,16 @@ import sys
 from collections.abc import Mapping
 from typing import NoReturn
 
-__all__ = ["FAILED", "OK", "WARNED", "BuildWorkers", "available_cpus", "plan_shares"]
+__all__ = [
+    "FAILED",
+    "OK",
+    "WARNED",
+    "BuildWorkers",
+    "available_cpus",
+    "can_fork",
+    "die_with_parent",
+    "plan_shares",
+]
 
 OK, FAILED, WARNED = 0, 1, 3  # a worker's exit status: done, failed, done with warnings
 PAGE_COST = 5_000  # the theme's cost of any page, in Markdown characters' worth of work
@@ -60,7 +69,7 @@ def plan_shares(sizes: Mapping[str, int], workers: int) -> list[frozenset[str]]:
     return [frozenset(s) for s in shares]
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Ask Linux to kill this worker if the build that forked it dies (``PR_SET_PDEATHSIG``)."""
     pr_set_pdeathsig = 1
     with contextlib.suppress(OSError, AttributeError):
@@ -96,7 +105,7 @@ class BuildWorkers:
             pid = os.fork()
             if pid == 0:
                 self.index, self._children = index, []
-                _die_with_parent()
+                die_with_parent()
                 for number in (signal.SIGINT, signal.SIGTERM):
                     signal.signal(number, lambda *_: os._exit(FAILED))
                 if os.getppid() != parent:  # the build died before the line above ran

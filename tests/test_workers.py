@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,9 @@ def test_a_failing_worker_fails_the_build_and_keeps_the_old_site(
         return convert(self, html, **kwargs)
 
     monkeypatch.setattr(OpskbPlugin, "on_page_content", fail_in_worker)
+    scratch = tmp_path / "scratch"  # where the search index is written beside the build
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     with (kb.root / kb.published_runbooks[0]).open("a", encoding="utf-8") as handle:
         handle.write("\nChanged.\n")
     result = run_cli("build", "--kb", kb.root, "-q", "-d", site)
@@ -88,3 +92,4 @@ def test_a_failing_worker_fails_the_build_and_keeps_the_old_site(
     assert "build worker failed" in result.output
     assert tree(site) == before
     assert not list(tmp_path.glob(".site-build-*"))
+    assert not list(scratch.iterdir()), "the search indexer was stopped and cleaned up"

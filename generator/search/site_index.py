@@ -29,6 +29,7 @@ from .records import SearchRecord
 __all__ = [
     "BUNDLE_DIR",
     "SiteIndexError",
+    "SiteIndexJob",
     "record_html",
     "records_digest",
     "reuse_site_index",
@@ -73,6 +74,66 @@ class SiteIndexError(Exception):
     """Pagefind could not write the index (its message says why)."""
 
 
+class SiteIndexJob:
+    """Pagefind indexing in the background, started as soon as the records are known.
+
+    The binary runs beside the Python build (which leaves a CPU idle while
+    it loads and renders); ``finish`` waits for it and puts the bundle in the
+    site folder.
+    """
+
+    def __init__(self, records: Iterable[SearchRecord]) -> None:
+        from pagefind_bin import get_executable
+
+        from ..workers import die_with_parent
+
+        self.records = list(records)
+        self._staging = Path(tempfile.mkdtemp(prefix="opskb-pagefind-"))
+        pages = self._staging / "pages"
+        for record in sorted(self.records, key=lambda r: r.path):
+            file = pages / record.url.strip("/") / "index.html"
+            file.parent.mkdir(parents=True, exist_ok=True)
+            file.write_text(record_html(record), encoding="utf-8")
+        pages.mkdir(exist_ok=True)
+        self._bundle = self._staging / BUNDLE_DIR
+        self._log = (self._staging / "pagefind.log").open("w+")
+        command = [
+            str(get_executable()),
+            "--site", str(pages),
+            "--output-path", str(self._bundle),
+            "--force-language", "en",
+            "--silent",
+        ]  # fmt: skip
+        self._process = subprocess.Popen(
+            command, stdout=self._log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent
+        )
+
+    def finish(self, site_dir: Path) -> Path:
+        """Wait for Pagefind; its bundle becomes ``site_dir/pagefind`` (replacing any old one)."""
+        try:
+            status = self._process.wait()
+            if status != 0:
+                self._log.seek(0)
+                raise SiteIndexError(self._log.read().strip() or f"exit {status}")
+            canonicalise_filters(self._bundle)
+            (self._bundle / RECORDS_FILE).write_text(records_digest(self.records), "utf-8")
+            output = Path(site_dir) / BUNDLE_DIR
+            if output.exists():
+                shutil.rmtree(output)
+            shutil.move(self._bundle, output)
+            return output
+        finally:
+            self.cancel()
+
+    def cancel(self) -> None:
+        """Stop Pagefind if it still runs, and remove what it wrote."""
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        self._log.close()
+        shutil.rmtree(self._staging, ignore_errors=True)
+
+
 def write_site_index(records: Iterable[SearchRecord], site_dir: Path) -> Path:
     """Write the Pagefind bundle into ``site_dir/pagefind`` (replacing any old one).
 
@@ -80,32 +141,7 @@ def write_site_index(records: Iterable[SearchRecord], site_dir: Path) -> Path:
     wheel) indexes a folder of small pages far faster than feeding pages one
     by one through its Python service.
     """
-    from pagefind_bin import get_executable
-
-    records = list(records)
-    output = Path(site_dir) / BUNDLE_DIR
-    if output.exists():
-        shutil.rmtree(output)
-    with tempfile.TemporaryDirectory(prefix="opskb-pagefind-") as staging:
-        pages = Path(staging) / "pages"
-        for record in sorted(records, key=lambda r: r.path):
-            file = pages / record.url.strip("/") / "index.html"
-            file.parent.mkdir(parents=True, exist_ok=True)
-            file.write_text(record_html(record), encoding="utf-8")
-        pages.mkdir(exist_ok=True)
-        command = [
-            str(get_executable()),
-            "--site", str(pages),
-            "--output-path", str(output),
-            "--force-language", "en",
-            "--silent",
-        ]  # fmt: skip
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            raise SiteIndexError((done.stderr or done.stdout).strip() or f"exit {done.returncode}")
-    canonicalise_filters(output)
-    (output / RECORDS_FILE).write_text(records_digest(records), encoding="utf-8")
-    return output
+    return SiteIndexJob(records).finish(site_dir)
 
 
 def records_digest(records: Iterable[SearchRecord]) -> str:
