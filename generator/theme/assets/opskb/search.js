@@ -4,6 +4,8 @@
 // Result text is put in the page as text only: titles and metadata through
 // textContent, excerpts rebuilt from their text and <mark> elements.
 
+import { element, excerptNodes, loadPagefind, resultBadges } from "./search-common.js";
+
 const PAGE_SIZE = 25;
 const FILTERS = ["tier", "system", "kind"];
 
@@ -34,55 +36,21 @@ function writeAddress() {
   window.history.replaceState(null, "", address);
 }
 
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-// Pagefind's excerpt is HTML with <mark> around matches; keep only text and marks.
-function excerptNodes(excerpt) {
-  const parsed = new DOMParser().parseFromString(excerpt || "", "text/html");
-  const nodes = [];
-  for (const child of parsed.body.childNodes) {
-    if (child.nodeType === Node.ELEMENT_NODE && child.tagName === "MARK") {
-      nodes.push(element("mark", "", child.textContent));
-    } else {
-      nodes.push(document.createTextNode(child.textContent));
-    }
-  }
-  return nodes;
-}
-
 function resultItem(data) {
   const meta = data.meta || {};
   const item = element("li", "opskb-search-result");
   const link = element("a", "opskb-search-title", meta.title || data.url);
   link.href = data.url;
   item.append(link);
-  const badges = element("span", "opskb-search-badges");
-  if (meta.tier) {
-    const tier = /^L[1-4]$/.test(meta.tier) ? ` opskb-tier-${meta.tier.toLowerCase()}` : "";
-    badges.append(element("span", "opskb-badge opskb-tier" + tier, meta.tier));
-  }
-  if (meta.kind) badges.append(element("span", "opskb-badge opskb-kind", meta.kind));
-  if (meta.systems) badges.append(element("span", "opskb-search-systems", meta.systems));
-  item.append(" ", badges);
+  item.append(" ", resultBadges(meta));
   const excerpt = element("p", "opskb-search-excerpt");
   excerpt.append(...excerptNodes(data.excerpt));
   item.append(excerpt);
   return item;
 }
 
-let pagefind = null;
-async function engine() {
-  if (!pagefind) {
-    const root = new URL(form.dataset.root || "../", window.location.href);
-    pagefind = await import(new URL("pagefind/pagefind.js", root).href);
-    await pagefind.options({ baseUrl: root.pathname, excerptLength: 24 });
-  }
-  return pagefind;
+function engine() {
+  return loadPagefind(new URL(form.dataset.root || "../", window.location.href), 24);
 }
 
 let generation = 0;
