@@ -32,6 +32,7 @@ class Settings:
     review_every: int = DEFAULT_REVIEW_EVERY
     include_drafts: bool = False
     allowed_tags: tuple[str, ...] | None = None
+    directory_urls: bool = True  # pages at "name/" rather than "name.html"
     raw: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -138,6 +139,7 @@ def load_settings(root: Path) -> tuple[Settings, list[Problem]]:
             review_every=review_every,
             include_drafts=bool(options.get("include_drafts", False)),
             allowed_tags=allowed,
+            directory_urls=raw.get("use_directory_urls", True) is not False,
             raw=raw,
         ),
         problems,

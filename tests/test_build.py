@@ -8,9 +8,12 @@ import os
 import re
 import subprocess
 import sys
+import urllib.parse
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from opskb.synthetic import write_kb
 
 from .conftest import REPO, page, run_cli
 
@@ -242,3 +245,41 @@ def test_plain_mkdocs_build_inside_a_knowledge_base_uses_the_plugin(make_kb, tmp
     text = page(out, "runbooks/vpn/reset-token/")
     assert "Escalate to L2 when" in text and "NetOps" in text
     assert "Escalation matrix" in page(out, "escalation/")
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        href = dict(attrs).get("href") if tag == "a" else None
+        if href:
+            self.hrefs.append(href)
+
+
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_every_link_between_pages_leads_to_a_page(tmp_path: Path, directory_urls: bool) -> None:
+    """Our HTML blocks write page addresses themselves; both URL styles must hold."""
+    kb = write_kb(tmp_path / "kb", documents=40, seed=21)
+    config = kb.root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(f"use_directory_urls: {str(directory_urls).lower()}\n" + text, "utf-8")
+    site = tmp_path / "site"
+    result = run_cli("build", "--kb", kb.root, "-q", "--strict", "-d", site)
+    assert result.exit_code == 0, result.output
+    checked = 0
+    for html_file in sorted(site.rglob("*.html")):
+        parser = _Links()
+        parser.feed(html_file.read_text(encoding="utf-8"))
+        for href in parser.hrefs:
+            target = urllib.parse.urlsplit(href)
+            if target.scheme or target.netloc or target.path.startswith("/") or not target.path:
+                continue  # another site, the server's root (404.html), or this page
+            path = (html_file.parent / urllib.parse.unquote(target.path)).resolve()
+            if path.is_dir():
+                assert directory_urls, (html_file, href)
+                path = path / "index.html"
+            assert path.is_file(), f"{html_file.relative_to(site)} links to missing {href}"
+            checked += 1
+    assert checked > 1000

@@ -272,11 +272,11 @@ def test_no_script_runs_in_the_browser(site: Path, open_site) -> None:
 
     page.goto(page.base_url + "runbooks/evil/reset/")
     assert page.locator("article h1").first.inner_text() == "Reset " + SCRIPT
-    query = page.locator("input[data-md-component=search-query]")
+    query = page.locator("input.opskb-hsearch__input")
     query.click()
-    query.press_sequentially("outage")  # Material searches on key events
-    results = page.locator(".md-search-result__item")
+    query.press_sequentially("outage")  # the header box searches as the user types
+    results = page.locator(".opskb-hsearch__list li")
     results.first.wait_for()
-    assert SCRIPT in page.locator(".md-search-result").inner_text()  # shown, as text
-    assert page.locator(".md-search-result img[src='x']").count() == 0
+    assert SCRIPT in page.locator(".opskb-hsearch__list").inner_text()  # shown, as text
+    assert page.locator(".opskb-hsearch__list img[src='x']").count() == 0
     assert dialogs == []

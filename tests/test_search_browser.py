@@ -111,7 +111,7 @@ def test_the_address_filters_by_tier(site: Path, open_site) -> None:
     assert any("Audit token resyncs" in item for item in items)
     assert not any("Reset VPN token" in item for item in items)  # an L1 runbook
     assert page.locator("select[name=tier]").input_value() == "L2"
-    assert page.locator("input[name=q]").input_value() == "token"
+    assert page.locator("#opskb-search input[name=q]").input_value() == "token"
     assert errors == []
 
 

@@ -20,6 +20,7 @@ def _common(doc: Document, catalog: Catalog, groups: Groups) -> dict:
     return {
         "doc": doc,
         "here": doc.src_uri,
+        "directory_urls": catalog.settings.directory_urls,
         "today": catalog.today,
         "body": Markup(catalog.bodies.get(doc.path, doc.body)),
         "systems": [catalog.systems[s] for s in doc.systems if s in catalog.systems],

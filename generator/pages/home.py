@@ -24,6 +24,7 @@ def home_page(catalog: Catalog, site_name: str, pages: set[str]) -> Page:
     markdown = render_template(
         "home.md.j2",
         here="index.md",
+        directory_urls=catalog.settings.directory_urls,
         title=title,
         intro=intro,
         tiers=[(tier, len(groups.runbooks[tier])) for tier in Tier],

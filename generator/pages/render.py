@@ -29,6 +29,7 @@ __all__ = [
     "escape_md",
     "md_link",
     "page_header",
+    "page_url",
     "relative_url",
     "render_template",
 ]
@@ -80,17 +81,42 @@ def _finalize(value: Any) -> Any:
     return Markup(escape_md(value))
 
 
-def relative_url(target: str, from_uri: str) -> str:
-    """A link from the page at ``from_uri`` (a source URI) to the page URL ``target``."""
-    here = posixpath.dirname(from_uri)
-    depth = posixpath.basename(from_uri) not in ("index.md",)
-    base = here + "/" + posixpath.basename(from_uri).removesuffix(".md") if depth else here
-    base = base.strip("/")
-    rel = posixpath.relpath(target.strip("/") or ".", base or ".")
+def page_url(src_uri: str, directory_urls: bool = True) -> str:
+    """The site path of the page written from ``src_uri``: ``a/b/`` (or ``a/b.html``)."""
+    stem = src_uri.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index") + ("" if directory_urls else "index.html")
+    return stem + ("/" if directory_urls else ".html")
+
+
+def relative_url(target: str, from_uri: str, directory_urls: bool = True) -> str:
+    """A link from the page at ``from_uri`` (a source URI) to the site path ``target``."""
+    here = page_url(from_uri, directory_urls)
+    base = here.rstrip("/") if here.endswith("/") else posixpath.dirname(here)
+    rel = _relpath(target.strip("/") or ".", base)
     rel = "" if rel == "." else rel
     if target.endswith("/") or not target:
         rel = (rel + "/") if rel else "./"
     return quote(rel, safe="/#?=&.-_~%")
+
+
+@jinja2.pass_context
+def _href(context: Any, target_uri: str) -> Markup:
+    """Filter: the URL of the page written from ``target_uri``, from the page being rendered.
+
+    For links in our own HTML blocks, which the engine passes through as
+    they are (it rewrites only Markdown links).
+    """
+    directory_urls = context["directory_urls"]
+    url = relative_url(page_url(target_uri, directory_urls), context["here"], directory_urls)
+    return Markup(html.escape(url))
+
+
+@jinja2.pass_context
+def _url(context: Any, target: str) -> Markup:
+    """Filter: a link to a site path (an asset, say) from the page being rendered."""
+    url = relative_url(target, context["here"], context["directory_urls"])
+    return Markup(html.escape(url))
 
 
 @dataclass
@@ -134,7 +160,8 @@ def _env() -> jinja2.Environment:
     env.filters["minutes"] = _format_minutes
     env.filters["duration"] = _duration
     env.filters["json"] = lambda v: Markup(json.dumps(v, ensure_ascii=False))
-    env.filters["url"] = lambda target, here: Markup(html.escape(relative_url(target, here)))
+    env.filters["url"] = _url
+    env.filters["href"] = _href
     env.filters["link"] = lambda target, here: Markup(md_link(target, here))
     env.filters["safe_url"] = _safe_external_url
     return env

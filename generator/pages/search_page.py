@@ -25,6 +25,7 @@ def search_page(catalog: Catalog) -> Page:
     markdown = render_template(
         "search.md.j2",
         here=SEARCH_URI,
+        directory_urls=catalog.settings.directory_urls,
         tiers=list(Tier),
         kinds=[k.value for k in Kind],
         systems=systems,

@@ -14,7 +14,7 @@ const statusLine = document.getElementById("opskb-search-status");
 const list = document.getElementById("opskb-search-results");
 
 function readAddress() {
-  const params = new URLSearchParams(window.opskbSearchAddress ?? window.location.search);
+  const params = new URLSearchParams(window.location.search);
   form.elements.q.value = params.get("q") || "";
   for (const name of FILTERS) {
     const wanted = params.get(name) || "";
