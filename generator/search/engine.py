@@ -6,11 +6,12 @@ Everything Whoosh-specific lives here, so the rest of opskb sees only
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from whoosh import highlight, scoring
+from whoosh import formats, highlight, scoring
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.query import And, NullQuery, Or, Prefix, Query, Term, TermRange
@@ -28,6 +29,7 @@ LEAD_BOOST = 3.0
 SNIPPET_FIELDS = ("symptoms", "body", "title")
 SNIPPET_SOURCE = 4000  # characters of a field scanned for a snippet
 MARK_START, MARK_END = "\x02", "\x03"
+LIKENESS_OPENING = 600  # characters of the body that, with the lead, say what a document is about
 _WORD = re.compile(r"[^\W_]+(?:['-][^\W_]+)*", re.UNICODE)
 _ANALYZER = StemmingAnalyzer()
 
@@ -262,6 +264,30 @@ def corrections(searcher: Searcher, text: str) -> dict[str, str]:
     return found
 
 
+@functools.cache
+def _schema() -> Schema:
+    return build_schema()
+
+
+def posting_weights(fields: dict[str, str]) -> dict[str, dict[str, float]]:
+    """For each field look-alikes are scored on, the weight of each term in its postings.
+
+    What the index writer would store for these ``document_fields``, computed
+    without an index: the field's own analyzer, called as the writer calls it,
+    and Whoosh's weight (token boosts summed, times the field boost), which is
+    the same in every posting format. Counting is cheaper than the positions
+    the index keeps for phrases, so a build need not wait for the index.
+    """
+    schema = _schema()
+    found: dict[str, dict[str, float]] = {}
+    for name in FIELD_BOOSTS:
+        field = schema[name]
+        counting = formats.Frequency(field_boost=field.format.field_boost)
+        values = counting.word_values(fields[name], field.analyzer, mode="index")
+        found[name] = {term: weight for term, _, weight, _ in values}
+    return found
+
+
 def likeness_words(stored: dict) -> set[str]:
     """The indexed words of a document's lead and opening, which look-alikes are judged by."""
     text = " ".join(
@@ -270,7 +296,7 @@ def likeness_words(stored: dict) -> set[str]:
             stored.get("symptoms", ""),
             stored.get("tags", "").replace(",", " "),
             stored.get("systems", "").replace(",", " "),
-            stored.get("body", "")[:600],
+            stored.get("body", "")[:LIKENESS_OPENING],
         )
     )
     return {t.text for t in _ANALYZER(text)}

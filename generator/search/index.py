@@ -246,15 +246,14 @@ class SearchIndex:
     def similar_all(self, paths: Iterable[str], n: int = 5) -> dict[str, list[str]]:
         """Each path's ``n`` most similar documents (paths), all in one pass."""
         with self._searcher() as searcher:
-            scorer = LikenessScorer(searcher)
+            scorer = LikenessScorer.from_searcher(searcher)
             return {p: scorer.alike(p, n) for p in paths}
 
     def past_incidents(self, paths: Iterable[str], n: int = 5) -> dict[str, list[str]]:
         """For each incident path, the ``n`` most similar incidents dated before it."""
         with self._searcher() as searcher:
-            incidents = set(searcher.docs_for_query(Term("kind", "incident")))
-            scorer = LikenessScorer(searcher)
-            return {p: scorer.alike(p, n, among=incidents, past=True) for p in paths}
+            scorer = LikenessScorer.from_searcher(searcher)
+            return {p: scorer.alike(p, n, kind="incident", past=True) for p in paths}
 
 
 def _similar(searcher, path: str, n: int, *, among: set[int] | None = None, past: bool = False):

@@ -1,4 +1,4 @@
-"""Look-alikes for many documents at once, scored from the index's posting lists.
+"""Look-alikes for many documents at once, scored from posting lists.
 
 A build asks for every page's look-alikes. One Whoosh query per page cost
 10–20 ms (matchers and collectors set up for each), half the time of a
@@ -7,48 +7,100 @@ with others (as ``engine.likeness_terms``) weighted by rarity and by how often
 each document uses them, lead matches counting more, computed from posting
 lists read once per word, costs a fraction of that. Ties break by path, so
 the answer does not depend on the order documents entered the index.
+
+The posting lists come from an index generation (``from_searcher``) or are
+counted from search records in memory (``from_records``), so a build can
+score look-alikes without waiting for the index to be written; both give the
+same weights, hence the same answers.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from . import engine
+from .records import SearchRecord
 
-__all__ = ["LikenessScorer"]
+__all__ = ["FieldWeights", "LikenessScorer"]
+
+FieldWeights = dict[str, dict[str, float]]  # field → term → posting weight
+FieldPostings = Callable[[str, str], Iterable[tuple[int, float]]]  # (field, term) → postings
+_KEPT = ("path", "title", "symptoms", "tags", "systems", "body", "kind", "date")
+
+
+def _kept(stored: Mapping[str, str]) -> dict[str, str]:
+    """What scoring reads of a document's stored fields (the body's opening only)."""
+    kept = {key: stored.get(key, "") or "" for key in _KEPT}
+    kept["body"] = kept["body"][: engine.LIKENESS_OPENING]
+    return kept
 
 
 class LikenessScorer:
-    """Answers look-alike questions for one searcher (one index generation)."""
+    """Answers look-alike questions for one set of documents.
 
-    def __init__(self, searcher) -> None:
-        self._searcher = searcher
-        self._reader = searcher.reader()
+    ``documents`` pairs document numbers with stored fields (live documents
+    only); ``postings(field, term)`` yields ``(document number, weight)``
+    pairs, possibly naming documents no longer live (an updated index keeps
+    deleted entries in its postings).
+    """
+
+    def __init__(
+        self, documents: Iterable[tuple[int, Mapping[str, str]]], postings: FieldPostings
+    ) -> None:
+        self._documents = {docnum: _kept(stored) for docnum, stored in documents}
+        self._numbers = {stored["path"]: docnum for docnum, stored in self._documents.items()}
+        self._field_postings = postings
         self._weights: dict[str, dict[int, float]] = {}
-        self._paths: dict[int, str] = {}
-        self._dates: dict[int, str] = {}
-        for docnum, stored in self._reader.iter_docs():
-            self._paths[docnum] = stored["path"]
-            self._dates[docnum] = stored.get("date", "") or ""
+
+    @classmethod
+    def from_searcher(cls, searcher) -> LikenessScorer:
+        """Postings read from an index generation, one word at a time as asked."""
+        reader = searcher.reader()
+
+        def postings(field: str, term: str) -> Iterable[tuple[int, float]]:
+            if (field, term) not in reader:
+                return ()
+            return reader.postings(field, term).items_as("weight")
+
+        return cls(reader.iter_docs(), postings)
+
+    @classmethod
+    def from_records(
+        cls, records: Sequence[SearchRecord], weights: Mapping[str, FieldWeights] | None = None
+    ) -> LikenessScorer:
+        """Postings counted from search records; ``weights`` (path → ``engine.posting_weights``)
+        saves counting again the records a caller already counted."""
+        weights = weights or {}
+        documents: list[tuple[int, dict[str, str]]] = []
+        inverted: dict[str, dict[str, list[tuple[int, float]]]] = {
+            field: defaultdict(list) for field in engine.FIELD_BOOSTS
+        }
+        for docnum, record in enumerate(records):
+            fields = engine.document_fields(record)
+            documents.append((docnum, fields))
+            counted = weights.get(record.path) or engine.posting_weights(fields)
+            for field, postings in inverted.items():
+                for term, weight in counted[field].items():
+                    postings[term].append((docnum, weight))
+        return cls(documents, lambda field, term: inverted[field].get(term, ()))
 
     def _postings(self, term: str) -> dict[int, float]:
         found = self._weights.get(term)
         if found is None:
             found = {}
             for field, boost in engine.FIELD_BOOSTS.items():
-                if (field, term) in self._reader:
-                    matcher = self._reader.postings(field, term)
-                    for docnum, frequency in matcher.items_as("weight"):
-                        if docnum in self._paths:  # a deleted document stays in postings
-                            found[docnum] = found.get(docnum, 0.0) + boost * frequency
+                for docnum, weight in self._field_postings(field, term):
+                    if docnum in self._documents:  # a deleted document stays in postings
+                        found[docnum] = found.get(docnum, 0.0) + boost * weight
             self._weights[term] = found
         return found
 
-    def _rarest_shared_words(self, stored: dict, count: int = 6) -> list[str]:
+    def _rarest_shared_words(self, stored: Mapping[str, str], count: int = 6) -> list[str]:
         """As ``engine.likeness_terms``, counting only live documents, so the choice does not
         depend on deleted entries an updated index still holds."""
-        common = max(50, len(self._paths) // 5)
+        common = max(50, len(self._documents) // 5)
         rated = {}
         for word in engine.likeness_words(stored):
             frequency = len(self._postings(word))
@@ -56,30 +108,28 @@ class LikenessScorer:
                 rated[word] = frequency
         return sorted(rated, key=lambda w: (rated[w], w))[:count]
 
-    def alike(
-        self, path: str, n: int, *, among: set[int] | None = None, past: bool = False
-    ) -> list[str]:
-        """Paths of the ``n`` documents most like ``path``; ``among`` limits the candidates,
-        ``past`` keeps only documents dated before it."""
-        docnum = self._searcher.document_number(path=path)
+    def alike(self, path: str, n: int, *, kind: str = "", past: bool = False) -> list[str]:
+        """Paths of the ``n`` documents most like ``path``; ``kind`` limits the candidates to
+        documents of that kind, ``past`` to documents dated before it."""
+        docnum = self._numbers.get(path)
         if docnum is None:
             return []
-        stored = self._searcher.stored_fields(docnum)
-        date = stored.get("date", "") or ""
+        stored = self._documents[docnum]
+        date = stored["date"]
         if past and not date:
             return []
         scores: dict[int, float] = defaultdict(float)
         for term in self._rarest_shared_words(stored):
             postings = self._postings(term)
-            rarity = math.log(1 + len(self._paths) / len(postings))
+            rarity = math.log(1 + len(self._documents) / len(postings))
             for other, weight in postings.items():
                 scores[other] += weight * rarity
         scores.pop(docnum, None)
+        candidates = self._documents
         ranked = sorted(
-            (-score, self._paths[other])
+            (-score, candidates[other]["path"])
             for other, score in scores.items()
-            if other in self._paths
-            and (among is None or other in among)
-            and (not past or self._dates[other] < date)
+            if (not kind or candidates[other]["kind"] == kind)
+            and (not past or candidates[other]["date"] < date)
         )
         return [found for _, found in ranked[:n]]

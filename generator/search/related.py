@@ -1,12 +1,18 @@
-"""Related documents and similar past incidents, computed from the search index at build time.
+"""Related documents and similar past incidents, computed from the search records at build time.
 
-Asking the index for every page's look-alikes costs about 15 ms a page, too
-slow to repeat on every live-preview rebuild of a large knowledge base. So
-the answers are kept in the cache folder with the digests they were computed
-from, and a later build recomputes only the pages that changed and the pages
-whose look-alikes changed. A page that newly resembles an unchanged one is
-picked up at the next full pass, which runs whenever more than a tenth of
-the documents changed (or the cache is missing).
+Look-alikes are scored from posting lists counted in memory from the
+catalogue's search records (``LikenessScorer.from_records``), the same
+scoring as from the search index, so a build does not wait for the index
+to be written: that happens beside it (``opskb.search.background``).
+
+Scoring every page still takes a while on a large knowledge base, too slow
+to repeat on every live-preview rebuild. So the answers are kept in the cache
+folder with the record digests they were computed from, and a later build
+recomputes only the pages that changed and the pages whose look-alikes
+changed. A page that newly resembles an unchanged one is picked up at the
+next full pass, which runs whenever more than a tenth of the documents
+changed (or the cache is missing). Each document's counted words are kept
+too, by digest, so a rebuild counts only the documents that changed.
 """
 
 from __future__ import annotations
@@ -18,12 +24,18 @@ from pathlib import Path
 from ..catalog import Catalog
 from ..model import Kind
 from ..pages.similar import SimilarDocuments
-from .index import SearchIndex
+from . import engine
+from .index import CACHE_DIR
+from .likeness import FieldWeights, LikenessScorer
+from .records import SearchRecord, search_record
 
 __all__ = ["similar_documents"]
 
 PER_PAGE = 5
-CACHE_FILE = "look-alikes.json"
+CACHE_FOLDER = "look-alikes"  # in the knowledge base's cache folder
+ANSWERS_FILE = "answers.json"
+WORDS_FILE = "words.json"
+FORMAT = f"opskb-look-alikes-{engine.SCHEMA_VERSION}"
 FULL_PASS_SHARE = 0.1
 
 
@@ -32,26 +44,42 @@ def _read(path: Path) -> dict:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return data if isinstance(data, dict) else {}
+    return data if isinstance(data, dict) and data.get("format") == FORMAT else {}
 
 
 def _write(path: Path, data: dict) -> None:
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+    temp.write_text(json.dumps({"format": FORMAT, **data}, sort_keys=True), encoding="utf-8")
     os.replace(temp, path)
 
 
+def _weights(records: list[SearchRecord], folder: Path) -> dict[str, FieldWeights]:
+    """Each record's posting weights (path → field → term → weight), counted only for
+    records whose digest the cache does not hold; the cache is rewritten if any were."""
+    cached: dict[str, FieldWeights] = _read(folder / WORDS_FILE).get("by_digest", {})
+    weights = {}
+    for record in records:
+        found = cached.get(record.digest)
+        if found is None:
+            found = engine.posting_weights(engine.document_fields(record))
+        weights[record.path] = found
+    kept = {r.digest: weights[r.path] for r in records}
+    if kept.keys() != cached.keys():
+        _write(folder / WORDS_FILE, {"by_digest": kept})
+    return weights
+
+
 def similar_documents(root: Path, catalog: Catalog, n: int = PER_PAGE) -> SimilarDocuments:
-    """Bring the index up to date with ``catalog`` and ask it for every page's look-alikes.
+    """Every published page's look-alikes, and every incident's similar past incidents.
 
     Raises ``OSError`` when the cache folder cannot be written; callers decide
     whether a site without look-alikes is acceptable.
     """
-    index = SearchIndex.open(root)
-    index.update(catalog)
-    digests: dict[str, str] = index.store.manifest(digests=True).get("digests", {})
-    cache_path = index.store.folder / CACHE_FILE
-    cache = _read(cache_path)
+    records = [search_record(d) for d in catalog.published]
+    digests = {r.path: r.digest for r in records}
+    folder = Path(root).resolve() / CACHE_DIR / CACHE_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    cache = _read(folder / ANSWERS_FILE)
     before = cache.get("digests", {}) if cache.get("n") == n else {}
     related: dict[str, list[str]] = cache.get("related", {}) if before else {}
     past: dict[str, list[str]] = cache.get("past", {}) if before else {}
@@ -67,7 +95,10 @@ def similar_documents(root: Path, catalog: Catalog, n: int = PER_PAGE) -> Simila
     incidents = {d.path for d in catalog.published if d.kind is Kind.INCIDENT}
     related = {p: v for p, v in related.items() if p in digests}
     past = {p: v for p, v in past.items() if p in incidents}
-    related.update(index.similar_all(paths, n))
-    past.update(index.past_incidents([p for p in paths if p in incidents], n))
-    _write(cache_path, {"n": n, "digests": digests, "related": related, "past": past})
+    if paths:
+        scorer = LikenessScorer.from_records(records, _weights(records, folder))
+        related.update({p: scorer.alike(p, n) for p in paths})
+        kind = Kind.INCIDENT.value
+        past.update({p: scorer.alike(p, n, kind=kind, past=True) for p in paths if p in incidents})
+    _write(folder / ANSWERS_FILE, {"n": n, "digests": digests, "related": related, "past": past})
     return SimilarDocuments(related=related, past_incidents=past)

@@ -1,0 +1,109 @@
+"""Look-alike documents scored from search records, without waiting for the search index."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from opskb.pipeline import load_kb
+from opskb.search import SearchIndex, engine, likeness, search_record
+from opskb.search.likeness import LikenessScorer
+from opskb.search.related import similar_documents
+from opskb.synthetic import write_kb as write_synthetic_kb
+
+
+def edit(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(time.time_ns(), time.time_ns() + 5_000_000))
+
+
+@pytest.mark.parametrize("seed", [5, 21])
+def test_look_alikes_counted_from_records_match_those_of_a_freshly_written_index(
+    tmp_path: Path, seed: int
+) -> None:
+    kb = write_synthetic_kb(tmp_path / "kb", documents=240, seed=seed)
+    catalog = load_kb(kb.root).catalog
+    index = SearchIndex.open(kb.root)
+    index.update(catalog)
+    records = [search_record(d) for d in catalog.published]
+    paths = [r.path for r in records]
+
+    scorer = LikenessScorer.from_records(records)
+    related = {p: scorer.alike(p, 5) for p in paths}
+    past = {p: scorer.alike(p, 5, kind="incident", past=True) for p in paths}
+
+    assert related == index.similar_all(paths, 5)
+    assert past == index.past_incidents(paths, 5)
+    assert sum(map(len, related.values())) > 4 * len(paths)
+    assert sum(map(len, past.values())) > len(kb.incidents)
+
+
+def test_posting_weights_are_what_the_index_stores(make_kb) -> None:
+    root = make_kb()
+    catalog = load_kb(root).catalog
+    index = SearchIndex.open(root)
+    index.update(catalog)
+    record = next(search_record(d) for d in catalog.published if d.path.startswith("runbooks/"))
+    counted = engine.posting_weights(engine.document_fields(record))
+    with index._searcher() as searcher:
+        reader = searcher.reader()
+        docnum = searcher.document_number(path=record.path)
+        for field, weights in counted.items():
+            assert weights
+            for term, weight in weights.items():
+                stored = dict(reader.postings(field, term).items_as("weight"))
+                assert stored[docnum] == weight, (field, term)
+    assert counted["lead"]["token"] == 3.0  # the title, and the symptom counted twice
+
+
+def test_similar_documents_writes_no_search_index(tmp_path: Path) -> None:
+    kb = write_synthetic_kb(tmp_path / "kb", documents=80, seed=3)
+    catalog = load_kb(kb.root).catalog
+    similar = similar_documents(kb.root, catalog)
+    assert not (kb.root / ".opskb-cache" / "search").exists()
+
+    runbook = next(p for p in kb.runbooks if p not in kb.drafts)
+    assert similar.related[runbook] and runbook not in similar.related[runbook]
+    index = SearchIndex.open(kb.root)
+    index.update(catalog)
+    assert dict(similar.related) == index.similar_all(list(similar.related), 5)
+    assert dict(similar.past_incidents) == index.past_incidents(list(similar.past_incidents), 5)
+
+
+def test_a_rebuild_after_one_edit_counts_and_scores_only_what_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kb = write_synthetic_kb(tmp_path / "kb", documents=120, seed=4)
+    first = similar_documents(kb.root, load_kb(kb.root).catalog)
+
+    counted: list[str] = []
+    scored: list[str] = []
+    count, alike = engine.posting_weights, LikenessScorer.alike
+    monkeypatch.setattr(
+        engine, "posting_weights", lambda fields: counted.append(fields["path"]) or count(fields)
+    )
+    monkeypatch.setattr(
+        likeness.LikenessScorer,
+        "alike",
+        lambda self, path, n, **kw: scored.append(path) or alike(self, path, n, **kw),
+    )
+    assert similar_documents(kb.root, load_kb(kb.root).catalog) == first
+    assert counted == [] and scored == []  # nothing changed: every answer from the cache
+
+    runbook = next(p for p in kb.runbooks if p not in kb.drafts)
+    source = kb.root / runbook
+    edit(source, source.read_text(encoding="utf-8") + "\n\nAlso rotate the escrow keys.\n")
+    again = similar_documents(kb.root, load_kb(kb.root).catalog)
+    assert counted == [runbook]
+    # the edited page, and the pages that listed it among their look-alikes
+    assert runbook in scored and len(set(scored)) < len(first.related) // 4
+    assert again.related.keys() == first.related.keys()
+
+
+def test_an_unwritable_cache_folder_is_an_os_error(make_kb) -> None:
+    root = make_kb()
+    (root / ".opskb-cache").write_text("not a folder", encoding="utf-8")
+    with pytest.raises(OSError):
+        similar_documents(root, load_kb(root).catalog)
