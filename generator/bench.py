@@ -12,6 +12,7 @@ its own process so that its peak memory is its own.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -19,6 +20,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -78,24 +80,74 @@ print(json.dumps({"load": loaded - start, "related": related - loaded, "render":
 """
 
 
-def _child(args: list[str], cwd: Path) -> tuple[float, float, float, str]:
-    """Run a command; (wall seconds, CPU seconds, peak MB, stdout) of that process alone.
+def _tree(pid: int) -> list[int]:
+    """``pid`` and every process below it."""
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            with contextlib.suppress(OSError, ValueError):
+                queue += [int(c) for c in task.read_text().split()]
+    return found
 
-    The child is reaped with ``wait4`` so its resource usage is its own, not
-    the sum or maximum of every child the benchmark ran before.
+
+def _memory_mb(pid: int) -> float:
+    """Memory of a process tree now: the sum of its proportional set sizes (shared pages
+    counted once across the processes that share them, as forked build workers do)."""
+    total = 0
+    for member in _tree(pid):
+        try:
+            rollup = Path(f"/proc/{member}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        for line in rollup.splitlines():
+            if line.startswith("Pss:"):
+                total += int(line.split()[1])
+    return total / 1024
+
+
+class _PeakMemory(threading.Thread):
+    """Samples a process tree's memory until stopped; ``peak`` in MB."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak, self._done = pid, 0.0, threading.Event()
+
+    def run(self) -> None:
+        while not self._done.wait(0.05):
+            self.peak = max(self.peak, _memory_mb(self.pid))
+
+    def stop(self) -> float:
+        self._done.set()
+        self.join()
+        return self.peak
+
+
+def _child(args: list[str], cwd: Path) -> tuple[float, float, float, str]:
+    """Run a command; (wall seconds, CPU seconds, peak MB, stdout) of it and its workers.
+
+    The child is reaped with ``wait4`` so its CPU time is its own (and its
+    workers'), not that of every child the benchmark ran before. Peak memory
+    is sampled from ``/proc`` across the whole process tree where that is
+    readable, else the largest process's peak resident size.
     """
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
         proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=out, stderr=err, text=True)
+        sampler = _PeakMemory(proc.pid)
+        sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
         wall = time.perf_counter() - started
+        sampled = sampler.stop()
+        proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         if proc.returncode:
             raise SystemExit(f"{' '.join(args)} failed:\n{err.read()[-3000:]}")
-        return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.read()
+        peak = sampled if sampled > 0 else usage.ru_maxrss / 1024
+        return wall, usage.ru_utime + usage.ru_stime, peak, out.read()
 
 
 def _opskb() -> list[str]:

@@ -36,3 +36,35 @@ def test_the_benchmark_prints_a_row_of_figures(tmp_path: Path, capsys) -> None:
     assert cells[3].endswith(" s") and cells[5].endswith("×") and cells[6].endswith(" MB")
     assert "related documents" in out
     assert (tmp_path / "kb-20" / "kb" / "site" / "index.html").is_file()
+
+
+def test_peak_memory_counts_the_workers_of_a_build(tmp_path: Path) -> None:
+    """Build workers are forked processes: their memory is part of the build's."""
+    import subprocess
+    import sys
+
+    from opskb.bench import _memory_mb, _tree
+
+    ready = tmp_path / "ready"
+    script = (
+        "import os, sys, time\n"
+        "own = b'p' * (120 << 20)\n"
+        "if os.fork() == 0:\n"
+        "    more = b'w' * (90 << 20)\n"
+        f"    open({str(ready)!r}, 'w').close()\n"
+        "time.sleep(60)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        for _ in range(600):  # wait for the worker's allocation; bounded, not timed
+            if ready.exists() and len(_tree(proc.pid)) == 2:
+                break
+            subprocess.run([sys.executable, "-c", "pass"], check=True)  # let them run
+        assert len(_tree(proc.pid)) == 2
+        parent_only = _memory_mb(proc.pid) - _memory_mb(_tree(proc.pid)[1])
+        assert _memory_mb(proc.pid) > 200  # 120 MB of its own + 90 MB of the worker's
+        assert parent_only < 200
+    finally:
+        for pid in reversed(_tree(proc.pid)):
+            subprocess.run(["kill", str(pid)], check=False)
+        proc.wait()
