@@ -97,6 +97,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self._workers = BuildWorkers()
         self._elsewhere: frozenset[str] = frozenset()  # pages another process renders
         self._site_index = None  # the Pagefind job of this build, running beside it
+        self._index_update = None  # the terminal search index, updated beside the build
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this keeps the plugin alive across ``serve`` rebuilds (and its record)."""
@@ -128,11 +129,15 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         if errors:
             raise PluginError("the knowledge base has errors:\n" + format_problems(errors))
         self.search_records = [search_record(d) for d in kb.catalog.published]
-        self._cancel_site_index()
+        self._cancel_background()
         if not self._serving:  # a live preview often reuses the last bundle (see below)
+            from .search.background import start_index_update
             from .search.site_index import SiteIndexJob
 
             self._site_index = SiteIndexJob(self.search_records)
+            # `opskb search` right after a build needs no indexing (a live preview leaves
+            # that to `opskb search`, which refreshes the files that changed).
+            self._index_update = start_index_update(root, kb.catalog)
         similar = _similar(root, kb.catalog) if self.config.related else None
         self.site = render_site(kb.catalog, similar)
         self.catalog_json = catalog_json(kb.catalog)
@@ -231,8 +236,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         }
         shares = plan_shares(sizes, count)
         mine = shares[self._workers.start(count)]
-        if self._workers.is_worker:
-            self._site_index = None  # the first process's job: never touch it from here
+        if self._workers.is_worker:  # the first process's jobs: never touch them from here
+            self._site_index = self._index_update = None
         self._elsewhere = frozenset(sizes) - mine
         logging.getLogger("mkdocs.commands.build").addFilter(self._quiet_skipped_pages)
         return nav
@@ -299,12 +304,16 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         if self._workers.is_worker:
             self._workers.finish(failed=True)
         self._workers.stop()
-        self._cancel_site_index()
+        self._cancel_background()
 
-    def _cancel_site_index(self) -> None:
+    def _cancel_background(self) -> None:
+        """Stop the indexers a failed build started beside it."""
         if self._site_index is not None:
             self._site_index.cancel()
             self._site_index = None
+        if self._index_update is not None:
+            self._index_update.cancel()
+            self._index_update = None
 
     @event_priority(-100)  # after Material's search plugin has written its index
     def _write_search_index(self, *, config: MkDocsConfig) -> None:
@@ -327,6 +336,12 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
                 write_site_index(self.search_records, Path(config.site_dir))
         except (OSError, SiteIndexError) as exc:
             raise PluginError(f"cannot write the search page's index: {exc}") from None
+        update, self._index_update = self._index_update, None
+        if update is not None:
+            try:
+                update.finish()
+            except OSError as exc:
+                log.warning(f"{exc}; `opskb search` will index the sources itself")
 
     on_post_build = CombinedEvent(_end_shared_build, _write_search_index)
 

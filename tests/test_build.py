@@ -283,3 +283,16 @@ def test_every_link_between_pages_leads_to_a_page(tmp_path: Path, directory_urls
             assert path.is_file(), f"{html_file.relative_to(site)} links to missing {href}"
             checked += 1
     assert checked > 1000
+
+
+@pytest.mark.parametrize("related", [True, False])
+def test_after_a_build_the_terminal_search_needs_no_indexing(tmp_path: Path, related) -> None:
+    from opskb.search.index import IndexUpdate, SearchIndex
+
+    kb = write_kb(tmp_path / "kb", documents=30, seed=22, related=related)
+    result = run_cli("build", "--kb", kb.root, "-q", "--strict")
+    assert result.exit_code == 0, result.output
+    assert SearchIndex.open(kb.root).refresh() == IndexUpdate()  # nothing left to index
+    runbook = kb.published_runbooks[0]
+    found = run_cli("search", "--kb", kb.root, "--json", kb.symptom[runbook])
+    assert runbook in found.output
