@@ -7,6 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from opskb.pipeline import load_kb
 from opskb.search import SearchIndex, engine, likeness, search_record
 from opskb.search.likeness import LikenessScorer
@@ -107,3 +109,8 @@ def test_an_unwritable_cache_folder_is_an_os_error(make_kb) -> None:
     (root / ".opskb-cache").write_text("not a folder", encoding="utf-8")
     with pytest.raises(OSError):
         similar_documents(root, load_kb(root).catalog)
+
+
+@given(st.text(max_size=300))
+def test_the_fast_analyzer_gives_the_stemming_analyzers_terms(text: str) -> None:
+    assert engine.analyze(text) == [t.text for t in engine._ANALYZER(text)]

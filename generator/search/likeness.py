@@ -16,6 +16,7 @@ same weights, hence the same answers.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -100,7 +101,7 @@ class LikenessScorer:
     def _rarest_shared_words(self, stored: Mapping[str, str], count: int = 6) -> list[str]:
         """As ``engine.likeness_terms``, counting only live documents, so the choice does not
         depend on deleted entries an updated index still holds."""
-        common = max(50, len(self._documents) // 5)
+        common = engine.common_word_limit(len(self._documents))
         rated = {}
         for word in engine.likeness_words(stored):
             frequency = len(self._postings(word))
@@ -125,11 +126,13 @@ class LikenessScorer:
             for other, weight in postings.items():
                 scores[other] += weight * rarity
         scores.pop(docnum, None)
-        candidates = self._documents
-        ranked = sorted(
-            (-score, candidates[other]["path"])
-            for other, score in scores.items()
-            if (not kind or candidates[other]["kind"] == kind)
-            and (not past or candidates[other]["date"] < date)
-        )
-        return [found for _, found in ranked[:n]]
+        documents = self._documents
+        if kind or past:
+            scores = {
+                other: score
+                for other, score in scores.items()
+                if (not kind or documents[other]["kind"] == kind)
+                and (not past or documents[other]["date"] < date)
+            }
+        best = heapq.nsmallest(n, ((-score, documents[o]["path"]) for o, score in scores.items()))
+        return [found for _, found in best]
