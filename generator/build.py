@@ -11,6 +11,7 @@ import ctypes
 import ctypes.util
 import logging
 import os
+import secrets
 import shutil
 import sys
 import tempfile
@@ -23,6 +24,7 @@ from .config import CONFIG_FILE
 from .pipeline import load_kb
 from .problems import format_problems
 from .reuse import forget_record, load_record, save_record
+from .workers import can_fork
 
 __all__ = ["build_site", "serve_site", "swap_into_place"]
 
@@ -101,24 +103,29 @@ def _staging_prefix(target: Path, pid: int | None = None) -> str:
 
 
 def remove_stale_staging(target: Path) -> None:
-    """Remove staging folders that killed builds left beside ``target``.
+    """Remove staging folders that killed builds left beside ``target``, and replaced
+    sites whose removal did not finish.
 
     A folder is stale when the build process named in it is gone; a build
     running at the same time keeps its own.
     """
-    prefix = f".{target.name}-build-"
     if not target.parent.is_dir():
         return
-    for folder in target.parent.glob(prefix + "*"):
-        pid = folder.name.removeprefix(prefix).split("-", 1)[0]
-        if not pid.isdigit() or not folder.is_dir() or folder.is_symlink():
-            continue
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            shutil.rmtree(folder, ignore_errors=True)
-        except (PermissionError, OverflowError, OSError):
-            continue
+    for prefix in (f".{target.name}-build-", f".{target.name}-old-"):
+        for folder in target.parent.glob(prefix + "*"):
+            _remove_if_stale(folder, prefix)
+
+
+def _remove_if_stale(folder: Path, prefix: str) -> None:
+    pid = folder.name.removeprefix(prefix).split("-", 1)[0]
+    if not pid.isdigit() or not folder.is_dir() or folder.is_symlink():
+        return
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        shutil.rmtree(folder, ignore_errors=True)
+    except (PermissionError, OverflowError, OSError):
+        return
 
 
 def unsafe_site_dir(root: Path, target: Path, sources: tuple[str, ...]) -> str | None:
@@ -146,15 +153,43 @@ def unsafe_site_dir(root: Path, target: Path, sources: tuple[str, ...]) -> str |
 def swap_into_place(new: Path, target: Path) -> None:
     """Put the folder ``new`` at ``target``; the old ``target`` is removed afterwards."""
     if target.exists() and _exchange(new, target):
-        shutil.rmtree(new, ignore_errors=True)  # `new` now holds the old site
+        _discard(new, target)  # `new` now holds the old site
         return
     old = None
     if target.exists():
-        old = target.with_name(f".{target.name}-old-{os.getpid()}")
+        old = _old_name(target)
         os.replace(target, old)
     os.replace(new, target)
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        _discard(old, target)
+
+
+def _old_name(target: Path) -> Path:
+    return target.with_name(f".{target.name}-old-{os.getpid()}-{secrets.token_hex(4)}")
+
+
+def _discard(folder: Path, target: Path) -> None:
+    """Remove a replaced site. Where fork is available a detached process does it, so
+    the build ends as soon as the new site is in place (thousands of files take
+    seconds to delete); a folder it leaves is removed by the next build."""
+    if folder.name.startswith(f".{target.name}-build-"):
+        renamed = _old_name(target)
+        os.replace(folder, renamed)
+        folder = renamed
+    if not can_fork():
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    child = os.fork()
+    if child == 0:  # leave at once: the grandchild, orphaned, removes the folder
+        try:
+            if os.fork() == 0:
+                os.setsid()
+                shutil.rmtree(folder, ignore_errors=True)
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
 
 
 def _end_if_worker(builder: int) -> None:

@@ -64,14 +64,14 @@ def _nav_uris(items: list[NavItem]):
         yield from _nav_uris(item.children)
 
 
-def _similar(root: Path, catalog) -> SimilarDocuments | None:
-    """Look-alike documents from the search index; without a writable cache, none."""
+def _similar(root: Path, catalog, records: list) -> SimilarDocuments | None:
+    """Look-alike documents from the search records; without a writable cache, none."""
     from .search.related import similar_documents
 
     try:
-        return similar_documents(root, catalog)
+        return similar_documents(root, catalog, records=records)
     except OSError as exc:
-        log.warning(f"related documents left out: cannot write the search index ({exc})")
+        log.warning(f"related documents left out: cannot write their cache ({exc})")
         return None
 
 
@@ -138,7 +138,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             # `opskb search` right after a build needs no indexing (a live preview leaves
             # that to `opskb search`, which refreshes the files that changed).
             self._index_update = start_index_update(root, kb.catalog)
-        similar = _similar(root, kb.catalog) if self.config.related else None
+        similar = _similar(root, kb.catalog, self.search_records) if self.config.related else None
         self.site = render_site(kb.catalog, similar)
         self.catalog_json = catalog_json(kb.catalog)
         config.nav = _nav_config(self.site.nav)

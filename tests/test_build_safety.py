@@ -165,3 +165,16 @@ def test_a_new_knowledge_base_loads_no_web_fonts(tmp_path: Path, build) -> None:
     for page in pages:
         text = page.read_text(encoding="utf-8")
         assert "fonts.googleapis.com" not in text and "fonts.gstatic.com" not in text, page
+
+
+def test_the_replaced_site_is_removed_after_the_build_returns(make_kb, build) -> None:
+    root = make_kb({"content/incidents/2026-05-03-vpn.md": INCIDENT})
+    site = build(root)
+    (site / "planted.txt").write_text("from the previous site")
+    build(root)
+    assert not (site / "planted.txt").exists()  # the new site is in place at once
+    deadline = time.monotonic() + 60  # a bound on waiting, not a measurement
+    while time.monotonic() < deadline and list(root.glob(".site-old-*")):
+        time.sleep(0.05)
+    assert list(root.glob(".site-old-*")) == [], "a detached process removed the old site"
+    assert staging_folders(root) == []

@@ -69,13 +69,20 @@ def _weights(records: list[SearchRecord], folder: Path) -> dict[str, FieldWeight
     return weights
 
 
-def similar_documents(root: Path, catalog: Catalog, n: int = PER_PAGE) -> SimilarDocuments:
-    """Every published page's look-alikes, and every incident's similar past incidents.
+def similar_documents(
+    root: Path,
+    catalog: Catalog,
+    n: int = PER_PAGE,
+    records: list[SearchRecord] | None = None,
+) -> SimilarDocuments:
+    """Every published page's look-alikes, and every incident's similar past incidents;
+    ``records`` are the published documents' search records, if already made.
 
     Raises ``OSError`` when the cache folder cannot be written; callers decide
     whether a site without look-alikes is acceptable.
     """
-    records = [search_record(d) for d in catalog.published]
+    if records is None:
+        records = [search_record(d) for d in catalog.published]
     digests = {r.path: r.digest for r in records}
     folder = Path(root).resolve() / CACHE_DIR / CACHE_FOLDER
     folder.mkdir(parents=True, exist_ok=True)

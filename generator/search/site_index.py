@@ -15,10 +15,14 @@ depend on the theme. All text is HTML-escaped on the way in.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
+import os
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -77,26 +81,23 @@ class SiteIndexError(Exception):
 class SiteIndexJob:
     """Pagefind indexing in the background, started as soon as the records are known.
 
-    The binary runs beside the Python build (which leaves a CPU idle while
+    A forked process writes the pages Pagefind reads and then becomes the
+    Pagefind binary, beside the Python build (which leaves a CPU idle while
     it loads and renders); ``finish`` waits for it and puts the bundle in the
-    site folder.
+    site folder. Where fork is unavailable the pages are written first.
     """
 
     def __init__(self, records: Iterable[SearchRecord]) -> None:
         from pagefind_bin import get_executable
 
-        from ..workers import die_with_parent
+        from ..workers import can_fork, die_with_parent
 
         self.records = list(records)
+        self._owner = os.getpid()
         self._staging = Path(tempfile.mkdtemp(prefix="opskb-pagefind-"))
-        pages = self._staging / "pages"
-        for record in sorted(self.records, key=lambda r: r.path):
-            file = pages / record.url.strip("/") / "index.html"
-            file.parent.mkdir(parents=True, exist_ok=True)
-            file.write_text(record_html(record), encoding="utf-8")
-        pages.mkdir(exist_ok=True)
         self._bundle = self._staging / BUNDLE_DIR
-        self._log = (self._staging / "pagefind.log").open("w+")
+        self._log = self._staging / "pagefind.log"
+        pages = self._staging / "pages"
         command = [
             str(get_executable()),
             "--site", str(pages),
@@ -104,17 +105,47 @@ class SiteIndexJob:
             "--force-language", "en",
             "--silent",
         ]  # fmt: skip
-        self._process = subprocess.Popen(
-            command, stdout=self._log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent
-        )
+        self._pid: int | None = None
+        self._process: subprocess.Popen | None = None
+        if not can_fork():
+            _write_pages(self.records, pages)
+            with self._log.open("w") as log:
+                self._process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+            return
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # never returns into the build
+            try:
+                die_with_parent()
+                _write_pages(self.records, pages)
+                log = os.open(self._log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                os.dup2(log, 1)
+                os.dup2(log, 2)
+                os.execv(command[0], command)
+            finally:
+                os._exit(127)
+        self._pid = pid
+
+    def _wait(self, block: bool = True) -> int | None:
+        """Pagefind's exit code, or ``None`` while it runs (``block=False``)."""
+        if self._process is not None:
+            return self._process.wait() if block else self._process.poll()
+        if self._pid is None or os.getpid() != self._owner:
+            return None
+        pid, status = os.waitpid(self._pid, 0 if block else os.WNOHANG)
+        if pid == 0:
+            return None
+        self._pid = None
+        return os.waitstatus_to_exitcode(status)
 
     def finish(self, site_dir: Path) -> Path:
         """Wait for Pagefind; its bundle becomes ``site_dir/pagefind`` (replacing any old one)."""
         try:
-            status = self._process.wait()
+            status = self._wait()
             if status != 0:
-                self._log.seek(0)
-                raise SiteIndexError(self._log.read().strip() or f"exit {status}")
+                log = self._log.read_text(errors="replace").strip() if self._log.exists() else ""
+                raise SiteIndexError(log or f"exit {status}")
             canonicalise_filters(self._bundle)
             (self._bundle / RECORDS_FILE).write_text(records_digest(self.records), "utf-8")
             output = Path(site_dir) / BUNDLE_DIR
@@ -127,11 +158,24 @@ class SiteIndexJob:
 
     def cancel(self) -> None:
         """Stop Pagefind if it still runs, and remove what it wrote."""
-        if self._process.poll() is None:
+        if os.getpid() != self._owner:
+            return  # a process forked later (a build worker) must leave it alone
+        if self._process is not None and self._process.poll() is None:
             self._process.kill()
-            self._process.wait()
-        self._log.close()
+        elif self._pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            self._wait()
         shutil.rmtree(self._staging, ignore_errors=True)
+
+
+def _write_pages(records: list[SearchRecord], pages: Path) -> None:
+    for record in sorted(records, key=lambda r: r.path):
+        file = pages / record.url.strip("/") / "index.html"
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(record_html(record), encoding="utf-8")
+    pages.mkdir(parents=True, exist_ok=True)
 
 
 def write_site_index(records: Iterable[SearchRecord], site_dir: Path) -> Path:
