@@ -24,7 +24,7 @@ from .config import CONFIG_FILE
 from .pipeline import load_kb
 from .problems import format_problems
 from .reuse import forget_record, load_record, save_record
-from .workers import can_fork
+from .workers import remove_later
 
 __all__ = ["build_site", "serve_site", "swap_into_place"]
 
@@ -176,20 +176,7 @@ def _discard(folder: Path, target: Path) -> None:
         renamed = _old_name(target)
         os.replace(folder, renamed)
         folder = renamed
-    if not can_fork():
-        shutil.rmtree(folder, ignore_errors=True)
-        return
-    sys.stdout.flush()
-    sys.stderr.flush()
-    child = os.fork()
-    if child == 0:  # leave at once: the grandchild, orphaned, removes the folder
-        try:
-            if os.fork() == 0:
-                os.setsid()
-                shutil.rmtree(folder, ignore_errors=True)
-        finally:
-            os._exit(0)
-    os.waitpid(child, 0)
+    remove_later(folder)
 
 
 def _end_if_worker(builder: int) -> None:

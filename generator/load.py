@@ -332,18 +332,48 @@ class _Defaults:
         return merged
 
 
-def load_all(settings: Settings) -> tuple[list[RawDocument], list[Problem]]:
-    """Every source document of the knowledge base, in path order, and problems."""
+LoadCache = dict  # file → (its stat and folder defaults, what loading it gave)
+
+
+def _unchanged_key(file: Path, defaults: dict[str, Any]) -> tuple | None:
+    try:
+        stat = file.stat()
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino, repr(defaults))
+
+
+def load_all(
+    settings: Settings, cache: LoadCache | None = None
+) -> tuple[list[RawDocument], list[Problem]]:
+    """Every source document of the knowledge base, in path order, and problems.
+
+    ``cache``, kept by a caller between loads (the live preview), skips reading
+    files whose size, modification time and folder defaults are unchanged.
+    """
     root = settings.root.resolve()
     defaults = _Defaults(root)
     documents: list[RawDocument] = []
     problems: list[Problem] = []
+    seen: set[Path] = set()
     for file, found in iter_sources(settings):
         problems.extend(found)
         if found:
             continue
-        raw, found = load_document(root, file, defaults.for_folder(file.parent))
+        folder_defaults = defaults.for_folder(file.parent)
+        key = _unchanged_key(file, folder_defaults) if cache is not None else None
+        hit = cache.get(file) if cache is not None else None
+        if key is not None and hit is not None and hit[0] == key:
+            raw, found = hit[1]
+        else:
+            raw, found = load_document(root, file, folder_defaults)
+            if cache is not None and key is not None:
+                cache[file] = (key, (raw, found))
+        seen.add(file)
         documents.append(raw)
         problems.extend(found)
+    if cache is not None:
+        for gone in cache.keys() - seen:
+            del cache[gone]
     problems.extend(defaults.problems)
     return documents, problems

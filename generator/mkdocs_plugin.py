@@ -7,6 +7,7 @@ plugin in-process. All logic lives in the core; this module only wires.
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 import os
@@ -27,7 +28,7 @@ from .pipeline import KnowledgeBase, load_kb
 from .problems import format_problems
 from .reuse import BuildRecord, context_digest, digest, reusable_pages
 from .search.records import search_record
-from .workers import OK, WARNED, BuildWorkers, available_cpus, can_fork, plan_shares
+from .workers import OK, WARNED, BuildWorkers, available_cpus, can_fork, plan_shares, remove_later
 
 __all__ = ["OpskbPlugin"]
 
@@ -75,6 +76,27 @@ def _similar(root: Path, catalog, records: list) -> SimilarDocuments | None:
         return None
 
 
+def _not_rendered(page, config: MkDocsConfig, files: Files) -> None:
+    """``Page.render`` for a page whose HTML comes from elsewhere: no Markdown parser is
+    set up for it, and MkDocs skips checking links to its anchors."""
+    page.content = ""
+    page.present_anchor_ids = None
+
+
+def _put_in_place(previous: Path, target: Path, *, move: bool) -> None:
+    """A page's HTML from the previous build at ``target``: moved when the previous site
+    is a copy about to be deleted (live preview), else hard-linked (the previous site
+    stays online until the new one replaces it), else copied."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if move:
+        os.replace(previous, target)
+        return
+    try:
+        os.link(previous, target)
+    except OSError:
+        shutil.copyfile(previous, target)
+
+
 class OpskbPlugin(BasePlugin[OpskbConfig]):
     supports_multiple_instances = False
 
@@ -98,6 +120,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self._elsewhere: frozenset[str] = frozenset()  # pages another process renders
         self._site_index = None  # the Pagefind job of this build, running beside it
         self._index_update = None  # the terminal search index, updated beside the build
+        self._loaded: dict = {}  # loaded source files, kept across live-preview rebuilds
+        self._site_index_digest = ""  # what the last build's search page index holds
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this keeps the plugin alive across ``serve`` rebuilds (and its record)."""
@@ -118,7 +142,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").resolve().parent
-        kb = self.kb if self.kb is not None else load_kb(root)
+        kb = self.kb if self.kb is not None else load_kb(root, cache=self._loaded)
         self.kb = None  # a serve rebuild must reload the sources
         problems = kb.problems.for_build()
         if not self.reported:
@@ -130,11 +154,15 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             raise PluginError("the knowledge base has errors:\n" + format_problems(errors))
         self.search_records = [search_record(d) for d in kb.catalog.published]
         self._cancel_background()
-        if not self._serving:  # a live preview often reuses the last bundle (see below)
-            from .search.background import start_index_update
-            from .search.site_index import SiteIndexJob
+        from .search.site_index import SiteIndexJob, records_digest
 
-            self._site_index = SiteIndexJob(self.search_records)
+        digest = records_digest(self.search_records)
+        if not self._serving or digest != self._site_index_digest:
+            # A live preview reuses the last bundle when the records are the same.
+            self._site_index = SiteIndexJob(self.search_records, fork=not self._serving)
+        if not self._serving:
+            from .search.background import start_index_update
+
             # `opskb search` right after a build needs no indexing (a live preview leaves
             # that to `opskb search`, which refreshes the files that changed).
             self._index_update = start_index_update(root, kb.catalog)
@@ -157,6 +185,9 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.site is not None
+        build_log = logging.getLogger("mkdocs.commands.build")
+        build_log.removeFilter(self._quiet_skipped_pages)  # once, across live-preview rebuilds
+        build_log.addFilter(self._quiet_skipped_pages)
         for file in list(files):
             if file.is_documentation_page() and not file.generated_by:
                 files.remove(file)
@@ -239,15 +270,20 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         if self._workers.is_worker:  # the first process's jobs: never touch them from here
             self._site_index = self._index_update = None
         self._elsewhere = frozenset(sizes) - mine
-        logging.getLogger("mkdocs.commands.build").addFilter(self._quiet_skipped_pages)
         return nav
 
     def _quiet_skipped_pages(self, record: logging.LogRecord) -> bool:
-        """MkDocs says so when a page writes nothing: pages another process writes do."""
-        return not str(record.msg).startswith("Page skipped:") or not self._elsewhere
+        """MkDocs says so when a page writes nothing: pages another process writes, and
+        reused pages, which are put in place without being written again, do."""
+        return not str(record.msg).startswith("Page skipped:")
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
-        """A worker writes its pages only: assets and the sitemap are the first process's."""
+        """A worker writes its pages only: assets and the sitemap are the first process's.
+
+        Templates are read once per build: the theme checks each one's file for
+        changes on every page otherwise (thousands of needless look-ups).
+        """
+        env.auto_reload = False
         if self._workers.is_worker:
             for file in [f for f in files if not f.is_documentation_page()]:
                 files.remove(file)
@@ -267,11 +303,10 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         if page.file.src_uri not in self._reused and page.file.src_uri not in self._elsewhere:
             return markdown
         page.meta["template"] = REUSE_TEMPLATE
+        page.render = functools.partial(_not_rendered, page)
         return ""
 
     def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str:
-        if page.file.src_uri in self._reused or page.file.src_uri in self._elsewhere:
-            page.present_anchor_ids = None  # not rendered: MkDocs skips checking links to it
         self._converted += 1
         if self.progress is not None:
             self.progress("converting Markdown", self._converted, self._total)
@@ -286,14 +321,16 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         if page.file.src_uri in self._elsewhere:
             return ""  # MkDocs writes nothing for an empty page
         reused = self._reused.get(page.file.src_uri)
-        return reused.read_text(encoding="utf-8") if reused is not None else output
+        if reused is None:
+            return output
+        _put_in_place(reused, Path(page.file.abs_dest_path), move=self._serving)
+        return ""  # in place already: MkDocs writes nothing
 
     @event_priority(100)
     def _end_shared_build(self, *, config: MkDocsConfig) -> None:
         """A worker ends here; the first process waits for the workers' pages."""
         if self._workers.is_worker:
             self._workers.finish()
-        logging.getLogger("mkdocs.commands.build").removeFilter(self._quiet_skipped_pages)
         statuses = self._workers.wait()
         if any(status not in (OK, WARNED) for status in statuses):
             raise PluginError("a build worker failed; its error is above")
@@ -318,7 +355,12 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     @event_priority(-100)  # after Material's search plugin has written its index
     def _write_search_index(self, *, config: MkDocsConfig) -> None:
         """The in-browser search index, beside the pages (see ``search/site_index.py``)."""
-        from .search.site_index import SiteIndexError, reuse_site_index, write_site_index
+        from .search.site_index import (
+            SiteIndexError,
+            records_digest,
+            reuse_site_index,
+            write_site_index,
+        )
 
         job, self._site_index = self._site_index, None
         site_index_reused = job is None and (
@@ -327,7 +369,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             and reuse_site_index(self.previous_site, Path(config.site_dir), self.search_records)
         )
         if self._serving and self.previous_site is not None:
-            shutil.rmtree(self.previous_site, ignore_errors=True)
+            remove_later(self.previous_site, fork=False)  # what is left: pages were moved out
 
         try:
             if job is not None:
@@ -335,7 +377,9 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             elif not site_index_reused:
                 write_site_index(self.search_records, Path(config.site_dir))
         except (OSError, SiteIndexError) as exc:
+            self._site_index_digest = ""
             raise PluginError(f"cannot write the search page's index: {exc}") from None
+        self._site_index_digest = records_digest(self.search_records)
         update, self._index_update = self._index_update, None
         if update is not None:
             try:

@@ -13,7 +13,7 @@ from .catalog import Catalog, build_catalog
 from .config import Settings, load_settings, today
 from .governance import check_governance
 from .links import rewrite_links
-from .load import load_all
+from .load import LoadCache, load_all
 from .problems import Problems
 from .validate import validate_all
 
@@ -31,11 +31,16 @@ class KnowledgeBase:
         return self.settings.root
 
 
-def load_kb(root: Path, *, on_date: dt.date | None = None) -> KnowledgeBase:
-    """Load, validate and catalogue the knowledge base at ``root``. Never raises on content."""
+def load_kb(
+    root: Path, *, on_date: dt.date | None = None, cache: LoadCache | None = None
+) -> KnowledgeBase:
+    """Load, validate and catalogue the knowledge base at ``root``. Never raises on content.
+
+    ``cache`` (an empty dict to start) keeps loaded files for the next call.
+    """
     settings, config_problems = load_settings(Path(root).resolve())
     problems = Problems(config_problems)
-    raws, found = load_all(settings)
+    raws, found = load_all(settings, cache)
     problems.extend(found)
     documents = validate_all(raws, settings, problems)
     key_lines = {raw.path: raw.lines for raw in raws}

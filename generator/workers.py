@@ -20,8 +20,10 @@ import ctypes.util
 import heapq
 import logging
 import os
+import shutil
 import signal
 import sys
+import threading
 from collections.abc import Mapping
 from typing import NoReturn
 
@@ -34,6 +36,7 @@ __all__ = [
     "can_fork",
     "die_with_parent",
     "plan_shares",
+    "remove_later",
 ]
 
 OK, FAILED, WARNED = 0, 1, 3  # a worker's exit status: done, failed, done with warnings
@@ -138,3 +141,26 @@ class BuildWorkers:
                 os.kill(pid, signal.SIGTERM)
         with contextlib.suppress(ChildProcessError):
             self.wait()
+
+
+def remove_later(folder, *, fork: bool = True) -> None:
+    """Delete ``folder`` without waiting for it (thousands of files take seconds).
+
+    With ``fork`` (and where it is available) a detached process does it and
+    outlives this one; else a background thread, for a long-running process
+    such as the live preview's server.
+    """
+    if not fork or not can_fork():
+        threading.Thread(target=shutil.rmtree, args=(folder, True), daemon=True).start()
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    child = os.fork()
+    if child == 0:  # leave at once: the grandchild, orphaned, removes the folder
+        try:
+            if os.fork() == 0:
+                os.setsid()
+                shutil.rmtree(folder, ignore_errors=True)
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)

@@ -196,3 +196,26 @@ def test_links_are_rewritten_from_source_tree_to_page_tree(make_kb):
     assert "[the runbook](../../runbooks/vpn/reset-token.md#steps)" not in body
     assert "[the runbook](../runbooks/vpn/reset-token.md#steps)" in body
     assert "`[not](a.md)`" in body
+
+
+def test_a_kept_load_cache_sees_every_edit_removal_and_defaults_change(make_kb):
+    """The live preview keeps loaded files between rebuilds; it must never serve stale ones."""
+    plain = "---\ntitle: Plain\ntier: L1\nsystems: [vpn]\n---\nSteps.\n"
+    root = make_kb({"runbooks/vpn/plain.md": plain})
+    cache: dict = {}
+    runbook = root / "runbooks/vpn/reset-token.md"
+    path = "runbooks/vpn/reset-token.md"
+    first = load_kb(root, cache=cache).catalog.by_path[path]
+    assert load_kb(root, cache=cache).catalog.by_path[path].title == first.title
+
+    runbook.write_text(runbook.read_text().replace(first.title, "Renamed runbook title"))
+    assert load_kb(root, cache=cache).catalog.by_path[path].title == "Renamed runbook title"
+
+    assert load_kb(root, cache=cache).catalog.by_path["runbooks/vpn/plain.md"].owner == ""
+    (root / "runbooks/vpn/_defaults.yml").write_text("owner: Defaults Team\n")
+    owner = load_kb(root, cache=cache).catalog.by_path["runbooks/vpn/plain.md"].owner
+    assert owner == "Defaults Team"
+
+    runbook.unlink()
+    assert path not in load_kb(root, cache=cache).catalog.by_path
+    assert not any(str(file).endswith("reset-token.md") for file in cache)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -92,4 +93,7 @@ def test_a_failing_worker_fails_the_build_and_keeps_the_old_site(
     assert "build worker failed" in result.output
     assert tree(site) == before
     assert not list(tmp_path.glob(".site-build-*"))
+    deadline = time.monotonic() + 60  # its files are removed in the background
+    while list(scratch.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert not list(scratch.iterdir()), "the search indexer was stopped and cleaned up"

@@ -150,6 +150,7 @@ def _duration(value: dt.timedelta | None) -> str:
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        auto_reload=False,  # package files: no look-up of their times at every page
         autoescape=True,
         finalize=_finalize,
         trim_blocks=True,

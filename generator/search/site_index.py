@@ -27,6 +27,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..workers import can_fork, die_with_parent, remove_later
 from .pagefind_files import canonicalise_filters
 from .records import SearchRecord
 
@@ -87,12 +88,11 @@ class SiteIndexJob:
     site folder. Where fork is unavailable the pages are written first.
     """
 
-    def __init__(self, records: Iterable[SearchRecord]) -> None:
+    def __init__(self, records: Iterable[SearchRecord], *, fork: bool = True) -> None:
         from pagefind_bin import get_executable
 
-        from ..workers import can_fork, die_with_parent
-
         self.records = list(records)
+        self._fork = fork
         self._owner = os.getpid()
         self._staging = Path(tempfile.mkdtemp(prefix="opskb-pagefind-"))
         self._bundle = self._staging / BUNDLE_DIR
@@ -107,7 +107,7 @@ class SiteIndexJob:
         ]  # fmt: skip
         self._pid: int | None = None
         self._process: subprocess.Popen | None = None
-        if not can_fork():
+        if not fork or not can_fork():  # (a live preview's server runs threads: no fork)
             _write_pages(self.records, pages)
             with self._log.open("w") as log:
                 self._process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
@@ -167,7 +167,8 @@ class SiteIndexJob:
                 os.kill(self._pid, signal.SIGKILL)
         with contextlib.suppress(ChildProcessError):
             self._wait()
-        shutil.rmtree(self._staging, ignore_errors=True)
+        if self._staging.exists():
+            remove_later(self._staging, fork=self._fork)
 
 
 def _write_pages(records: list[SearchRecord], pages: Path) -> None:
