@@ -68,13 +68,14 @@ from pathlib import Path
 from opskb.pipeline import load_kb
 from opskb.pages import render_site
 from opskb.search.related import similar_documents
+from opskb.workers import available_cpus
 root = Path(sys.argv[1])
 start = time.perf_counter()
-kb = load_kb(root)
+kb = load_kb(root, workers=None)  # as `opskb build` does
 loaded = time.perf_counter()
 similar = similar_documents(root, kb.catalog) if sys.argv[2] == "1" else None
 related = time.perf_counter()
-site = render_site(kb.catalog, similar)
+site = render_site(kb.catalog, similar, workers=available_cpus())
 done = time.perf_counter()
 print(json.dumps({"load": loaded - start, "related": related - loaded, "render": done - related}))
 """

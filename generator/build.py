@@ -190,7 +190,7 @@ def build_site(
 ) -> int:
     """Build the knowledge base at ``root``; returns the exit code."""
     started = time.perf_counter()
-    kb = load_kb(root)
+    kb = load_kb(root, workers=None)
     problems = kb.problems.for_build()
     if problems:
         click.echo(format_problems(problems), err=True)

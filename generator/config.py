@@ -33,6 +33,7 @@ class Settings:
     include_drafts: bool = False
     allowed_tags: tuple[str, ...] | None = None
     directory_urls: bool = True  # pages at "name/" rather than "name.html"
+    workers: int = 0  # processes a build may use; 0: one per CPU
     raw: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -140,10 +141,16 @@ def load_settings(root: Path) -> tuple[Settings, list[Problem]]:
             include_drafts=bool(options.get("include_drafts", False)),
             allowed_tags=allowed,
             directory_urls=raw.get("use_directory_urls", True) is not False,
+            workers=_workers(options.get("workers", 0)),
             raw=raw,
         ),
         problems,
     )
+
+
+def _workers(value: Any) -> int:
+    """The plugin's ``workers`` option (MkDocs reports a wrong type itself)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 def today() -> dt.date:

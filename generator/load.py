@@ -344,36 +344,38 @@ def _unchanged_key(file: Path, defaults: dict[str, Any]) -> tuple | None:
 
 
 def load_all(
-    settings: Settings, cache: LoadCache | None = None
+    settings: Settings, cache: LoadCache | None = None, workers: int = 1
 ) -> tuple[list[RawDocument], list[Problem]]:
     """Every source document of the knowledge base, in path order, and problems.
 
     ``cache``, kept by a caller between loads (the live preview), skips reading
-    files whose size, modification time and folder defaults are unchanged.
+    files whose size, modification time and folder defaults are unchanged;
+    ``workers`` processes share the reading (see ``workers.fork_map``).
     """
+    from .workers import fork_map
+
     root = settings.root.resolve()
     defaults = _Defaults(root)
-    documents: list[RawDocument] = []
+    entries: list[tuple[Path, dict[str, Any], tuple | None]] = []
     problems: list[Problem] = []
-    seen: set[Path] = set()
     for file, found in iter_sources(settings):
         problems.extend(found)
-        if found:
-            continue
-        folder_defaults = defaults.for_folder(file.parent)
-        key = _unchanged_key(file, folder_defaults) if cache is not None else None
-        hit = cache.get(file) if cache is not None else None
-        if key is not None and hit is not None and hit[0] == key:
-            raw, found = hit[1]
-        else:
-            raw, found = load_document(root, file, folder_defaults)
-            if cache is not None and key is not None:
-                cache[file] = (key, (raw, found))
-        seen.add(file)
+        if not found:
+            folder_defaults = defaults.for_folder(file.parent)
+            key = _unchanged_key(file, folder_defaults) if cache is not None else None
+            entries.append((file, folder_defaults, key))
+    cached = cache if cache is not None else {}
+    fresh = [e for e in entries if e[2] is None or cached.get(e[0], (None,))[0] != e[2]]
+    loaded = fork_map(lambda e: load_document(root, e[0], e[1]), fresh, workers)
+    for (file, _, key), result in zip(fresh, loaded, strict=True):
+        cached[file] = (key, result)
+    documents: list[RawDocument] = []
+    for file, _, _ in entries:
+        raw, found = cached[file][1]
         documents.append(raw)
         problems.extend(found)
     if cache is not None:
-        for gone in cache.keys() - seen:
+        for gone in cache.keys() - {file for file, _, _ in entries}:
             del cache[gone]
     problems.extend(defaults.problems)
     return documents, problems

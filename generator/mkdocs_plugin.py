@@ -142,7 +142,10 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").resolve().parent
-        kb = self.kb if self.kb is not None else load_kb(root, cache=self._loaded)
+        if self.kb is None:
+            kb = load_kb(root, cache=self._loaded, workers=1 if self._serving else None)
+        else:
+            kb = self.kb
         self.kb = None  # a serve rebuild must reload the sources
         problems = kb.problems.for_build()
         if not self.reported:
@@ -167,7 +170,9 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             # that to `opskb search`, which refreshes the files that changed).
             self._index_update = start_index_update(root, kb.catalog)
         similar = _similar(root, kb.catalog, self.search_records) if self.config.related else None
-        self.site = render_site(kb.catalog, similar)
+        self.site = render_site(
+            kb.catalog, similar, workers=self._worker_count(config, pages=False)
+        )
         self.catalog_json = catalog_json(kb.catalog)
         config.nav = _nav_config(self.site.nav)
         self._root = root
@@ -244,21 +249,20 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             if html_file is not None and html_file.is_file():
                 self._reused[uri] = html_file
 
-    def _worker_count(self, config: MkDocsConfig) -> int:
-        assert self.site is not None
+    def _worker_count(self, config: MkDocsConfig, *, pages: bool = True) -> int:
+        """Processes to share the work: our rendering, or (``pages``) MkDocs' pages."""
         if self._serving or not can_fork():
             return 1  # a live preview renders few pages; its server runs threads
         others = set(config.plugins) - SHARED_BUILD_PLUGINS
-        if others:
+        if pages and others:
             log.debug(f"one process renders every page: {', '.join(sorted(others))} may need to")
             return 1
-        wanted = self.config.workers or available_cpus()
-        return max(1, min(wanted, len(self.site.pages)))
+        return self.config.workers or available_cpus()
 
     def on_nav(self, nav, *, config: MkDocsConfig, files: Files):
         """Share the pages between processes, now that every page's place is known."""
         assert self.site is not None
-        count = self._worker_count(config)
+        count = min(self._worker_count(config), len(self.site.pages))
         self._elsewhere = frozenset()
         if count == 1:
             return nav

@@ -16,6 +16,7 @@ from .links import rewrite_links
 from .load import LoadCache, load_all
 from .problems import Problems
 from .validate import validate_all
+from .workers import available_cpus
 
 __all__ = ["KnowledgeBase", "load_kb"]
 
@@ -32,15 +33,22 @@ class KnowledgeBase:
 
 
 def load_kb(
-    root: Path, *, on_date: dt.date | None = None, cache: LoadCache | None = None
+    root: Path,
+    *,
+    on_date: dt.date | None = None,
+    cache: LoadCache | None = None,
+    workers: int | None = 1,
 ) -> KnowledgeBase:
     """Load, validate and catalogue the knowledge base at ``root``. Never raises on content.
 
-    ``cache`` (an empty dict to start) keeps loaded files for the next call.
+    ``cache`` (an empty dict to start) keeps loaded files for the next call;
+    ``workers`` processes share reading the files (``None``: as the settings say).
     """
     settings, config_problems = load_settings(Path(root).resolve())
+    if workers is None:
+        workers = settings.workers or available_cpus()
     problems = Problems(config_problems)
-    raws, found = load_all(settings, cache)
+    raws, found = load_all(settings, cache, workers)
     problems.extend(found)
     documents = validate_all(raws, settings, problems)
     key_lines = {raw.path: raw.lines for raw in raws}

@@ -20,12 +20,13 @@ import ctypes.util
 import heapq
 import logging
 import os
+import pickle
 import shutil
 import signal
 import sys
 import threading
-from collections.abc import Mapping
-from typing import NoReturn
+from collections.abc import Callable, Mapping, Sequence
+from typing import NoReturn, TypeVar
 
 __all__ = [
     "FAILED",
@@ -35,6 +36,7 @@ __all__ = [
     "available_cpus",
     "can_fork",
     "die_with_parent",
+    "fork_map",
     "plan_shares",
     "remove_later",
 ]
@@ -42,6 +44,10 @@ __all__ = [
 OK, FAILED, WARNED = 0, 1, 3  # a worker's exit status: done, failed, done with warnings
 PAGE_COST = 5_000  # the theme's cost of any page, in Markdown characters' worth of work
 MAX_AUTO_WORKERS = 4  # each worker's memory grows as it renders; more CPUs gain little
+
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def available_cpus() -> int:
@@ -164,3 +170,46 @@ def remove_later(folder, *, fork: bool = True) -> None:
         finally:
             os._exit(0)
     os.waitpid(child, 0)
+
+
+def fork_map(func: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
+    """``[func(item) for item in items]``, the items shared between forked processes.
+
+    Each process works on every ``workers``-th item and sends its results
+    back pickled; the caller's memory is shared, so ``func`` may use anything
+    in scope and nothing is imported again. A worker that fails has its share
+    done again here, so its error (if any) is raised in the caller.
+    """
+    if workers <= 1 or len(items) < 2 * workers or not can_fork():
+        return [func(item) for item in items]
+    children: list[tuple[int, int, int]] = []  # (share, pid, read end)
+    for share in range(1, workers):
+        read, write = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # never returns into the caller
+            status = FAILED
+            try:
+                os.close(read)
+                die_with_parent()
+                done = [func(item) for item in items[share::workers]]
+                data = pickle.dumps(done, pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(write, "wb") as pipe:
+                    pipe.write(data)
+                status = OK
+            finally:
+                os._exit(status)
+        os.close(write)
+        children.append((share, pid, read))
+    results: list[R | None] = [None] * len(items)
+    results[0::workers] = [func(item) for item in items[0::workers]]
+    for share, pid, read in children:
+        with os.fdopen(read, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) == OK:
+            results[share::workers] = pickle.loads(data)
+        else:
+            results[share::workers] = [func(item) for item in items[share::workers]]
+    return results  # type: ignore[return-value]

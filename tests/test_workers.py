@@ -97,3 +97,22 @@ def test_a_failing_worker_fails_the_build_and_keeps_the_old_site(
     while list(scratch.iterdir()) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not list(scratch.iterdir()), "the search indexer was stopped and cleaned up"
+
+
+@needs_fork
+def test_fork_map_keeps_order_and_raises_a_workers_error_here() -> None:
+    from opskb.workers import fork_map
+
+    items = list(range(101))
+    assert fork_map(lambda i: (i * i, os.getpid()), items, 1)[5][0] == 25
+    shared = fork_map(lambda i: (i * i, os.getpid()), items, 3)
+    assert [square for square, _ in shared] == [i * i for i in items]
+    assert len({pid for _, pid in shared}) == 3  # every process did a share
+
+    def fails_on_seven(i: int) -> int:
+        if i == 7:
+            raise ValueError("seven")
+        return i
+
+    with pytest.raises(ValueError, match="seven"):  # 7 is in another process's share
+        fork_map(fails_on_seven, items, 3)

@@ -6,12 +6,16 @@ list of :class:`NavItem`, which any Markdown site engine can take.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..catalog import Catalog
 from ..model import Kind, Tier
+from ..workers import fork_map
 from . import overview
-from .documents import document_pages
+from .documents import document_page
+from .groups import group
 from .home import home_page, systems_index
 from .render import Page
 from .search_page import search_page
@@ -85,14 +89,27 @@ def _nav(catalog: Catalog, uris: set[str]) -> list[NavItem]:
     return nav
 
 
-def render_site(catalog: Catalog, similar: SimilarDocuments | None = None) -> Site:
+def _run(job: Callable[[], Page]) -> Page:
+    return job()
+
+
+def render_site(
+    catalog: Catalog, similar: SimilarDocuments | None = None, *, workers: int = 1
+) -> Site:
     """Every page of the site, and the navigation, for a catalogue.
 
-    ``similar`` (from the search index) adds look-alike documents to pages.
+    ``similar`` (from the search index) adds look-alike documents to pages;
+    ``workers`` processes share the pages (see ``workers.fork_map``).
     """
-    pages = [p for p in document_pages(catalog, similar) if p.src_uri != "index.md"]
-    pages += overview.pages(catalog)
-    pages.append(search_page(catalog))
+    groups = group(catalog)
+    jobs = [
+        functools.partial(document_page, doc, catalog, groups, similar)
+        for doc in catalog.published
+        if doc.src_uri != "index.md"
+    ]
+    jobs += overview.page_jobs(catalog, groups)
+    jobs.append(functools.partial(search_page, catalog))
+    pages = fork_map(_run, jobs, workers)
     uris = {p.src_uri for p in pages}
     if "systems/index.md" not in uris:
         pages.append(systems_index(catalog))

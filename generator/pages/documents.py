@@ -12,7 +12,7 @@ from .groups import Groups, group
 from .render import Page, page_header, render_template
 from .similar import SimilarDocuments
 
-__all__ = ["document_page", "document_pages"]
+__all__ = ["document_page"]
 
 
 def _common(doc: Document, catalog: Catalog, groups: Groups) -> dict:
@@ -95,8 +95,3 @@ def document_page(
         meta["opskb_tier"] = doc.tier.value
     header = page_header(doc.title, **meta)
     return Page(doc.src_uri, header + "\n" + markdown, doc.title, source=doc.path, depends=depends)
-
-
-def document_pages(catalog: Catalog, similar: SimilarDocuments | None = None) -> list[Page]:
-    groups = group(catalog)
-    return [document_page(doc, catalog, groups, similar) for doc in catalog.published]

@@ -108,6 +108,7 @@ def playbook_page(tier: Tier, catalog: Catalog, groups: Groups) -> Page:
     markdown = render_template(
         "playbook.md.j2",
         here=here,
+        directory_urls=catalog.settings.directory_urls,
         tier=tier,
         embedded=embed,
         embed_limit=EMBED_LIMIT,

@@ -70,6 +70,7 @@ def review_page(catalog: Catalog) -> Page:
     markdown = render_template(
         "review.md.j2",
         here=URI,
+        directory_urls=catalog.settings.directory_urls,
         summary=review_summary(items),
         groups=groups,
         published=catalog.published_paths,
