@@ -29,6 +29,7 @@ _ATTR_LIST = re.compile(r"\{:?[^}\n]*\}")
 _MARKS = re.compile(r"^\s{0,3}(#{1,6}|>|[-*+]|\d+[.)]|!!!|\?\?\?\+?|\|)\s*|[*_`~|]+", re.MULTILINE)
 
 
+@functools.lru_cache(maxsize=1 << 15)  # a live preview asks again for every unchanged body
 def plain_text(markdown: str) -> str:
     """The words of a Markdown body without its markup, for indexing and snippets.
 

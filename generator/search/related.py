@@ -36,6 +36,7 @@ CACHE_FOLDER = "look-alikes"  # in the knowledge base's cache folder
 ANSWERS_FILE = "answers.json"
 WORDS_FILE = "words.json"
 FORMAT = f"opskb-look-alikes-{engine.SCHEMA_VERSION}"
+REWRITE_AFTER = 20  # changed entries before a cache file is written again
 FULL_PASS_SHARE = 0.1
 
 
@@ -53,6 +54,16 @@ def _write(path: Path, data: dict) -> None:
     os.replace(temp, path)
 
 
+def _worth_writing(changed: int, total: int) -> bool:
+    """Whether a cache file is rewritten: when more than a few of its entries changed.
+
+    A live preview rebuilds after every edit, and rewriting megabytes of JSON
+    for one document cost more than counting or scoring that document again
+    on the next run, which finds it changed since the file was written.
+    """
+    return changed > max(REWRITE_AFTER, total // 100)
+
+
 def _weights(records: list[SearchRecord], folder: Path) -> dict[str, FieldWeights]:
     """Each record's posting weights (path → field → term → weight), counted only for
     records whose digest the cache does not hold; the cache is rewritten if any were."""
@@ -64,7 +75,7 @@ def _weights(records: list[SearchRecord], folder: Path) -> dict[str, FieldWeight
             found = engine.posting_weights(engine.document_fields(record))
         weights[record.path] = found
     kept = {r.digest: weights[r.path] for r in records}
-    if kept.keys() != cached.keys():
+    if not cached or _worth_writing(len(kept.keys() ^ cached.keys()), len(kept)):
         _write(folder / WORDS_FILE, {"by_digest": kept})
     return weights
 
@@ -107,5 +118,7 @@ def similar_documents(
         related.update({p: scorer.alike(p, n) for p in paths})
         kind = Kind.INCIDENT.value
         past.update({p: scorer.alike(p, n, kind=kind, past=True) for p in paths if p in incidents})
-    _write(folder / ANSWERS_FILE, {"n": n, "digests": digests, "related": related, "past": past})
+    if not before or _worth_writing(len(paths), len(digests)):
+        data = {"n": n, "digests": digests, "related": related, "past": past}
+        _write(folder / ANSWERS_FILE, data)
     return SimilarDocuments(related=related, past_incidents=past)

@@ -186,7 +186,7 @@ def write_site_index(records: Iterable[SearchRecord], site_dir: Path) -> Path:
     wheel) indexes a folder of small pages far faster than feeding pages one
     by one through its Python service.
     """
-    return SiteIndexJob(records).finish(site_dir)
+    return SiteIndexJob(records, fork=False).finish(site_dir)
 
 
 def records_digest(records: Iterable[SearchRecord]) -> str:
