@@ -190,8 +190,12 @@ def test_on_a_narrow_screen_the_magnifier_opens_the_box(site: Path, visit) -> No
     assert box.is_visible() is False
     page.locator("label.md-header__button[for='__search']").click()
     box.wait_for(state="visible")
-    assert box.bounding_box()["width"] >= 390
-    assert page.evaluate("document.activeElement.classList.contains('opskb-hsearch__input')")
+    # the theme slides the box open and focuses it: wait for both, not for a time
+    page.wait_for_function(
+        "document.querySelector('.opskb-hsearch .md-search__inner')"
+        ".getBoundingClientRect().width >= 390"
+        " && document.activeElement.classList.contains('opskb-hsearch__input')"
+    )
     page.locator(BOX).press_sequentially("tunnel drops")
     page.locator(".opskb-hsearch__all", has_text="All results for “tunnel drops”").wait_for()
     assert page.locator(".opskb-hsearch__option").first.is_visible()
