@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import gc
 import heapq
 import logging
 import os
@@ -34,6 +35,7 @@ __all__ = [
     "WARNED",
     "BuildWorkers",
     "available_cpus",
+    "before_fork",
     "can_fork",
     "die_with_parent",
     "fork_map",
@@ -57,6 +59,18 @@ def available_cpus() -> int:
     except (AttributeError, OSError):
         count = os.cpu_count() or 1
     return max(1, min(count, MAX_AUTO_WORKERS))
+
+
+def before_fork() -> None:
+    """Ready this process to fork children that share its memory.
+
+    Output is flushed so it is not written twice; ``gc.freeze`` keeps the
+    collector from touching (and so copying) every object both processes
+    hold, which otherwise made a forked child's memory its own.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    gc.freeze()
 
 
 def can_fork() -> bool:
@@ -109,8 +123,7 @@ class BuildWorkers:
         """Fork ``count - 1`` workers; returns this process's share index."""
         parent = os.getpid()
         for index in range(1, count):
-            sys.stdout.flush()
-            sys.stderr.flush()
+            before_fork()
             pid = os.fork()
             if pid == 0:
                 self.index, self._children = index, []
@@ -185,8 +198,7 @@ def fork_map(func: Callable[[T], R], items: Sequence[T], workers: int) -> list[R
     children: list[tuple[int, int, int]] = []  # (share, pid, read end)
     for share in range(1, workers):
         read, write = os.pipe()
-        sys.stdout.flush()
-        sys.stderr.flush()
+        before_fork()
         pid = os.fork()
         if pid == 0:  # never returns into the caller
             status = FAILED

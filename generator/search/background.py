@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import sys
 import time
 from pathlib import Path
 from typing import NoReturn
@@ -98,8 +97,7 @@ def start_index_update(root: Path, catalog) -> BackgroundIndexUpdate:
     """
     if workers.can_fork():
         messages, report = os.pipe()
-        sys.stdout.flush()
-        sys.stderr.flush()
+        workers.before_fork()
         parent = os.getpid()
         # Ctrl-C or SIGTERM must not reach the child before it can handle them
         unmasked = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)

@@ -160,7 +160,7 @@ class SearchIndex:
                     ix = whoosh.index.open_dir(str(generation))
                 else:
                     ix = whoosh.index.create_in(str(generation), engine.build_schema())
-                writer = ix.writer(limitmb=256)
+                writer = ix.writer(limitmb=64)  # beside a build, memory counts
                 for path in sorted(gone):
                     writer.delete_by_term("path", path)
                     digests.pop(path, None)

@@ -22,12 +22,11 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..workers import can_fork, die_with_parent, remove_later
+from ..workers import before_fork, can_fork, die_with_parent, remove_later
 from .pagefind_files import canonicalise_filters
 from .records import SearchRecord
 
@@ -112,8 +111,7 @@ class SiteIndexJob:
             with self._log.open("w") as log:
                 self._process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
             return
-        sys.stdout.flush()
-        sys.stderr.flush()
+        before_fork()
         pid = os.fork()
         if pid == 0:  # never returns into the build
             try:
