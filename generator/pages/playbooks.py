@@ -118,11 +118,7 @@ def playbook_page(tier: Tier, catalog: Catalog, groups: Groups) -> Page:
         systems={s.system.id: s for s in groups.systems},
     )
     title = f"{tier.value} playbook · {tier.label}"
-    # Left out of the search bar's index: it repeats every runbook of the tier, so
-    # it would push the runbooks themselves down the results and double indexing time.
-    header = page_header(
-        title, opskb_kind="playbook", opskb_tier=tier.value, search={"exclude": True}
-    )
+    header = page_header(title, opskb_kind="playbook", opskb_tier=tier.value)
     return Page(here, header + "\n" + markdown, title, depends={"*systems", "*runbooks"})
 
 
