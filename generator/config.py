@@ -150,7 +150,9 @@ def load_settings(root: Path) -> tuple[Settings, list[Problem]]:
 
 def _workers(value: Any) -> int:
     """The plugin's ``workers`` option (MkDocs reports a wrong type itself)."""
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+    if not isinstance(value, int) or isinstance(value, bool):
+        return 0
+    return max(1, value) if value else 0  # 0: one per CPU; below 0: one process
 
 
 def today() -> dt.date:

@@ -257,7 +257,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         if pages and others:
             log.debug(f"one process renders every page: {', '.join(sorted(others))} may need to")
             return 1
-        return self.config.workers or available_cpus()
+        return max(1, self.config.workers) if self.config.workers else available_cpus()
 
     def on_nav(self, nav, *, config: MkDocsConfig, files: Files):
         """Share the pages between processes, now that every page's place is known."""

@@ -50,7 +50,7 @@ def test_shares_hold_every_page_once_and_balance_the_work(sizes, workers) -> Non
 def test_two_processes_write_the_site_one_process_writes(tmp_path: Path) -> None:
     kb = write_kb(tmp_path / "kb", documents=80, seed=11)
     sites = {}
-    for count in (1, 2, 3):
+    for count in (1, 2, 3, -2):  # a count below 1 means one process
         set_workers(kb.root, count)
         folder = tmp_path / f"site-{count}"
         result = run_cli("build", "--kb", kb.root, "-q", "--strict", "-d", folder)
@@ -62,6 +62,7 @@ def test_two_processes_write_the_site_one_process_writes(tmp_path: Path) -> None
     assert len(pages) > 80
     assert sites[2] == sites[1]
     assert sites[3] == sites[1]
+    assert sites[-2] == sites[1]
 
 
 @needs_fork
