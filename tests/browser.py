@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import MKDOCS_YML, RUNBOOK_RESET, SYSTEM_VPN, run_cli, write_kb
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -72,9 +74,7 @@ def open_site(chromium) -> Iterator:
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on(
-            "console", lambda msg: errors.append(msg.text) if msg.type == "error" else None
-        )
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
         page.goto(base + path)
         page.base_url = base
         return page, errors
@@ -84,3 +84,39 @@ def open_site(chromium) -> Iterator:
         context.close()
     for server in servers:
         server.shutdown()
+
+
+# --- a small knowledge base for the search tests ------------------------------
+
+SEARCH_CONFIG = MKDOCS_YML.replace("  name: material\n", "  name: material\n  font: false\n")
+SEARCH_FILES = {
+    "content/index.md": "---\ntitle: Home\n---\nWelcome.\n",
+    "content/systems/vpn.md": SYSTEM_VPN,
+    "runbooks/vpn/reset-token.md": RUNBOOK_RESET,
+    "runbooks/vpn/tunnel-drops.md": """\
+        ---
+        title: VPN tunnel keeps dropping
+        tier: L2
+        systems: [vpn]
+        symptoms: ["tunnel drops every few minutes"]
+        escalate_when: ["drops continue after the MTU change"]
+        ---
+        Check the MTU and the keepalive settings on the concentrator.
+        """,
+}
+
+
+def build_search_site(folder: Path, files: dict[str, str]) -> Path:
+    """Build ``SEARCH_FILES`` plus ``files`` with ``--strict``; the site folder."""
+    root = write_kb(folder / "kb", {**SEARCH_FILES, **files}, config=SEARCH_CONFIG)
+    result = run_cli("build", "--kb", root, "-q", "--strict")
+    assert result.exit_code == 0, result.output
+    return root / "site"
+
+
+def search_page_results(page) -> list[str]:
+    """The search page's result texts, once it has answered."""
+    page.wait_for_function(
+        "/document|No documents/.test(document.getElementById('opskb-search-status').textContent)"
+    )
+    return page.locator("#opskb-search-results li").all_inner_texts()

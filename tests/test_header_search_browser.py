@@ -8,28 +8,14 @@ from urllib.parse import urljoin
 
 import pytest
 
-from tests.conftest import MKDOCS_YML, RUNBOOK_RESET, SYSTEM_VPN, run_cli, write_kb
+from tests.browser import build_search_site, search_page_results
 from tests.conftest import page as page_html
 
-CONFIG = MKDOCS_YML.replace("  name: material\n", "  name: material\n  font: false\n")
 PAYLOAD = "<img src=x onerror=alert(1)>"
 RUNBOOK = "runbooks/vpn/reset-token/"
 BOX = ".opskb-hsearch__input"
 
 FILES = {
-    "content/index.md": "---\ntitle: Home\n---\nWelcome.\n",
-    "content/systems/vpn.md": SYSTEM_VPN,
-    "runbooks/vpn/reset-token.md": RUNBOOK_RESET,
-    "runbooks/vpn/tunnel-drops.md": """\
-        ---
-        title: VPN tunnel keeps dropping
-        tier: L2
-        systems: [vpn]
-        symptoms: ["tunnel drops every few minutes"]
-        escalate_when: ["drops continue after the MTU change"]
-        ---
-        Check the MTU and the keepalive settings on the concentrator.
-        """,
     "runbooks/vpn/client-crash.md": """\
         ---
         title: VPN client crashes on start
@@ -55,10 +41,7 @@ FILES = {
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = write_kb(tmp_path_factory.mktemp("header-search") / "kb", FILES, config=CONFIG)
-    result = run_cli("build", "--kb", root, "-q", "--strict")
-    assert result.exit_code == 0, result.output
-    return root / "site"
+    return build_search_site(tmp_path_factory.mktemp("header-search"), FILES)
 
 
 @pytest.fixture
@@ -83,13 +66,6 @@ def type_query(page, text: str) -> list[str]:
     page.locator(BOX).press_sequentially(text)
     page.locator(".opskb-hsearch__all", has_text=f"All results for “{text}”").wait_for()
     return page.locator(".opskb-hsearch__title").all_inner_texts()
-
-
-def search_page_results(page) -> list[str]:
-    page.wait_for_function(
-        "/document|No documents/.test(document.getElementById('opskb-search-status').textContent)"
-    )
-    return page.locator("#opskb-search-results li").all_inner_texts()
 
 
 def lunr_index_requested(requests: list[str]) -> bool:

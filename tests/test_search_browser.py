@@ -8,25 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MKDOCS_YML, RUNBOOK_RESET, SYSTEM_VPN, run_cli, write_kb
+from tests.browser import build_search_site, search_page_results
 
-CONFIG = MKDOCS_YML.replace("  name: material\n", "  name: material\n  font: false\n")
 PAYLOAD = '<img src=x onerror="window.__pwned = 1">'
 
 FILES = {
-    "content/index.md": "---\ntitle: Home\n---\nWelcome.\n",
-    "content/systems/vpn.md": SYSTEM_VPN,
-    "runbooks/vpn/reset-token.md": RUNBOOK_RESET,
-    "runbooks/vpn/tunnel-drops.md": """\
-        ---
-        title: VPN tunnel keeps dropping
-        tier: L2
-        systems: [vpn]
-        symptoms: ["tunnel drops every few minutes"]
-        escalate_when: ["drops continue after the MTU change"]
-        ---
-        Check the MTU and the keepalive settings on the concentrator.
-        """,
     "runbooks/vpn/token-audit.md": """\
         ---
         title: Audit token resyncs
@@ -78,17 +64,7 @@ FILES = {
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = write_kb(tmp_path_factory.mktemp("search-browser") / "kb", FILES, config=CONFIG)
-    result = run_cli("build", "--kb", root, "-q", "--strict")
-    assert result.exit_code == 0, result.output
-    return root / "site"
-
-
-def results_of(page) -> list[str]:
-    page.wait_for_function(
-        "/document|No documents/.test(document.getElementById('opskb-search-status').textContent)"
-    )
-    return page.locator("#opskb-search-results li").all_inner_texts()
+    return build_search_site(tmp_path_factory.mktemp("search-browser"), FILES)
 
 
 def test_typing_a_symptom_shows_the_runbook(site: Path, open_site) -> None:
@@ -106,7 +82,7 @@ def test_typing_a_symptom_shows_the_runbook(site: Path, open_site) -> None:
 
 def test_the_address_filters_by_tier(site: Path, open_site) -> None:
     page, errors = open_site(site, "search/?q=token&tier=L2")
-    items = results_of(page)
+    items = search_page_results(page)
     assert items and all("L2" in item for item in items)
     assert any("Audit token resyncs" in item for item in items)
     assert not any("Reset VPN token" in item for item in items)  # an L1 runbook
@@ -117,7 +93,7 @@ def test_the_address_filters_by_tier(site: Path, open_site) -> None:
 
 def test_filters_alone_list_documents_and_kind_narrows(site: Path, open_site) -> None:
     page, errors = open_site(site, "search/?kind=incident&system=vpn")
-    items = results_of(page)
+    items = search_page_results(page)
     assert len(items) == 2 and all("incident" in item for item in items)
     assert any("VPN token outage" in item for item in items)
     page.select_option("select[name=kind]", "runbook")
@@ -128,7 +104,7 @@ def test_filters_alone_list_documents_and_kind_narrows(site: Path, open_site) ->
 
 def test_front_matter_text_in_results_stays_text(site: Path, open_site) -> None:
     page, errors = open_site(site, "search/?q=marker")
-    items = results_of(page)
+    items = search_page_results(page)
     assert any(PAYLOAD in item for item in items)  # shown as written
     assert page.locator("#opskb-search-results img").count() == 0
     assert page.evaluate("window.__pwned === undefined")
@@ -137,7 +113,7 @@ def test_front_matter_text_in_results_stays_text(site: Path, open_site) -> None:
 
 def test_no_match_says_so(site: Path, open_site) -> None:
     page, errors = open_site(site, "search/?q=zzqqxx")
-    assert results_of(page) == []
+    assert search_page_results(page) == []
     assert "No documents match" in page.locator("#opskb-search-status").inner_text()
     assert errors == []
 
@@ -150,13 +126,12 @@ def test_home_form_lands_on_the_search_page_with_results(site: Path, open_site) 
     form.locator("input[name=q]").fill("tunnel drops")
     form.locator("input[name=q]").press("Enter")
     page.wait_for_url("**/search/?q=tunnel+drops")
-    assert any("VPN tunnel keeps dropping" in item for item in results_of(page))
+    assert any("VPN tunnel keeps dropping" in item for item in search_page_results(page))
     assert errors == []
 
 
 def test_the_index_is_built_deterministically(site: Path, tmp_path: Path) -> None:
-    root = write_kb(tmp_path / "again", FILES, config=CONFIG)
-    assert run_cli("build", "--kb", root, "-q", "--strict").exit_code == 0
+    again = build_search_site(tmp_path, FILES)
 
     def digest(folder: Path) -> dict[str, str]:
         return {
@@ -165,7 +140,7 @@ def test_the_index_is_built_deterministically(site: Path, tmp_path: Path) -> Non
             if p.is_file()
         }
 
-    assert digest(site / "pagefind") == digest(root / "site" / "pagefind")
+    assert digest(site / "pagefind") == digest(again / "pagefind")
 
 
 def test_incident_pages_list_similar_past_incidents_and_pages_list_look_alikes(
@@ -184,7 +159,7 @@ def test_incident_pages_list_similar_past_incidents_and_pages_list_look_alikes(
 
 def test_the_address_query_is_this_pages_not_the_theme_overlays(site: Path, open_site) -> None:
     page, errors = open_site(site, "search/?q=token&tier=L2")
-    results_of(page)
+    search_page_results(page)
     page.wait_for_load_state("load")
     page.wait_for_function("() => location.search.includes('q=token')")
     assert "tier=L2" in page.url
