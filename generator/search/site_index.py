@@ -125,15 +125,13 @@ class SiteIndexJob:
                 os._exit(127)
         self._pid = pid
 
-    def _wait(self, block: bool = True) -> int | None:
-        """Pagefind's exit code, or ``None`` while it runs (``block=False``)."""
+    def _wait(self) -> int | None:
+        """Wait for Pagefind; its exit code (``None``: nothing of ours to wait for)."""
         if self._process is not None:
-            return self._process.wait() if block else self._process.poll()
+            return self._process.wait()
         if self._pid is None or os.getpid() != self._owner:
             return None
-        pid, status = os.waitpid(self._pid, 0 if block else os.WNOHANG)
-        if pid == 0:
-            return None
+        _, status = os.waitpid(self._pid, 0)
         self._pid = None
         return os.waitstatus_to_exitcode(status)
 
