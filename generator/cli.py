@@ -289,8 +289,13 @@ def search_command(
     if not text:
         raise click.UsageError("give some words to search for")
     index = SearchIndex.open(root)
+
+    def waiting() -> None:
+        if sys.stderr.isatty():
+            click.echo("the last build is still writing the search index; waiting …", err=True)
+
     try:
-        index.refresh()
+        index.refresh(waiting)
         results = index.search(text, tier=tier, system=system, kind=kind, limit=limit)
     except OSError as exc:
         raise click.ClickException(

@@ -23,7 +23,8 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .export import CATALOG_URI, catalog_json
-from .pages import NavItem, SimilarDocuments, Site, render_site
+from .html_blocks import new_token, put_back, set_aside
+from .pages import NavItem, Page, SimilarDocuments, Site, render_site
 from .pipeline import KnowledgeBase, load_kb
 from .problems import format_problems
 from .reuse import BuildRecord, context_digest, digest, reusable_pages
@@ -119,9 +120,11 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self._workers = BuildWorkers()
         self._elsewhere: frozenset[str] = frozenset()  # pages another process renders
         self._site_index = None  # the Pagefind job of this build, running beside it
-        self._index_update = None  # the terminal search index, updated beside the build
         self._loaded: dict = {}  # loaded source files, kept across live-preview rebuilds
         self._site_index_digest = ""  # what the last build's search page index holds
+        self._pages: dict[str, Page] = {}  # our pages by source URI
+        self._token = new_token()  # stands for our HTML blocks while Markdown converts
+        self._set_aside: dict[str, tuple[str, list[str]]] = {}  # src_uri → (Markdown, blocks)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this keeps the plugin alive across ``serve`` rebuilds (and its record)."""
@@ -168,7 +171,13 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
 
             # `opskb search` right after a build needs no indexing (a live preview leaves
             # that to `opskb search`, which refreshes the files that changed).
-            self._index_update = start_index_update(root, kb.catalog)
+            try:
+                start_index_update(root, kb.catalog)
+            except OSError as exc:
+                log.warning(
+                    f"the search index was not updated: {exc}; `opskb search` will index "
+                    "the sources itself"
+                )
         similar = _similar(root, kb.catalog, self.search_records) if self.config.related else None
         self.site = render_site(
             kb.catalog, similar, workers=self._worker_count(config, pages=False)
@@ -208,6 +217,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
                     if src_uri not in files.src_uris:
                         files.append(File.generated(config, src_uri, abs_src_path=str(path)))
         in_nav = set(_nav_uris(self.site.nav))
+        self._pages = {page.src_uri: page for page in self.site.pages}
+        self._set_aside.clear()
         for page in self.site.pages:
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
@@ -272,7 +283,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         shares = plan_shares(sizes, count)
         mine = shares[self._workers.start(count)]
         if self._workers.is_worker:  # the first process's jobs: never touch them from here
-            self._site_index = self._index_update = None
+            self._site_index = None
         self._elsewhere = frozenset(sizes) - mine
         return nav
 
@@ -301,16 +312,34 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
 
         The header search box and ``search/`` use the Pagefind index written
         after the build (``search/site_index.py``); the theme's own index would
-        parse every page's HTML for a file nothing reads.
+        parse every page's HTML for a file nothing reads. Our HTML blocks are
+        set aside while Markdown converts the rest (``html_blocks``).
         """
         page.meta["search"] = {"exclude": True}
-        if page.file.src_uri not in self._reused and page.file.src_uri not in self._elsewhere:
-            return markdown
+        src_uri = page.file.src_uri
+        if src_uri not in self._reused and src_uri not in self._elsewhere:
+            ours = self._pages.get(src_uri)
+            if ours is None or not ours.markdown.endswith(markdown):
+                return markdown  # another plugin changed it: convert it as it is
+            converted, blocks = set_aside(markdown, ours.authored, self._token)
+            if blocks:
+                self._set_aside[src_uri] = (markdown, blocks)
+            return converted
         page.meta["template"] = REUSE_TEMPLATE
         page.render = functools.partial(_not_rendered, page)
         return ""
 
+    @event_priority(100)
     def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str:
+        set_aside = self._set_aside.pop(page.file.src_uri, None)
+        if set_aside is not None:
+            markdown, blocks = set_aside
+            restored = put_back(html, blocks, self._token)
+            if restored is None:  # an extension changed a placeholder: convert as written
+                page.markdown = markdown
+                page.render(config, files)
+                restored = page.content
+            html = restored
         self._converted += 1
         if self.progress is not None:
             self.progress("converting Markdown", self._converted, self._total)
@@ -348,13 +377,10 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self._cancel_background()
 
     def _cancel_background(self) -> None:
-        """Stop the indexers a failed build started beside it."""
+        """Stop the search page's indexer a failed build started beside it."""
         if self._site_index is not None:
             self._site_index.cancel()
             self._site_index = None
-        if self._index_update is not None:
-            self._index_update.cancel()
-            self._index_update = None
 
     @event_priority(-100)  # after Material's search plugin has written its index
     def _write_search_index(self, *, config: MkDocsConfig) -> None:
@@ -384,12 +410,6 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             self._site_index_digest = ""
             raise PluginError(f"cannot write the search page's index: {exc}") from None
         self._site_index_digest = records_digest(self.search_records)
-        update, self._index_update = self._index_update, None
-        if update is not None:
-            try:
-                update.finish()
-            except OSError as exc:
-                log.warning(f"{exc}; `opskb search` will index the sources itself")
 
     on_post_build = CombinedEvent(_end_shared_build, _write_search_index)
 

@@ -37,6 +37,7 @@ __all__ = [
     "available_cpus",
     "before_fork",
     "can_fork",
+    "detach",
     "die_with_parent",
     "fork_map",
     "plan_shares",
@@ -162,6 +163,51 @@ class BuildWorkers:
             self.wait()
 
 
+def detach(task: Callable[[], object], *, nice: int = 0, keep: Sequence[int] = ()) -> bool:
+    """Run ``task`` in a process of its own that outlives this one, without waiting.
+
+    The process is a grandchild in a session of its own, so it is never a
+    zombie of a long-running caller and the terminal's Ctrl-C does not reach
+    it. It keeps no file descriptor but those in ``keep``: a pipe our caller
+    reads to its end (``opskb build | tee``) must not stay open. Its output
+    goes nowhere and its failure is its own; ``nice`` lowers its priority.
+    Returns ``False`` (nothing run) where fork is unavailable.
+    """
+    if not can_fork():
+        return False
+    before_fork()
+    child = os.fork()
+    if child == 0:  # leave at once: the grandchild, orphaned, does the work
+        try:
+            if os.fork() == 0:
+                os.setsid()
+                # a kept descriptor below 3 (the caller's standard streams were closed) moves up
+                import fcntl
+
+                keep = [fd if fd > 2 else fcntl.fcntl(fd, fcntl.F_DUPFD, 3) for fd in keep]
+                quiet = os.open(os.devnull, os.O_RDWR)
+                for stream in (0, 1, 2):
+                    if quiet != stream:
+                        os.dup2(quiet, stream)
+                _close_all_but(sorted({0, 1, 2, *keep}))
+                if nice:
+                    os.nice(nice)
+                with contextlib.suppress(BaseException):
+                    task()
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
+    return True
+
+
+def _close_all_but(kept: list[int]) -> None:
+    low = 0
+    for fd in [*kept, os.sysconf("SC_OPEN_MAX")]:
+        if low < fd:  # an empty range is not a no-op for every os.closerange
+            os.closerange(low, fd)
+        low = fd + 1
+
+
 def remove_later(folder, *, fork: bool = True) -> None:
     """Delete ``folder`` without waiting for it (thousands of files take seconds).
 
@@ -169,20 +215,8 @@ def remove_later(folder, *, fork: bool = True) -> None:
     outlives this one; else a background thread, for a long-running process
     such as the live preview's server.
     """
-    if not fork or not can_fork():
+    if not (fork and detach(lambda: shutil.rmtree(folder, ignore_errors=True))):
         threading.Thread(target=shutil.rmtree, args=(folder, True), daemon=True).start()
-        return
-    sys.stdout.flush()
-    sys.stderr.flush()
-    child = os.fork()
-    if child == 0:  # leave at once: the grandchild, orphaned, removes the folder
-        try:
-            if os.fork() == 0:
-                os.setsid()
-                shutil.rmtree(folder, ignore_errors=True)
-        finally:
-            os._exit(0)
-    os.waitpid(child, 0)
 
 
 def fork_map(func: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:

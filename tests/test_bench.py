@@ -68,3 +68,30 @@ def test_peak_memory_counts_the_workers_of_a_build(tmp_path: Path) -> None:
         for pid in reversed(_tree(proc.pid)):
             subprocess.run(["kill", str(pid)], check=False)
         proc.wait()
+
+
+def test_a_run_waits_for_and_counts_what_the_command_detached(tmp_path: Path) -> None:
+    """A build leaves its terminal search index to a detached process: its memory and
+    the end of its work are part of the figures."""
+    import sys
+
+    from opskb.bench import _adopting_orphans, _child
+
+    done = tmp_path / "done"
+    script = (
+        "import os, time\n"
+        "if os.fork() == 0:\n"
+        "    if os.fork() == 0:\n"
+        "        os.setsid()\n"
+        "        held = b'd' * (150 << 20)\n"
+        "        time.sleep(0.5)\n"
+        f"        open({str(done)!r}, 'w').close()\n"
+        "    os._exit(0)\n"
+        "os.wait()\n"
+        "print('returned')\n"
+    )
+    with _adopting_orphans():
+        run = _child([sys.executable, "-c", script], tmp_path)
+    assert run.out.strip() == "returned"
+    assert done.exists()  # the detached grandchild was waited for
+    assert run.peak_mb > 150

@@ -1,18 +1,20 @@
-"""The terminal search index brought up to date beside a build."""
+"""The terminal search index brought up to date after a build, without holding it up."""
 
 from __future__ import annotations
 
+import json
 import os
+import select
+import threading
+import time
 from pathlib import Path
 
 import pytest
 from opskb import workers
 from opskb.pipeline import load_kb
 from opskb.search import SearchIndex
-from opskb.search.background import start_index_update
+from opskb.search.background import BACKGROUND_NICE, start_index_update
 from opskb.synthetic import write_kb as write_synthetic_kb
-
-from tests.conftest import RUNBOOK_RESET
 
 needs_fork = pytest.mark.skipif(not workers.can_fork(), reason="updates in the background on Linux")
 
@@ -22,45 +24,83 @@ def synthetic(tmp_path: Path):
     return write_synthetic_kb(tmp_path / "kb", documents=120, seed=8)
 
 
+@pytest.fixture
+def held_update(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Detached updates wait for ``release()`` before writing; they say who they are."""
+    go, seen = tmp_path / "go", tmp_path / "seen.json"
+    real = SearchIndex.update
+
+    def update(self, catalog):
+        me = {"nice": os.nice(0), "parent": os.getppid(), "session": os.getsid(0) == os.getpid()}
+        me["fds"] = sorted(int(fd) for fd in os.listdir("/proc/self/fd"))
+        seen.write_text(json.dumps(me))
+        for _ in range(6000):  # a minute at most, should the test fail before releasing
+            if go.exists():
+                break
+            time.sleep(0.01)
+        return real(self, catalog)
+
+    monkeypatch.setattr(SearchIndex, "update", update)
+    yield (lambda: go.touch()), seen
+    go.touch()
+
+
 def generations(root: Path) -> set[str]:
     folder = root / ".opskb-cache" / "search"
     return {p.name for p in folder.glob("gen-*")} if folder.is_dir() else set()
 
 
 @needs_fork
-def test_after_finish_a_search_needs_no_indexing_and_finds_the_symptom(synthetic) -> None:
-    update = start_index_update(synthetic.root, load_kb(synthetic.root).catalog)
-    assert update.running  # the caller goes on while the index is written
-    update.finish()
-    assert not update.running
+def test_the_update_runs_detached_and_a_search_waits_for_it(synthetic, held_update) -> None:
+    release, seen = held_update
+    read, write = os.pipe()  # stands for a pipe the build's caller reads to its end
+    try:
+        assert start_index_update(synthetic.root, load_kb(synthetic.root).catalog)
+    finally:
+        os.close(write)
     index = SearchIndex.open(synthetic.root)
-    assert index.refresh().indexed == 0  # already current: `opskb search` starts at once
+    assert index.store.try_lock() is None  # the detached process holds the writer's lock
+    assert not start_index_update(synthetic.root, load_kb(synthetic.root).catalog)
+    for _ in range(3000):
+        if seen.exists() and seen.stat().st_size:
+            break
+        time.sleep(0.01)
+    me = json.loads(seen.read_text())
+    assert me["nice"] == BACKGROUND_NICE and me["session"]  # low priority, its own session
+    assert me["parent"] != os.getpid()  # no child of ours: nothing to reap, no zombie
+    ended, _, _ = select.select([read], [], [], 60)  # bounded: never hang the suite
+    assert ended and os.read(read, 1) == b""  # it holds no descriptor of ours but the lock's
+    os.close(read)
+
+    waited, outcome = [], []
+    search = threading.Thread(
+        target=lambda: outcome.append(index.refresh(lambda: waited.append(True)))
+    )
+    search.start()
+    time.sleep(0.3)
+    assert search.is_alive() and waited == [True]  # told, and waiting
+    release()
+    search.join(timeout=60)
+    assert outcome and outcome[0].indexed == 0  # the build's process did the indexing
     runbook = next(p for p in synthetic.runbooks if p not in synthetic.drafts)
     assert index.search(synthetic.symptom[runbook]).hits[0].path == runbook
-    update.finish()  # a second finish has nothing to wait for
 
 
 @needs_fork
-def test_cancel_leaves_no_process_and_no_half_written_generation(synthetic) -> None:
-    update = start_index_update(synthetic.root, load_kb(synthetic.root).catalog)
-    pid = update._pid
-    update.cancel()
-    assert not update.running
-    with pytest.raises(ChildProcessError):
-        os.waitpid(pid, os.WNOHANG)  # reaped: no zombie, nothing left running
-    current = SearchIndex.open(synthetic.root).store.current()
-    assert generations(synthetic.root) <= ({current.name} if current else set())
-    update.cancel()  # nothing left to stop
+def test_a_failed_detached_update_is_quiet_and_the_next_search_indexes(
+    synthetic, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    def broken(self, catalog):
+        raise RuntimeError("disk on fire")
 
-
-@needs_fork
-def test_a_failed_update_is_an_os_error_naming_the_cause(make_kb) -> None:
-    root = make_kb()
-    (root / ".opskb-cache").mkdir()
-    (root / ".opskb-cache" / "search").write_text("not a folder", encoding="utf-8")
-    update = start_index_update(root, load_kb(root).catalog)
-    with pytest.raises(OSError, match=r"search index was not updated: .*search"):
-        update.finish()
+    monkeypatch.setattr(SearchIndex, "update", broken)
+    assert start_index_update(synthetic.root, load_kb(synthetic.root).catalog)
+    monkeypatch.undo()
+    index = SearchIndex.open(synthetic.root)
+    update = index.refresh()  # waits for the failed writer, then indexes everything itself
+    assert update.indexed > 100 and update.rebuilt
+    assert "disk on fire" not in "".join(capfd.readouterr())
+    assert len(generations(synthetic.root)) == 1
 
 
 def test_without_fork_the_update_is_done_before_start_returns(
@@ -68,25 +108,14 @@ def test_without_fork_the_update_is_done_before_start_returns(
 ) -> None:
     monkeypatch.setattr(workers, "can_fork", lambda: False)
     root = make_kb()
-    update = start_index_update(root, load_kb(root).catalog)
-    assert not update.running
+    assert start_index_update(root, load_kb(root).catalog)
+    lock = SearchIndex.open(root).store.try_lock()
+    assert lock is not None  # nobody holds it any more
+    lock.close()
     hits = SearchIndex.open(root).search("token code invalid").hits
     assert [h.path for h in hits] == ["runbooks/vpn/reset-token.md"]
-    update.cancel()
-    update.finish()
 
-    (root / "runbooks/vpn/reset-token.md").write_text(RUNBOOK_RESET.replace("L1", "L2"), "utf-8")
     (root / ".opskb-cache" / "search").rename(root / ".opskb-cache" / "moved")
     (root / ".opskb-cache" / "search").write_text("not a folder", encoding="utf-8")
-    failed = start_index_update(root, load_kb(root).catalog)
-    with pytest.raises(OSError, match="search index was not updated"):
-        failed.finish()
-
-
-@needs_fork
-def test_finish_copes_with_the_process_reaped_by_another_wait(make_kb) -> None:
-    root = make_kb()
-    update = start_index_update(root, load_kb(root).catalog)
-    os.waitpid(update._pid, 0)  # e.g. a library's os.wait() in the build
-    update.finish()
-    assert SearchIndex.open(root).store.current() is not None
+    with pytest.raises(OSError):
+        start_index_update(root, load_kb(root).catalog)

@@ -9,7 +9,7 @@ from markupsafe import Markup
 from ..catalog import Catalog
 from ..model import Document, Kind, Tier
 from .groups import Groups, group
-from .render import Page, page_header, render_template
+from .render import Page, page_header, render_marked
 from .similar import SimilarDocuments
 
 __all__ = ["document_page"]
@@ -70,7 +70,7 @@ def document_page(
     depends = {doc.path} | {d.path for d in context["related"]} | set(doc.systems)
     if doc.kind is Kind.SYSTEM:
         context.update(_system_context(doc, catalog, groups))
-        markdown = render_template("system.md.j2", **context)
+        markdown, authored = render_marked("system.md.j2", **context)
         depends.add("*incidents")
         depends.add("*runbooks")
     else:
@@ -89,9 +89,16 @@ def document_page(
         )
         depends |= {d.path for d in used} | {d.path for d in context["runbooks_used"]}
         depends |= {d.path for d in context["past_incidents"]}
-        markdown = render_template("document.md.j2", **context)
+        markdown, authored = render_marked("document.md.j2", **context)
     meta = {"opskb_kind": doc.kind.value}
     if doc.tier:
         meta["opskb_tier"] = doc.tier.value
     header = page_header(doc.title, **meta)
-    return Page(doc.src_uri, header + "\n" + markdown, doc.title, source=doc.path, depends=depends)
+    return Page(
+        doc.src_uri,
+        header + "\n" + markdown,
+        doc.title,
+        source=doc.path,
+        depends=depends,
+        authored=authored,
+    )

@@ -18,7 +18,7 @@ from ..catalog import Catalog
 from ..links import lines_outside_code
 from ..model import Tier
 from .groups import Groups, anchors
-from .render import Page, md_link, page_header, render_template
+from .render import Page, md_link, page_header, render_marked
 
 __all__ = ["embed_body", "playbook_page", "playbook_pages", "playbook_uri"]
 
@@ -105,7 +105,7 @@ def playbook_page(tier: Tier, catalog: Catalog, groups: Groups) -> Page:
         for symptom in doc.runbook.symptoms or ("",):
             lookup.append((symptom, doc))
     lookup.sort(key=lambda row: (not row[0], row[0].lower(), row[1].title.lower(), row[1].path))
-    markdown = render_template(
+    markdown, authored = render_marked(
         "playbook.md.j2",
         here=here,
         directory_urls=catalog.settings.directory_urls,
@@ -119,7 +119,13 @@ def playbook_page(tier: Tier, catalog: Catalog, groups: Groups) -> Page:
     )
     title = f"{tier.value} playbook · {tier.label}"
     header = page_header(title, opskb_kind="playbook", opskb_tier=tier.value)
-    return Page(here, header + "\n" + markdown, title, depends={"*systems", "*runbooks"})
+    return Page(
+        here,
+        header + "\n" + markdown,
+        title,
+        depends={"*systems", "*runbooks"},
+        authored=authored,
+    )
 
 
 def playbook_pages(catalog: Catalog, groups: Groups) -> list[Page]:

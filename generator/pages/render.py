@@ -31,6 +31,7 @@ __all__ = [
     "page_header",
     "page_url",
     "relative_url",
+    "render_marked",
     "render_template",
 ]
 
@@ -61,6 +62,7 @@ _MD_ENTITIES = {
     "$": "&#36;",
 }
 _MD_TABLE = str.maketrans(_MD_ENTITIES)
+AUTHORED = "\x00authored\x00"  # brackets authors' Markdown while a template renders
 
 
 def escape_md(value: Any) -> str:
@@ -128,6 +130,9 @@ class Page:
     title: str
     source: str | None = None  # the source document's path, if any
     depends: set[str] = field(default_factory=set)
+    # Where authors' Markdown lies in ``markdown``: (start, end) pairs counted back from
+    # its end (an engine may strip the front matter); everything else is ours.
+    authored: tuple[tuple[int, int], ...] = ()
 
 
 def _format_minutes(minutes: int | float | None) -> str:
@@ -165,6 +170,7 @@ def _env() -> jinja2.Environment:
     env.filters["href"] = _href
     env.filters["link"] = lambda target, here: Markup(md_link(target, here))
     env.filters["safe_url"] = _safe_external_url
+    env.filters["authored"] = _authored
     return env
 
 
@@ -177,7 +183,29 @@ def _safe_external_url(value: Any) -> Markup:
 
 
 def render_template(name: str, **context: Any) -> str:
-    return _env().get_template(name).render(**context)
+    return render_marked(name, **context)[0]
+
+
+def render_marked(name: str, **context: Any) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """A template's Markdown, and where the authors' Markdown it holds lies (see ``Page``).
+
+    Templates mark authors' Markdown with the ``authored`` filter.
+    """
+    parts = _env().get_template(name).render(**context).split(AUTHORED)
+    text = "".join(parts)
+    if len(parts) % 2 == 0:  # a marker in an author's text: call all of it theirs
+        return text, ((len(text), 0),)
+    spans, position = [], 0
+    for number, part in enumerate(parts):
+        if number % 2:
+            spans.append((len(text) - position, len(text) - position - len(part)))
+        position += len(part)
+    return text, tuple(spans)
+
+
+def _authored(value: Any) -> Markup:
+    """Filter: an author's Markdown, printed as written and marked as theirs."""
+    return Markup(f"{AUTHORED}{value}{AUTHORED}")
 
 
 def page_header(title: str, **meta: Any) -> str:

@@ -8,7 +8,7 @@ by file stamps (``sources``). Only published documents are indexed.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,8 +79,13 @@ class SearchIndex:
 
     # -- keeping it current -------------------------------------------------
 
-    def refresh(self) -> IndexUpdate:
-        """Bring the index up to date with the sources, loading only files that changed."""
+    def refresh(self, on_wait: Callable[[], object] | None = None) -> IndexUpdate:
+        """Bring the index up to date with the sources, loading only files that changed.
+
+        An update under way (a build's, see ``background``) is waited for
+        first, calling ``on_wait``; what it left to do is then done here.
+        """
+        self.store.wait_for_writer(on_wait)
         manifest = self.store.manifest()
         dirs = manifest.get("settings")
         if manifest.get("format") == FORMAT and isinstance(dirs, dict):

@@ -15,9 +15,9 @@ import contextlib
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 __all__ = ["IndexStore"]
 
@@ -39,6 +39,7 @@ class IndexStore:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._held: BinaryIO | None = None  # the writer's lock, taken over from the caller
 
     def current(self) -> Path | None:
         """The folder of the generation searches read now, if any."""
@@ -74,15 +75,48 @@ class IndexStore:
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
         """Hold the writer's lock (waits for another writer to finish)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with open(self.folder / LOCK, "a+b") as handle:
-            if fcntl is not None:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        if self._held is not None:
+            yield  # this process was handed the lock (see ``adopt``)
+            return
+        with self._lock_file() as handle:
+            _flock(handle, "LOCK_EX")
             try:
                 yield
             finally:
-                if fcntl is not None:
-                    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+                _flock(handle, "LOCK_UN")
+
+    def try_lock(self) -> BinaryIO | None:
+        """The writer's lock, taken without waiting: an open file to pass to ``adopt``
+        in the process that will write (closing it releases the lock once no process
+        holds it open), or ``None`` while another writer has it."""
+        handle = self._lock_file()
+        try:
+            _flock(handle, "LOCK_EX", wait=False)
+        except BlockingIOError:
+            handle.close()
+            return None
+        return handle
+
+    def adopt(self, handle: BinaryIO) -> None:
+        """Write under a lock taken by ``try_lock`` (possibly before this process forked)."""
+        self._held = handle
+
+    def wait_for_writer(self, on_wait: Callable[[], object] | None = None) -> None:
+        """Return once no writer holds the lock, calling ``on_wait`` first if one does."""
+        if self._held is not None or not (self.folder / LOCK).exists():
+            return
+        with self._lock_file() as handle:
+            try:
+                _flock(handle, "LOCK_SH", wait=False)
+            except BlockingIOError:
+                if on_wait is not None:
+                    on_wait()
+                _flock(handle, "LOCK_SH")
+            _flock(handle, "LOCK_UN")
+
+    def _lock_file(self) -> BinaryIO:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        return open(self.folder / LOCK, "a+b")
 
     def next_generation(self, copy_current: bool) -> Path:
         """A new, unpublished generation folder; a copy of the current one if asked."""
@@ -120,6 +154,12 @@ class IndexStore:
         for old in generations:
             if old not in keep:
                 shutil.rmtree(old, ignore_errors=True)
+
+
+def _flock(handle: BinaryIO, operation: str, *, wait: bool = True) -> None:
+    if fcntl is not None:
+        flags = getattr(fcntl, operation) | (0 if wait else fcntl.LOCK_NB)
+        fcntl.flock(handle.fileno(), flags)
 
 
 def _read_json(path: Path) -> dict[str, Any]:

@@ -1,0 +1,121 @@
+"""Our HTML blocks set aside while Markdown converts a page: the HTML is the same."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import markdown
+import pytest
+from mkdocs.config import load_config
+from opskb.html_blocks import new_token, put_back, set_aside
+from opskb.pages import render_site
+from opskb.pipeline import load_kb
+
+from tests.conftest import RUNBOOK_RESET
+
+ROOT = Path(__file__).resolve().parents[1]
+
+TRICKY_BODY = """\
+<div class="authors-own">
+<p>raw HTML written by the author</p>
+</div>
+
+<div markdown>
+**Markdown inside** an author's block
+</div>
+
+```
+<div class="in-a-code-block">
+
+</div>
+```
+
+- a list
+
+<table><tr><td>an author's table</td></tr></table>
+"""
+
+
+def converter(config_file: Path) -> markdown.Markdown:
+    config = load_config(str(config_file))
+    return markdown.Markdown(
+        extensions=config.markdown_extensions, extension_configs=config.mdx_configs
+    )
+
+
+def body_of(page) -> str:
+    """The Markdown an engine converts: the page without its front matter."""
+    return page.markdown.split("\n---\n", 1)[1].lstrip("\n")
+
+
+def converted_both_ways(root: Path, site_pages) -> list[tuple[str, str, str | None, int]]:
+    md = converter(root / "mkdocs.yml")
+    token = new_token()
+    results = []
+    for page in site_pages:
+        text = body_of(page)
+        md.reset()
+        plain = md.convert(text)
+        aside, blocks = set_aside(text, page.authored, token)
+        md.reset()
+        restored = put_back(md.convert(aside), blocks, token)
+        results.append((page.src_uri, plain, restored, len(blocks)))
+    return results
+
+
+def test_the_sample_site_converts_to_the_same_html_with_blocks_set_aside() -> None:
+    site = render_site(load_kb(ROOT).catalog, None)
+    results = converted_both_ways(ROOT, site.pages)
+    assert [uri for uri, plain, restored, _ in results if plain != restored] == []
+    assert sum(count for *_, count in results) > 2 * len(results)  # it did set blocks aside
+
+
+def test_authors_markdown_is_never_set_aside(make_kb) -> None:
+    runbook = RUNBOOK_RESET + "\n" + TRICKY_BODY
+    unclosed = RUNBOOK_RESET.replace("reset-token", "unclosed") + "\n```\n<div>after</div>\n"
+    root = make_kb(
+        {"runbooks/vpn/tricky.md": runbook, "runbooks/vpn/unclosed.md": unclosed},
+    )
+    site = render_site(load_kb(root).catalog, None)
+    results = {uri: rest for uri, *rest in converted_both_ways(root, site.pages)}
+    for uri, (plain, restored, _) in results.items():
+        assert plain == restored, uri
+    page = next(p for p in site.pages if p.src_uri == "runbooks/vpn/tricky.md")
+    aside, blocks = set_aside(body_of(page), page.authored, new_token())
+    assert TRICKY_BODY.strip() in aside  # the author's part is left as written
+    assert blocks and not any("authors-own" in b or "an author's table" in b for b in blocks)
+    assert any('class="opskb-meta"' in b for b in blocks)  # ours before the body
+    assert any('id="escalate"' in b or "opskb-escalat" in b for b in blocks)  # and after it
+
+
+def test_an_open_fence_in_an_authors_part_leaves_the_rest_to_the_engine() -> None:
+    ours = '<div class="ours">x</div>\n\n'
+    text = ours + "```\nbody\n" + "\n\n" + ours
+    authored = ((len(text) - len(ours), len(text) - len(ours) - len("```\nbody\n")),)
+    aside, blocks = set_aside(text, authored, "tok")
+    assert blocks == ['<div class="ours">x</div>'] and aside.endswith("\n\n" + ours)
+
+
+@pytest.mark.parametrize(
+    "chunk",
+    [
+        "<span>inline, so Markdown wraps it in a paragraph</span>",
+        '<div class="opened">',
+        "<div>\n  indented lines are not ours to judge\n</div>",
+        "<div markdown>**asks for Markdown**</div>",
+        "<p>text</p>\nfollowed by *Markdown*",
+    ],
+)
+def test_blocks_markdown_would_not_pass_through_stay(chunk: str) -> None:
+    text = f"# Title\n\n{chunk}\n\nafter\n"
+    aside, blocks = set_aside(text, (), "tok")
+    assert blocks == [] and aside == text
+
+
+def test_a_changed_placeholder_is_noticed() -> None:
+    token = new_token()
+    aside, blocks = set_aside("<div>ours</div>\n\ntext\n", (), token)
+    assert aside == f"{token}0x\n\ntext\n"
+    restored = put_back(f"<p>{token}0x</p>\n<p>text</p>", blocks, token)
+    assert restored == "<div>ours</div>\n\n<p>text</p>"
+    assert put_back(f"<p><em>{token}0x</em></p>\n<p>text</p>", blocks, token) is None
