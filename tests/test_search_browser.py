@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,35 @@ def test_the_address_query_is_this_pages_not_the_theme_overlays(site: Path, open
     assert page.evaluate("document.getElementById('__search').checked") is False
     assert page.locator(".md-search__output").is_visible() is False
     assert errors == []
+
+
+@pytest.fixture(scope="module")
+def site_in_parts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same site with its index written in parts of two documents."""
+    from opskb.search import site_index
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(site_index, "PART_SIZE", 2)
+        return build_search_site(tmp_path_factory.mktemp("search-parts"), FILES)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "search/?q=token",
+        "search/?q=token&tier=L2",
+        "search/?kind=incident&system=vpn",
+        "search/?q=tunnel+drops",
+    ],
+)
+def test_an_index_in_parts_answers_as_one(
+    site: Path, site_in_parts: Path, query: str, open_site
+) -> None:
+    parts = json.loads((site_in_parts / "pagefind" / "parts.json").read_text(encoding="utf-8"))
+    assert len(parts) >= 3 and json.loads((site / "pagefind" / "parts.json").read_text()) == []
+    answers = []
+    for folder in (site, site_in_parts):
+        page, errors = open_site(folder, query)
+        answers.append(sorted(search_page_results(page)))
+        assert errors == []
+    assert answers[0] and answers[1] == answers[0]

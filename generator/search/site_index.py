@@ -18,11 +18,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import html
+import json
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -42,6 +44,8 @@ __all__ = [
 
 BUNDLE_DIR = "pagefind"  # below the site folder
 RECORDS_FILE = ".opskb-records"  # in the bundle: the fingerprint of what it indexes
+PARTS_FILE = "parts.json"  # in the bundle: the folders of its other parts, for the browser
+PART_SIZE = 2500  # documents Pagefind indexes at once (its memory grows with them)
 
 
 def _e(value: str) -> str:
@@ -79,56 +83,92 @@ class SiteIndexError(Exception):
 
 
 class SiteIndexJob:
-    """Pagefind indexing in the background, started as soon as the records are known.
+    """Pagefind writing the index of ``records`` beside the build.
 
-    A forked process writes the pages Pagefind reads and then becomes the
-    Pagefind binary, beside the Python build (which leaves a CPU idle while
-    it loads and renders); ``finish`` waits for it and puts the bundle in the
-    site folder. Where fork is unavailable the pages are written first.
+    Pagefind holds everything it indexes in memory, about 120 MB for every
+    thousand documents, so a large knowledge base is indexed in parts of
+    ``PART_SIZE`` documents, one after the other; the browser merges them
+    (``parts.json`` in the bundle names them). On Linux a forked process
+    writes each part's pages and runs Pagefind on them, so the build goes on
+    while it works; elsewhere (and in the live preview, whose server runs
+    threads) a thread of this process does. ``finish`` waits for it and puts
+    the bundle in the site folder.
     """
 
     def __init__(self, records: Iterable[SearchRecord], *, fork: bool = True) -> None:
-        from pagefind_bin import get_executable
-
-        self.records = list(records)
+        self.records = sorted(records, key=lambda r: r.path)
         self._fork = fork
         self._owner = os.getpid()
         self._staging = Path(tempfile.mkdtemp(prefix="opskb-pagefind-"))
         self._bundle = self._staging / BUNDLE_DIR
         self._log = self._staging / "pagefind.log"
-        pages = self._staging / "pages"
-        command = [
-            str(get_executable()),
-            "--site", str(pages),
-            "--output-path", str(self._bundle),
-            "--force-language", "en",
-            "--silent",
-        ]  # fmt: skip
+        self._parts = [
+            self.records[i : i + PART_SIZE] for i in range(0, len(self.records), PART_SIZE)
+        ]
         self._pid: int | None = None
-        self._process: subprocess.Popen | None = None
-        if not fork or not can_fork():  # (a live preview's server runs threads: no fork)
-            _write_pages(self.records, pages)
-            with self._log.open("w") as log:
-                self._process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        self._thread: threading.Thread | None = None
+        self._status: int | None = None
+        self._cancelled = False
+        self._running: subprocess.Popen | None = None  # the thread's Pagefind, to stop it
+        if not fork or not can_fork():
+            self._thread = threading.Thread(target=self._run_in_thread, daemon=True)
+            self._thread.start()
             return
         before_fork()
         pid = os.fork()
         if pid == 0:  # never returns into the build
+            status = 127
             try:
                 die_with_parent()
-                _write_pages(self.records, pages)
-                log = os.open(self._log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-                os.dup2(log, 1)
-                os.dup2(log, 2)
-                os.execv(command[0], command)
+                status = self._index_parts(child=True)
             finally:
-                os._exit(127)
+                os._exit(status)
         self._pid = pid
 
+    def _run_in_thread(self) -> None:
+        try:
+            self._status = self._index_parts(child=False)
+        except OSError:
+            self._status = 127
+
+    def _index_parts(self, *, child: bool) -> int:
+        """Write each part's pages and index them; Pagefind's exit code (0: all done)."""
+        from pagefind_bin import get_executable
+
+        executable = str(get_executable())
+        with self._log.open("w") as log:
+            for number, part in enumerate(self._parts):
+                pages = self._staging / f"pages-{number}"
+                _write_pages(part, pages)
+                output = self._bundle / _part_folder(number)
+                command = [
+                    executable,
+                    "--site", str(pages),
+                    "--output-path", str(output),
+                    "--force-language", "en",
+                    "--silent",
+                ]  # fmt: skip
+                if self._cancelled:
+                    return 1
+                process = subprocess.Popen(
+                    command,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    preexec_fn=die_with_parent if child else None,
+                )
+                self._running = process
+                status = process.wait()
+                self._running = None
+                shutil.rmtree(pages, ignore_errors=True)
+                if status != 0:
+                    return status
+        return 0
+
     def _wait(self) -> int | None:
-        """Wait for Pagefind; its exit code (``None``: nothing of ours to wait for)."""
-        if self._process is not None:
-            return self._process.wait()
+        """Wait for the indexing; its exit code (``None``: nothing of ours to wait for)."""
+        if self._thread is not None:
+            self._thread.join()
+            return self._status
         if self._pid is None or os.getpid() != self._owner:
             return None
         _, status = os.waitpid(self._pid, 0)
@@ -142,7 +182,11 @@ class SiteIndexJob:
             if status != 0:
                 log = self._log.read_text(errors="replace").strip() if self._log.exists() else ""
                 raise SiteIndexError(log or f"exit {status}")
-            canonicalise_filters(self._bundle)
+            folders = [_part_folder(n) for n in range(len(self._parts))]
+            for folder in folders:
+                canonicalise_filters(self._bundle / folder)
+            parts = json.dumps([f"{folder}/" for folder in folders[1:]])
+            (self._bundle / PARTS_FILE).write_text(parts, encoding="utf-8")
             (self._bundle / RECORDS_FILE).write_text(records_digest(self.records), "utf-8")
             output = Path(site_dir) / BUNDLE_DIR
             if output.exists():
@@ -156,8 +200,10 @@ class SiteIndexJob:
         """Stop Pagefind if it still runs, and remove what it wrote."""
         if os.getpid() != self._owner:
             return  # a process forked later (a build worker) must leave it alone
-        if self._process is not None and self._process.poll() is None:
-            self._process.kill()
+        self._cancelled = True
+        running = self._running
+        if running is not None and running.poll() is None:
+            running.kill()
         elif self._pid is not None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self._pid, signal.SIGKILL)
@@ -167,8 +213,20 @@ class SiteIndexJob:
             remove_later(self._staging, fork=self._fork)
 
 
+def _parts(records: list[SearchRecord]) -> list[list[SearchRecord]]:
+    """``records`` in as few parts of at most ``PART_SIZE`` as can be, of even sizes."""
+    count = max(1, -(-len(records) // PART_SIZE))
+    size = max(1, -(-len(records) // count))
+    return [records[i : i + size] for i in range(0, len(records), size)] or [[]]
+
+
+def _part_folder(number: int) -> str:
+    """Where part ``number`` of the index goes in the bundle: the first is the bundle."""
+    return "" if number == 0 else f"part-{number}"
+
+
 def _write_pages(records: list[SearchRecord], pages: Path) -> None:
-    for record in sorted(records, key=lambda r: r.path):
+    for record in records:
         file = pages / record.url.strip("/") / "index.html"
         file.parent.mkdir(parents=True, exist_ok=True)
         file.write_text(record_html(record), encoding="utf-8")

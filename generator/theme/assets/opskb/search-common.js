@@ -5,13 +5,25 @@
 
 const engines = new Map(); // site root → Pagefind module, loaded once per page
 
-/** Pagefind from <root>/pagefind/, imported on first use; root is an absolute URL. */
+/**
+ * Pagefind from <root>/pagefind/, imported on first use; root is an absolute URL.
+ * A large site's index comes in parts (parts.json names the others): all are merged.
+ */
 export async function loadPagefind(root, excerptLength) {
   const key = root.href;
   if (!engines.has(key)) {
     const loading = (async () => {
-      const pagefind = await import(new URL("pagefind/pagefind.js", root).href);
+      const bundle = new URL("pagefind/", root);
+      const pagefind = await import(new URL("pagefind.js", bundle).href);
       await pagefind.options({ baseUrl: root.pathname, excerptLength });
+      const listed = await fetch(new URL("parts.json", bundle));
+      const parts = listed.ok ? await listed.json() : [];
+      for (const part of parts) {
+        await pagefind.mergeIndex(new URL(part, bundle).pathname, {
+          baseUrl: root.pathname,
+          excerptLength,
+        });
+      }
       return pagefind;
     })();
     engines.set(key, loading);
