@@ -74,9 +74,10 @@ root = Path(sys.argv[1])
 start = time.perf_counter()
 kb = load_kb(root, workers=None)  # as `opskb build` does
 loaded = time.perf_counter()
-similar = similar_documents(root, kb.catalog) if sys.argv[2] == "1" else None
+workers = available_cpus()
+similar = similar_documents(root, kb.catalog, workers=workers) if sys.argv[2] == "1" else None
 related = time.perf_counter()
-site = render_site(kb.catalog, similar, workers=available_cpus())
+site = render_site(kb.catalog, similar, workers=workers)
 done = time.perf_counter()
 print(json.dumps({"load": loaded - start, "related": related - loaded, "render": done - related}))
 """

@@ -66,12 +66,12 @@ def _nav_uris(items: list[NavItem]):
         yield from _nav_uris(item.children)
 
 
-def _similar(root: Path, catalog, records: list) -> SimilarDocuments | None:
+def _similar(root: Path, catalog, records: list, workers: int) -> SimilarDocuments | None:
     """Look-alike documents from the search records; without a writable cache, none."""
     from .search.related import similar_documents
 
     try:
-        return similar_documents(root, catalog, records=records)
+        return similar_documents(root, catalog, records=records, workers=workers)
     except OSError as exc:
         log.warning(f"related documents left out: cannot write their cache ({exc})")
         return None
@@ -178,10 +178,11 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
                     f"the search index was not updated: {exc}; `opskb search` will index "
                     "the sources itself"
                 )
-        similar = _similar(root, kb.catalog, self.search_records) if self.config.related else None
-        self.site = render_site(
-            kb.catalog, similar, workers=self._worker_count(config, pages=False)
-        )
+        workers = self._worker_count(config, pages=False)
+        similar = None
+        if self.config.related:
+            similar = _similar(root, kb.catalog, self.search_records, workers)
+        self.site = render_site(kb.catalog, similar, workers=workers)
         self.catalog_json = catalog_json(kb.catalog)
         config.nav = _nav_config(self.site.nav)
         self._root = root

@@ -166,12 +166,15 @@ class BuildWorkers:
 def detach(task: Callable[[], object], *, nice: int = 0, keep: Sequence[int] = ()) -> bool:
     """Run ``task`` in a process of its own that outlives this one, without waiting.
 
-    The process is a grandchild in a session of its own, so it is never a
-    zombie of a long-running caller and the terminal's Ctrl-C does not reach
-    it. It keeps no file descriptor but those in ``keep``: a pipe our caller
-    reads to its end (``opskb build | tee``) must not stay open. Its output
-    goes nowhere and its failure is its own; ``nice`` lowers its priority.
-    Returns ``False`` (nothing run) where fork is unavailable.
+    The process is a grandchild in a process group of its own, so it is never
+    a zombie of a long-running caller and the terminal's Ctrl-C does not reach
+    it. It stays in the caller's session: the kernel's scheduler weighs a
+    session's processes together (autogroups), so ``nice`` leaves the CPUs to
+    the caller's processes, where a session of its own would get as much as
+    all of them. It keeps no file descriptor but those in ``keep``: a pipe our
+    caller reads to its end (``opskb build | tee``) must not stay open. Its
+    output goes nowhere and its failure is its own. Returns ``False``
+    (nothing run) where fork is unavailable.
     """
     if not can_fork():
         return False
@@ -180,7 +183,7 @@ def detach(task: Callable[[], object], *, nice: int = 0, keep: Sequence[int] = (
     if child == 0:  # leave at once: the grandchild, orphaned, does the work
         try:
             if os.fork() == 0:
-                os.setsid()
+                os.setpgid(0, 0)
                 # a kept descriptor below 3 (the caller's standard streams were closed) moves up
                 import fcntl
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from opskb.pipeline import load_kb
 from opskb.search import SearchIndex, engine, likeness, search_record
+from opskb.search import related as related_module
 from opskb.search.likeness import LikenessScorer
 from opskb.search.related import similar_documents
 from opskb.synthetic import write_kb as write_synthetic_kb
@@ -72,6 +74,31 @@ def test_similar_documents_writes_no_search_index(tmp_path: Path) -> None:
     index.update(catalog)
     assert dict(similar.related) == index.similar_all(list(similar.related), 5)
     assert dict(similar.past_incidents) == index.past_incidents(list(similar.past_incidents), 5)
+
+
+def test_processes_sharing_the_work_give_the_same_answers_and_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shares: list[tuple[int, int]] = []  # (items, processes) of each shared step
+    share = related_module.fork_map
+    monkeypatch.setattr(
+        related_module,
+        "fork_map",
+        lambda func, items, workers: (
+            shares.append((len(items), workers)) or share(func, items, workers)
+        ),
+    )
+    kb = write_synthetic_kb(tmp_path / "kb", documents=120, seed=6)
+    catalog = load_kb(kb.root).catalog
+    cache = kb.root / ".opskb-cache"
+    alone = similar_documents(kb.root, catalog)
+    files = {f.name: f.read_bytes() for f in cache.rglob("*.json")}
+    shutil.rmtree(cache)
+    shares.clear()
+    shared = similar_documents(kb.root, catalog, workers=3)
+    assert len(shares) == 2 and all(n > 100 and w == 3 for n, w in shares)  # counting, scoring
+    assert shared == alone and len(alone.related) > 100 and alone.past_incidents
+    assert {f.name: f.read_bytes() for f in cache.rglob("*.json")} == files
 
 
 def test_a_rebuild_after_one_edit_counts_and_scores_only_what_changed(

@@ -24,6 +24,7 @@ from pathlib import Path
 from ..catalog import Catalog
 from ..model import Kind
 from ..pages.similar import SimilarDocuments
+from ..workers import fork_map
 from . import engine
 from .index import CACHE_DIR
 from .likeness import FieldWeights, LikenessScorer
@@ -64,16 +65,16 @@ def _worth_writing(changed: int, total: int) -> bool:
     return changed > max(REWRITE_AFTER, total // 100)
 
 
-def _weights(records: list[SearchRecord], folder: Path) -> dict[str, FieldWeights]:
+def _weights(
+    records: list[SearchRecord], folder: Path, workers: int = 1
+) -> dict[str, FieldWeights]:
     """Each record's posting weights (path → field → term → weight), counted only for
     records whose digest the cache does not hold; the cache is rewritten if any were."""
     cached: dict[str, FieldWeights] = _read(folder / WORDS_FILE).get("by_digest", {})
-    weights = {}
-    for record in records:
-        found = cached.get(record.digest)
-        if found is None:
-            found = engine.posting_weights(engine.document_fields(record))
-        weights[record.path] = found
+    todo = [r for r in records if r.digest not in cached]
+    counted = fork_map(lambda r: engine.posting_weights(engine.document_fields(r)), todo, workers)
+    found = cached | {r.digest: w for r, w in zip(todo, counted, strict=True)}
+    weights = {r.path: found[r.digest] for r in records}
     kept = {r.digest: weights[r.path] for r in records}
     if not cached or _worth_writing(len(kept.keys() ^ cached.keys()), len(kept)):
         _write(folder / WORDS_FILE, {"by_digest": kept})
@@ -85,9 +86,11 @@ def similar_documents(
     catalog: Catalog,
     n: int = PER_PAGE,
     records: list[SearchRecord] | None = None,
+    workers: int = 1,
 ) -> SimilarDocuments:
     """Every published page's look-alikes, and every incident's similar past incidents;
     ``records`` are the published documents' search records, if already made.
+    ``workers`` processes share the counting and scoring (see ``workers.fork_map``).
 
     Raises ``OSError`` when the cache folder cannot be written; callers decide
     whether a site without look-alikes is acceptable.
@@ -114,10 +117,17 @@ def similar_documents(
     related = {p: v for p, v in related.items() if p in digests}
     past = {p: v for p, v in past.items() if p in incidents}
     if paths:
-        scorer = LikenessScorer.from_records(records, _weights(records, folder))
-        related.update({p: scorer.alike(p, n) for p in paths})
+        scorer = LikenessScorer.from_records(records, _weights(records, folder, workers))
         kind = Kind.INCIDENT.value
-        past.update({p: scorer.alike(p, n, kind=kind, past=True) for p in paths if p in incidents})
+
+        def answers(path: str) -> tuple[list[str], list[str] | None]:
+            alike = scorer.alike(path, n)
+            return alike, scorer.alike(path, n, kind=kind, past=True) if path in incidents else None
+
+        for path, (alike, earlier) in zip(paths, fork_map(answers, paths, workers), strict=True):
+            related[path] = alike
+            if earlier is not None:
+                past[path] = earlier
     if not before or _worth_writing(len(paths), len(digests)):
         data = {"n": n, "digests": digests, "related": related, "past": past}
         _write(folder / ANSWERS_FILE, data)
