@@ -102,9 +102,7 @@ class SiteIndexJob:
         self._staging = Path(tempfile.mkdtemp(prefix="opskb-pagefind-"))
         self._bundle = self._staging / BUNDLE_DIR
         self._log = self._staging / "pagefind.log"
-        self._parts = [
-            self.records[i : i + PART_SIZE] for i in range(0, len(self.records), PART_SIZE)
-        ]
+        self._parts = _parts(self.records)
         self._pid: int | None = None
         self._thread: threading.Thread | None = None
         self._status: int | None = None
