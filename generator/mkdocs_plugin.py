@@ -160,12 +160,18 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             raise PluginError("the knowledge base has errors:\n" + format_problems(errors))
         self.search_records = [search_record(d) for d in kb.catalog.published]
         self._cancel_background()
-        from .search.site_index import SiteIndexJob, records_digest
+        from .search.site_index import BUNDLE_DIR, SiteIndexJob, records_digest
 
         digest = records_digest(self.search_records)
         if not self._serving or digest != self._site_index_digest:
-            # A live preview reuses the last bundle when the records are the same.
-            self._site_index = SiteIndexJob(self.search_records, fork=not self._serving)
+            # A live preview reuses the last bundle when the records are the same;
+            # otherwise the parts of the last bundle holding the same records are kept.
+            before = [Path(config.site_dir), *([self.previous_site] if self.previous_site else [])]
+            self._site_index = SiteIndexJob(
+                self.search_records,
+                fork=not self._serving,
+                previous=[site / BUNDLE_DIR for site in before],
+            )
         if not self._serving:
             from .search.background import start_index_update
 

@@ -216,6 +216,34 @@ def test_live_preview_reuses_the_site_index_only_while_its_documents_are_unchang
     assert not reuse_site_index(tmp_path / "before", tmp_path / "again", changed)
 
 
+def test_an_index_in_parts_keeps_the_parts_whose_documents_are_unchanged(
+    synthetic, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from opskb.pipeline import load_kb
+    from opskb.search import site_index
+    from opskb.search.records import search_record
+
+    monkeypatch.setattr(site_index, "PART_SIZE", 10)
+    records = [search_record(d) for d in load_kb(synthetic.root).catalog.published]
+    site_index.SiteIndexJob(records).finish(tmp_path / "before")
+    edited = [*records[:-1], dataclasses.replace(records[-1], body="An edited body.")]
+
+    job = site_index.SiteIndexJob(edited, previous=[tmp_path / "gone", tmp_path / "before"])
+    parts = len(site_index._parts(edited))
+    assert parts > 3 and job._kept == set(range(parts - 1))  # all but the edited one's part
+    job.finish(tmp_path / "after")
+    site_index.SiteIndexJob(edited).finish(tmp_path / "fresh")
+
+    def files(site: Path) -> dict[str, bytes]:
+        bundle = site / "pagefind"
+        return {p.relative_to(bundle).as_posix(): p.read_bytes() for p in bundle.rglob("*.*")}
+
+    kept = files(tmp_path / "after")
+    assert kept == files(tmp_path / "fresh")  # as if indexed again
+    assert kept != files(tmp_path / "before")
+    assert json.loads(kept["parts.json"]) == [f"part-{n}/" for n in range(1, parts)]
+
+
 def test_look_alikes_for_every_page_match_one_question_per_page(synthetic) -> None:
     index = SearchIndex.open(synthetic.root)
     paths = published_runbooks(synthetic)[:40]

@@ -45,6 +45,7 @@ __all__ = [
 BUNDLE_DIR = "pagefind"  # below the site folder
 RECORDS_FILE = ".opskb-records"  # in the bundle: the fingerprint of what it indexes
 PARTS_FILE = "parts.json"  # in the bundle: the folders of its other parts, for the browser
+DIGESTS_FILE = ".opskb-parts"  # in the bundle: the fingerprint of each part's records
 PART_SIZE = 2500  # documents Pagefind indexes at once (its memory grows with them)
 
 
@@ -95,7 +96,13 @@ class SiteIndexJob:
     the bundle in the site folder.
     """
 
-    def __init__(self, records: Iterable[SearchRecord], *, fork: bool = True) -> None:
+    def __init__(
+        self,
+        records: Iterable[SearchRecord],
+        *,
+        fork: bool = True,
+        previous: Iterable[Path] = (),
+    ) -> None:
         self.records = sorted(records, key=lambda r: r.path)
         self._fork = fork
         self._owner = os.getpid()
@@ -103,6 +110,10 @@ class SiteIndexJob:
         self._bundle = self._staging / BUNDLE_DIR
         self._log = self._staging / "pagefind.log"
         self._parts = _parts(self.records)
+        self._digests = [records_digest(part) for part in self._parts]
+        # parts a previous bundle holds as they are now: copied now (the live preview
+        # moves the last site away once this returns), not indexed again
+        self._kept = _keep_parts(previous, self._digests, self._staging)
         self._pid: int | None = None
         self._thread: threading.Thread | None = None
         self._status: int | None = None
@@ -136,9 +147,11 @@ class SiteIndexJob:
         executable = str(get_executable())
         with self._log.open("w") as log:
             for number, part in enumerate(self._parts):
+                if number in self._kept:
+                    continue
                 pages = self._staging / f"pages-{number}"
                 _write_pages(part, pages)
-                output = self._bundle / _part_folder(number)
+                output = self._staging / f"out-{number}"
                 command = [
                     executable,
                     "--site", str(pages),
@@ -181,10 +194,14 @@ class SiteIndexJob:
                 log = self._log.read_text(errors="replace").strip() if self._log.exists() else ""
                 raise SiteIndexError(log or f"exit {status}")
             folders = [_part_folder(n) for n in range(len(self._parts))]
-            for folder in folders:
-                canonicalise_filters(self._bundle / folder)
+            for number, folder in enumerate(folders):
+                written = self._staging / f"out-{number}"
+                if number not in self._kept:
+                    canonicalise_filters(written)
+                written.rename(self._bundle / folder if number else self._bundle)
             parts = json.dumps([f"{folder}/" for folder in folders[1:]])
             (self._bundle / PARTS_FILE).write_text(parts, encoding="utf-8")
+            (self._bundle / DIGESTS_FILE).write_text(json.dumps(self._digests), "utf-8")
             (self._bundle / RECORDS_FILE).write_text(records_digest(self.records), "utf-8")
             output = Path(site_dir) / BUNDLE_DIR
             if output.exists():
@@ -216,6 +233,37 @@ def _parts(records: list[SearchRecord]) -> list[list[SearchRecord]]:
     count = max(1, -(-len(records) // PART_SIZE))
     size = max(1, -(-len(records) // count))
     return [records[i : i + size] for i in range(0, len(records), size)] or [[]]
+
+
+def _keep_parts(previous: Iterable[Path], digests: list[str], staging: Path) -> set[int]:
+    """Copy into ``staging`` (``out-N``) the parts the first usable previous bundle holds
+    unchanged; their numbers."""
+    for folder in previous:
+        try:
+            before = json.loads((folder / DIGESTS_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if len(before) != len(digests):
+            return set()  # the parts' bounds moved: index them all again
+        kept = {n for n, (old, new) in enumerate(zip(before, digests, strict=True)) if old == new}
+        for number in sorted(kept):
+            source = folder / _part_folder(number)
+            # the first part is the bundle itself: its files, not the other parts
+            ours = ("part-*", PARTS_FILE, DIGESTS_FILE, RECORDS_FILE)
+            skip = shutil.ignore_patterns(*ours) if number == 0 else None
+            shutil.copytree(
+                source, staging / f"out-{number}", ignore=skip, copy_function=_link_or_copy
+            )
+        return kept
+    return set()
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    """Bundle files are never changed once written, so a hard link is a safe copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def _part_folder(number: int) -> str:
