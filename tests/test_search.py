@@ -228,7 +228,8 @@ def test_an_index_in_parts_keeps_the_parts_whose_documents_are_unchanged(
     site_index.SiteIndexJob(records).finish(tmp_path / "before")
     edited = [*records[:-1], dataclasses.replace(records[-1], body="An edited body.")]
 
-    job = site_index.SiteIndexJob(edited, previous=[tmp_path / "gone", tmp_path / "before"])
+    bundles = [tmp_path / "gone" / "pagefind", tmp_path / "before" / "pagefind"]
+    job = site_index.SiteIndexJob(edited, previous=bundles)
     parts = len(site_index._parts(edited))
     assert parts > 3 and job._kept == set(range(parts - 1))  # all but the edited one's part
     job.finish(tmp_path / "after")
