@@ -120,6 +120,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self._workers = BuildWorkers()
         self._elsewhere: frozenset[str] = frozenset()  # pages another process renders
         self._site_index = None  # the Pagefind job of this build, running beside it
+        self._index_update_go: Callable[[], None] | None = None  # starts the terminal index
         self._loaded: dict = {}  # loaded source files, kept across live-preview rebuilds
         self._site_index_digest = ""  # what the last build's search page index holds
         self._pages: dict[str, Page] = {}  # our pages by source URI
@@ -178,7 +179,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             # `opskb search` right after a build needs no indexing (a live preview leaves
             # that to `opskb search`, which refreshes the files that changed).
             try:
-                start_index_update(root, kb.catalog)
+                self._index_update_go = start_index_update(root, kb.catalog)
             except OSError as exc:
                 log.warning(
                     f"the search index was not updated: {exc}; `opskb search` will index "
@@ -290,7 +291,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         shares = plan_shares(sizes, count)
         mine = shares[self._workers.start(count)]
         if self._workers.is_worker:  # the first process's jobs: never touch them from here
-            self._site_index = None
+            self._site_index = self._index_update_go = None
         self._elsewhere = frozenset(sizes) - mine
         return nav
 
@@ -384,10 +385,17 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self._cancel_background()
 
     def _cancel_background(self) -> None:
-        """Stop the search page's indexer a failed build started beside it."""
+        """Stop the search page's indexer a failed build started beside it (the terminal
+        index is still brought up to date)."""
         if self._site_index is not None:
             self._site_index.cancel()
             self._site_index = None
+        self._start_index_update()
+
+    def _start_index_update(self) -> None:
+        go, self._index_update_go = self._index_update_go, None
+        if go is not None:
+            go()
 
     @event_priority(-100)  # after Material's search plugin has written its index
     def _write_search_index(self, *, config: MkDocsConfig) -> None:
@@ -417,6 +425,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             self._site_index_digest = ""
             raise PluginError(f"cannot write the search page's index: {exc}") from None
         self._site_index_digest = records_digest(self.search_records)
+        self._start_index_update()
 
     on_post_build = CombinedEvent(_end_shared_build, _write_search_index)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 from pathlib import Path
 
 import markdown
@@ -119,3 +121,32 @@ def test_a_changed_placeholder_is_noticed() -> None:
     restored = put_back(f"<p>{token}0x</p>\n<p>text</p>", blocks, token)
     assert restored == "<div>ours</div>\n\n<p>text</p>"
     assert put_back(f"<p><em>{token}0x</em></p>\n<p>text</p>", blocks, token) is None
+
+
+def test_a_built_site_is_the_same_when_the_engine_converts_everything(
+    make_kb, build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The adapter sets our blocks aside; should a placeholder come back changed, the
+    page is converted as written. Either way the pages are the same."""
+    from opskb import mkdocs_plugin
+
+    root = make_kb({"runbooks/vpn/tricky.md": RUNBOOK_RESET + "\n" + TRICKY_BODY})
+    restored: list[int] = []
+    put = mkdocs_plugin.put_back
+    monkeypatch.setattr(
+        mkdocs_plugin,
+        "put_back",
+        lambda html, blocks, token: restored.append(len(blocks)) or put(html, blocks, token),
+    )
+
+    def pages(site: Path) -> dict[str, bytes]:
+        return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*.html")}
+
+    aside = pages(build(root))
+    assert restored and sum(restored) > len(restored)  # blocks were set aside
+    assert not any(re.search(rb"opskb[0-9a-f]{16}n", html) for html in aside.values())
+
+    monkeypatch.setattr(mkdocs_plugin, "put_back", lambda html, blocks, token: None)
+    shutil.rmtree(root / "site")
+    shutil.rmtree(root / ".opskb-cache")
+    assert pages(build(root)) == aside

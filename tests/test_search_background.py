@@ -56,12 +56,16 @@ def test_the_update_runs_detached_and_a_search_waits_for_it(synthetic, held_upda
     release, seen = held_update
     read, write = os.pipe()  # stands for a pipe the build's caller reads to its end
     try:
-        assert start_index_update(synthetic.root, load_kb(synthetic.root).catalog)
+        build_done = start_index_update(synthetic.root, load_kb(synthetic.root).catalog)
     finally:
         os.close(write)
+    assert build_done is not None
     index = SearchIndex.open(synthetic.root)
     assert index.store.try_lock() is None  # the detached process holds the writer's lock
-    assert not start_index_update(synthetic.root, load_kb(synthetic.root).catalog)
+    assert start_index_update(synthetic.root, load_kb(synthetic.root).catalog) is None
+    time.sleep(0.3)
+    assert not seen.exists()  # it waits for the build to be done: no memory of its own yet
+    build_done()
     for _ in range(3000):
         if seen.exists() and seen.stat().st_size:
             break
@@ -96,7 +100,7 @@ def test_a_failed_detached_update_is_quiet_and_the_next_search_indexes(
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(SearchIndex, "update", broken)
-    assert start_index_update(synthetic.root, load_kb(synthetic.root).catalog)
+    start_index_update(synthetic.root, load_kb(synthetic.root).catalog)()
     monkeypatch.undo()
     index = SearchIndex.open(synthetic.root)
     update = index.refresh()  # waits for the failed writer, then indexes everything itself
@@ -110,7 +114,7 @@ def test_without_fork_the_update_is_done_before_start_returns(
 ) -> None:
     monkeypatch.setattr(workers, "can_fork", lambda: False)
     root = make_kb()
-    assert start_index_update(root, load_kb(root).catalog)
+    start_index_update(root, load_kb(root).catalog)()
     lock = SearchIndex.open(root).store.try_lock()
     assert lock is not None  # nobody holds it any more
     lock.close()

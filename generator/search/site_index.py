@@ -20,6 +20,7 @@ import hashlib
 import html
 import json
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -90,9 +91,9 @@ class SiteIndexJob:
     thousand documents, so a large knowledge base is indexed in parts of
     ``PART_SIZE`` documents, one after the other; the browser merges them
     (``parts.json`` in the bundle names them). On Linux a forked process
-    writes each part's pages and runs Pagefind on them, so the build goes on
-    while it works; elsewhere (and in the live preview, whose server runs
-    threads) a thread of this process does. ``finish`` waits for it and puts
+    writes the parts' pages and then becomes a shell running Pagefind on each
+    in turn, so the build goes on while it works; elsewhere (and in the live
+    preview, whose server runs threads) a thread of this process does. ``finish`` waits for it and puts
     the bundle in the site folder.
     """
 
@@ -129,48 +130,58 @@ class SiteIndexJob:
             status = 127
             try:
                 die_with_parent()
-                status = self._index_parts(child=True)
+                status = self._exec_parts()
             finally:
                 os._exit(status)
         self._pid = pid
 
     def _run_in_thread(self) -> None:
         try:
-            self._status = self._index_parts(child=False)
+            self._status = self._index_parts()
         except OSError:
             self._status = 127
 
-    def _index_parts(self, *, child: bool) -> int:
-        """Write each part's pages and index them; Pagefind's exit code (0: all done)."""
+    def _command(self, number: int) -> list[str]:
+        """Pagefind's command line for part ``number``: its pages, and where its index goes."""
         from pagefind_bin import get_executable
 
-        executable = str(get_executable())
+        return [
+            str(get_executable()),
+            "--site", str(self._staging / f"pages-{number}"),
+            "--output-path", str(self._staging / f"out-{number}"),
+            "--force-language", "en",
+            "--silent",
+        ]  # fmt: skip
+
+    def _exec_parts(self) -> int:
+        """In the forked process: write every part's pages, then become a shell that runs
+        Pagefind on each in turn, so that this process's memory is given back at once."""
+        numbers = [n for n in range(len(self._parts)) if n not in self._kept]
+        for number in numbers:
+            _write_pages(self._parts[number], self._staging / f"pages-{number}")
+        if not numbers:
+            return 0
+        runs = [shlex.join(self._command(n)) for n in numbers]
+        script = "; ".join(["set -e", *runs[:-1], "exec " + runs[-1]])
+        log = os.open(self._log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(log, 1)
+        os.dup2(log, 2)
+        os.execv("/bin/sh", ["sh", "-c", script])
+
+    def _index_parts(self) -> int:
+        """In a thread: write each part's pages and index them; Pagefind's exit code."""
         with self._log.open("w") as log:
             for number, part in enumerate(self._parts):
                 if number in self._kept:
                     continue
-                pages = self._staging / f"pages-{number}"
-                _write_pages(part, pages)
-                output = self._staging / f"out-{number}"
-                command = [
-                    executable,
-                    "--site", str(pages),
-                    "--output-path", str(output),
-                    "--force-language", "en",
-                    "--silent",
-                ]  # fmt: skip
+                _write_pages(part, self._staging / f"pages-{number}")
                 if self._cancelled:
                     return 1
-                process = subprocess.Popen(
-                    command,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    preexec_fn=die_with_parent if child else None,
-                )
+                process = subprocess.Popen(self._command(number), stdout=log, stderr=log)
                 self._running = process
                 status = process.wait()
                 self._running = None
-                shutil.rmtree(pages, ignore_errors=True)
+                shutil.rmtree(self._staging / f"pages-{number}", ignore_errors=True)
                 if status != 0:
                     return status
         return 0
