@@ -339,9 +339,9 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
 
     @event_priority(100)
     def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str:
-        set_aside = self._set_aside.pop(page.file.src_uri, None)
-        if set_aside is not None:
-            markdown, blocks = set_aside
+        pending = self._set_aside.pop(page.file.src_uri, None)
+        if pending is not None:
+            markdown, blocks = pending
             restored = put_back(html, blocks, self._token)
             if restored is None:  # an extension changed a placeholder: convert as written
                 page.markdown = markdown

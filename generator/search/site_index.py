@@ -32,6 +32,7 @@ from pathlib import Path
 from ..workers import before_fork, can_fork, die_with_parent, remove_later
 from .pagefind_files import canonicalise_filters
 from .records import SearchRecord
+from .store import link_or_copy
 
 __all__ = [
     "BUNDLE_DIR",
@@ -93,8 +94,8 @@ class SiteIndexJob:
     (``parts.json`` in the bundle names them). On Linux a forked process
     writes the parts' pages and then becomes a shell running Pagefind on each
     in turn, so the build goes on while it works; elsewhere (and in the live
-    preview, whose server runs threads) a thread of this process does. ``finish`` waits for it and puts
-    the bundle in the site folder.
+    preview, whose server runs threads) a thread of this process does.
+    ``finish`` waits for it and puts the bundle in the site folder.
     """
 
     def __init__(
@@ -263,18 +264,10 @@ def _keep_parts(previous: Iterable[Path], digests: list[str], staging: Path) -> 
             ours = ("part-*", PARTS_FILE, DIGESTS_FILE, RECORDS_FILE)
             skip = shutil.ignore_patterns(*ours) if number == 0 else None
             shutil.copytree(
-                source, staging / f"out-{number}", ignore=skip, copy_function=_link_or_copy
+                source, staging / f"out-{number}", ignore=skip, copy_function=link_or_copy
             )
         return kept
     return set()
-
-
-def _link_or_copy(source: str, target: str) -> None:
-    """Bundle files are never changed once written, so a hard link is a safe copy."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
 
 
 def _part_folder(number: int) -> str:

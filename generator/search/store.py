@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-__all__ = ["IndexStore"]
+__all__ = ["IndexStore", "link_or_copy"]
 
 POINTER = "CURRENT"
 MANIFEST = "opskb-manifest.json"
@@ -133,7 +133,7 @@ class IndexStore:
         if copy_current and current is not None:
             for file in current.iterdir():
                 if file.is_file() and not file.name.endswith(".lock"):
-                    _link_or_copy(file, folder / file.name)
+                    link_or_copy(file, folder / file.name)
         return folder
 
     def publish(self, generation: Path) -> None:
@@ -170,8 +170,9 @@ def _read_json(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
-    """Index segment files never change once written, so a hard link is a safe copy."""
+def link_or_copy(source: str | Path, target: str | Path) -> None:
+    """A copy of a file that is never changed once written (index segments, search page
+    bundles): a hard link where the file system allows one."""
     try:
         os.link(source, target)
     except OSError:
