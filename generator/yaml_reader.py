@@ -12,10 +12,17 @@ must never crash, hang or run code, whatever a file holds:
 - lists or mappings nested deeper than :data:`MAX_DEPTH` are refused before
   they are composed, because LibYAML's composer recurses in C and crashes the
   whole process on tens of thousands of levels (no exception to catch).
+
+Most front matter is flat: ``key: value`` lines and lists of ``- item``
+lines. :func:`read_flat` reads exactly that shape without building YAML's
+node tree (the larger part of loading a knowledge base), resolving and
+constructing each value with the loader's own rules; anything else goes to
+the loader. Both give the same values (a property test holds them to it).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -27,6 +34,7 @@ __all__ = [
     "MAX_VALUES",
     "FrontMatterLoader",
     "count_values",
+    "read_flat",
     "read_yaml",
     "too_deep",
     "yaml_problem",
@@ -57,6 +65,103 @@ def _lenient(tag: str):
 for _tag in ("timestamp", "int", "float"):
     _full = f"tag:yaml.org,2002:{_tag}"
     FrontMatterLoader.add_constructor(_full, _lenient(_full))
+
+
+# What read_flat accepts, line by line; anything else is the loader's to read.
+_KEY = r"([A-Za-z][A-Za-z0-9_-]*)"
+_PLAIN = r"([^\s\-?:,\[\]{}#&*!|>'\"%@`](?:[^\s:#]|:(?! |$)| (?!#)|(?<! )#)*(?<![ :]))"
+_QUOTED = r"(?:\"([^\"\\]*)\"|'([^']*)')"
+_VALUE = rf"(?:{_PLAIN}|{_QUOTED})"
+# a one-line list, [a, b c, "d"]: words and quoted text
+_WORDS = r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^\s:#,\[\]{}]*(?: [^\s:#,\[\]{}]+)*"
+_IN_LIST = rf"(?:{_WORDS}|\"[^\"\\]*\"|'[^']*')"
+_LIST = rf"\[( *|{_IN_LIST}(?: *, *{_IN_LIST})* *)\]"
+_NEXT_IN_LIST = re.compile(rf" *(?:({_WORDS})|{_QUOTED}) *(?:,|$)")
+_ENTRY = re.compile(rf"{_KEY}:(?: +(?:{_VALUE}|{_LIST}))? *")
+_ITEM = re.compile(rf"( *)- +{_VALUE} *")
+# characters YAML refuses, reads as line breaks, or strips as a byte-order mark
+_UNUSUAL = re.compile(
+    "[^\x0a\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+_SCALARS = {
+    f"tag:yaml.org,2002:{name}" for name in ("str", "null", "bool", "int", "float", "timestamp")
+}
+_CONSTRUCTOR = FrontMatterLoader.__new__(FrontMatterLoader)
+yaml.constructor.SafeConstructor.__init__(_CONSTRUCTOR)
+
+
+def _plain(text: str) -> Any:
+    """A plain scalar's value, resolved and constructed as the loader would."""
+    resolvers = FrontMatterLoader.yaml_implicit_resolvers
+    candidates = resolvers.get(text[0], []) + resolvers.get(None, [])
+    tag = next((tag for tag, pattern in candidates if pattern.match(text)), None)
+    if tag is None:
+        return text
+    if tag not in _SCALARS:
+        raise _NotFlat
+    node = yaml.ScalarNode(tag, text)
+    return FrontMatterLoader.yaml_constructors[tag](_CONSTRUCTOR, node)
+
+
+class _NotFlat(Exception):
+    pass
+
+
+def _value(match: re.Match, first: int) -> Any:
+    plain, double, single = match.group(first, first + 1, first + 2)
+    if plain is not None:
+        return _plain(plain)
+    return double if double is not None else single
+
+
+def _list(inside: str) -> list[Any]:
+    values: list[Any] = []
+    position = 0
+    while inside[position:].strip(" "):
+        item = _NEXT_IN_LIST.match(inside, position)
+        values.append(_value(item, 1))
+        position = item.end()
+    return values
+
+
+def read_flat(source: str) -> dict[Any, Any] | None:
+    """The value of flat front matter, or ``None`` if ``source`` is not of that shape.
+
+    Flat is: ``key: value`` lines, ``key: [a, b]`` lines, and ``key:`` lines
+    followed by ``- item`` lines, with plain or simply quoted one-line values.
+    """
+    if _UNUSUAL.search(source):
+        return None
+    result: dict[Any, Any] = {}
+    items: list[Any] | None = None  # the list the last key opened, if any
+    indent = -1
+    try:
+        for line in source.split("\n"):
+            if not line.strip(" ") or line.startswith("#"):
+                continue
+            entry = _ENTRY.fullmatch(line)
+            if entry is not None:
+                key = _plain(entry.group(1))
+                if entry.group(5) is not None:
+                    items = None
+                    result[key] = _list(entry.group(5))
+                elif entry.group(2) is None and entry.group(3) is None and entry.group(4) is None:
+                    items, indent = [], -1
+                    result[key] = None  # a repeated key keeps its first place, last value
+                    last = key
+                else:
+                    items = None
+                    result[key] = _value(entry, 2)
+                continue
+            item = _ITEM.fullmatch(line)
+            if item is None or items is None or indent not in (-1, len(item.group(1))):
+                return None
+            indent = len(item.group(1))
+            items.append(_value(item, 2))
+            result[last] = items
+    except _NotFlat:
+        return None
+    return result or None  # no key at all: the loader says what that is
 
 
 def count_values(value: Any, budget: int = MAX_VALUES) -> int:
@@ -119,6 +224,9 @@ def read_yaml(
     path: str, source: str, first_line: int, what_file: str = "front matter"
 ) -> tuple[Any, Problem | None]:
     """The value of a YAML document, or ``None`` and the problem. Never raises."""
+    flat = read_flat(source)
+    if flat is not None:
+        return flat, None
     try:
         deep = too_deep(source)
         if deep is not None:

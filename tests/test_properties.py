@@ -191,3 +191,101 @@ def test_a_knowledge_base_of_random_documents_loads_and_renders(documents) -> No
     if not kb.problems.errors:
         site = render_site(kb.catalog)
         assert {p.src_uri for p in site.pages} >= {d.src_uri for d in kb.catalog.published}
+
+
+# --- flat front matter: read without the YAML loader, to the same values ---------------
+
+FLAT_KEYS = ["title", "tier", "systems", "a", "x-y", "y", "yes", "No", "on", "null", "Null"]
+FLAT_SCALARS = [
+    "L1", "Reset a password", "yes", "No", "on", "OFF", "true", "~", "null", "NULL", "0",
+    "-1", "+1", "0x1F", "0o17", "017", "0b101", "1_000", "1:20", "190:20:30", "1.5", "1e3",
+    "1.0e+3", ".inf", "-.INF", ".NaN", "6.8523015e+5", "2026-02-25", "2026-02-30",
+    "2026-05-01T10:00:00Z", "2026-05-01 10:00:00.5 +02:00", "2026-5-1", "15m", "<<", "=",
+    "a: b", "a #b", "a#b", "http://x.y/z#w", "a:", "a::b", "x, y", "x]", "[x]", "{x: 1}",
+    "'q'", '"q"', "'it''s'", '"a\\tb"', "&a x", "*a", "!!str 1", "|", ">", "%x", "@x",
+    "`x`", "- x", "-x", "?x", "? x", "a  b", "a\tb", "a\xa0b", "\u2028", "\ufeff", "\x85",
+]  # fmt: skip
+flat_values = st.sampled_from(FLAT_SCALARS) | st.text(
+    alphabet=st.sampled_from("aZ09 .:#-'\"[]{},&*!|>%@`~<=_/\\\t\xa0"), max_size=8
+)
+flat_values = (
+    st.sampled_from(
+        ["a", "L1", "Reset a password", "1", "yes", "2026-02-25", "x-y", "~", "'q: r'", '"a, b"']
+    )
+    | flat_values
+)  # half the values are ones most front matter holds
+flat_lines = st.one_of(
+    st.tuples(
+        st.sampled_from(FLAT_KEYS), st.sampled_from([": ", ":", ":  ", " : "]), flat_values
+    ).map("".join),
+    st.sampled_from(FLAT_KEYS).map(lambda key: key + ":"),
+    st.tuples(
+        st.sampled_from(["", " ", "  ", "   "]), st.sampled_from(["- ", "-  ", "-"]), flat_values
+    ).map("".join),
+    st.sampled_from(["", "  ", "# note", " # note", "---", "...", "\t"]),
+    flat_values,
+    st.tuples(  # a key and its list of items
+        st.sampled_from(FLAT_KEYS), st.sampled_from(["", "  "]), st.lists(flat_values, max_size=3)
+    ).map(lambda t: "\n".join([t[0] + ":", *(f"{t[1]}- {item}" for item in t[2])])),
+    st.tuples(  # a key and a one-line list
+        st.sampled_from(FLAT_KEYS), st.lists(flat_values, max_size=3), st.sampled_from([", ", ","])
+    ).map(lambda t: f"{t[0]}: [{t[2].join(t[1])}]"),
+)
+flat_sources = st.lists(flat_lines, min_size=1, max_size=8).map("\n".join)
+
+
+def _typed(value: object) -> object:
+    """A value with every type spelled out: ``1``, ``1.0`` and ``True`` are not the same."""
+    if isinstance(value, dict):
+        return [(_typed(k), _typed(v)) for k, v in value.items()]
+    if isinstance(value, list):
+        return [_typed(v) for v in value]
+    if isinstance(value, float) and value != value:
+        return (float, "nan")
+    return (type(value), value)
+
+
+@settings(PROFILE, max_examples=PROFILE.max_examples * 20)
+@given(source=flat_sources)
+def test_flat_front_matter_reads_as_the_yaml_loader_does(source: str) -> None:
+    """Whatever read_flat accepts, the loader reads to the same values, types and key
+    order; whatever the loader refuses, read_flat leaves to it."""
+    from opskb.yaml_reader import FrontMatterLoader, read_flat
+
+    flat = read_flat(source)
+    if flat is None:
+        return
+    assert _typed(flat) == _typed(yaml.load(source, Loader=FrontMatterLoader))
+
+
+def test_flat_front_matter_is_read_without_the_loader_for_usual_documents() -> None:
+    """Runbooks are mostly flat: the fast reader takes nearly all of the sample's, to the
+    values the loader gives; nested front matter (incidents' action items) is the loader's."""
+    from opskb.load import split
+    from opskb.yaml_reader import FrontMatterLoader, read_flat
+
+    root = Path(__file__).resolve().parents[1]
+    runbooks = sorted((root / "runbooks").rglob("*.md"))
+    flat = 0
+    for file in [*runbooks, *sorted((root / "content").rglob("*.md"))]:
+        front = split(file.read_text(encoding="utf-8"))[0]
+        value = read_flat(front) if front else None
+        if value is not None:
+            assert _typed(value) == _typed(yaml.load(front, Loader=FrontMatterLoader))
+            flat += file in runbooks
+        elif file.parent.parent.name == "content" and file.parent.name == "incidents":
+            assert "action_items:" in front
+    assert flat >= len(runbooks) - 2 >= 30
+
+
+@settings(PROFILE, max_examples=PROFILE.max_examples * 5)
+@given(value=st.text(max_size=40) | st.sampled_from(["a  b", " a", "a\u3000b", "x*y", "plain"]))
+def test_escaped_text_is_the_one_table_applied_to_folded_whitespace(value: str) -> None:
+    """The fast paths (no syntax, no odd spaces, seen before) give what the plain
+    definition gives: whitespace runs folded to one space, then every syntax character
+    as an entity."""
+    from opskb.pages.render import _MD_ENTITIES, escape_md
+
+    expected = " ".join(value.split()).translate(str.maketrans(_MD_ENTITIES))
+    assert escape_md(value) == expected
+    assert escape_md(value) == expected  # again, from what was escaped before
