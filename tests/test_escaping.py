@@ -280,3 +280,25 @@ def test_no_script_runs_in_the_browser(site: Path, open_site) -> None:
     assert SCRIPT in page.locator(".opskb-hsearch__list").inner_text()  # shown, as text
     assert page.locator(".opskb-hsearch__list img[src='x']").count() == 0
     assert dialogs == []
+
+
+MARKDOWN_SYMPTOM = "*not emphasis* and [not a link](https://example.org/x) | not a cell"
+
+
+@pytest.mark.parametrize("uri", ["systems/vpn.md", "runbooks/vpn/reset-token.md"])
+def test_markdown_in_a_symptom_shows_as_written(make_kb, uri: str) -> None:
+    """Every printed value is escaped for Markdown too, lists joined by a template
+    included (a system page lists its runbooks' symptoms joined by '; ')."""
+    from opskb.pages import render_site
+    from opskb.pipeline import load_kb
+
+    from tests.conftest import RUNBOOK_RESET
+    from tests.test_html_blocks import body_of, converter
+
+    runbook = RUNBOOK_RESET.replace('"token code invalid"', json.dumps(MARKDOWN_SYMPTOM))
+    root = make_kb({"runbooks/vpn/reset-token.md": runbook})
+    page = next(p for p in render_site(load_kb(root).catalog, None).pages if p.src_uri == uri)
+    converted = converter(root / "mkdocs.yml").convert(body_of(page))
+    assert "<em>not emphasis</em>" not in converted
+    assert 'href="https://example.org/x"' not in converted
+    assert MARKDOWN_SYMPTOM in html.unescape(re.sub(r"<[^>]+>", "", converted))

@@ -29,7 +29,11 @@ def known_issues_page(catalog: Catalog, groups: Groups) -> Page:
         for doc in docs
     }
     markdown = render_template(
-        "known_issues.md.j2", here=URI, sections=sections, runbooks_used=runbooks_used
+        "known_issues.md.j2",
+        here=URI,
+        directory_urls=catalog.settings.directory_urls,
+        sections=sections,
+        runbooks_used=runbooks_used,
     )
     return Page(
         URI, page_header("Known issues") + "\n" + markdown, "Known issues", depends={"*incidents"}

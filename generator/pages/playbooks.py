@@ -18,7 +18,7 @@ from ..catalog import Catalog
 from ..links import lines_outside_code
 from ..model import Tier
 from .groups import Groups, anchors
-from .render import Page, md_link, page_header, render_marked
+from .render import Page, page_header, render_marked
 
 __all__ = ["embed_body", "playbook_page", "playbook_pages", "playbook_uri"]
 
@@ -83,7 +83,7 @@ def playbook_page(tier: Tier, catalog: Catalog, groups: Groups) -> Page:
             shown_in = first_seen.setdefault(doc.path, system.system.id)
             body = None
             if shown_in == system.system.id and not embed:
-                body = Markup(f"Steps: [open the runbook]({md_link(doc.src_uri, here)}).")
+                body = Markup("")  # the template links to the runbook's page instead
             elif shown_in == system.system.id:
                 source = catalog.bodies.get(doc.path, doc.body)
                 body = Markup(embed_body(source, doc.src_uri, here))

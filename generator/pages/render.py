@@ -13,6 +13,7 @@ import functools
 import html
 import json
 import posixpath
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,25 +63,43 @@ _MD_ENTITIES = {
     "$": "&#36;",
 }
 _MD_TABLE = str.maketrans(_MD_ENTITIES)
+_SYNTAX = re.compile("[" + re.escape("".join(_MD_ENTITIES)) + "]")
+# the same names, teams and labels are printed on page after page: escaped once
+_ESCAPED: dict[str, str] = {}
+_ESCAPED_MAX = 50_000
+_SPACES = re.compile(r"\s(?<! )|  |^ | $")  # any whitespace but single inner spaces
 AUTHORED = "\x00authored\x00"  # brackets authors' Markdown while a template renders
 
 
 def escape_md(value: Any) -> str:
     """Text safe to place anywhere in Markdown or HTML, shown exactly as written."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        value = value.strftime("%Y-%m-%d %H:%M UTC")
-    elif isinstance(value, dt.date):
-        value = value.isoformat()
-    text = " ".join(str(value).split())
-    return text.translate(_MD_TABLE)
+    if type(value) is not str:
+        if value is None:
+            return ""
+        if isinstance(value, dt.datetime):
+            value = value.strftime("%Y-%m-%d %H:%M UTC")
+        elif isinstance(value, dt.date):
+            value = value.isoformat()
+        value = str(value)
+    escaped = _ESCAPED.get(value)
+    if escaped is None:
+        escaped = " ".join(value.split()) if _SPACES.search(value) else value
+        # most printed values (names, counts, dates) hold no syntax: nothing to translate
+        escaped = escaped.translate(_MD_TABLE) if _SYNTAX.search(escaped) else escaped
+        if len(_ESCAPED) >= _ESCAPED_MAX:
+            _ESCAPED.clear()
+        _ESCAPED[value] = escaped
+    return escaped
 
 
-def _finalize(value: Any) -> Any:
-    if isinstance(value, Markup) or value is None:
-        return value if value is not None else ""
-    return Markup(escape_md(value))
+def _finalize(value: Any) -> str:
+    """Every value a template prints: trusted ``Markup`` as it is, anything else escaped.
+
+    The environment does not autoescape: this is the one escape, so a value is
+    never wrapped twice, and Jinja's own filters (``join``, say) give plain
+    text that is escaped here for Markdown as well as HTML.
+    """
+    return value if isinstance(value, Markup) else escape_md(value)
 
 
 def page_url(src_uri: str, directory_urls: bool = True) -> str:
@@ -156,7 +175,7 @@ def _env() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         auto_reload=False,  # package files: no look-up of their times at every page
-        autoescape=True,
+        autoescape=False,  # _finalize escapes every value printed
         finalize=_finalize,
         trim_blocks=True,
         lstrip_blocks=True,
