@@ -29,7 +29,17 @@ from .pipeline import KnowledgeBase, load_kb
 from .problems import format_problems
 from .reuse import BuildRecord, context_digest, digest, reusable_pages
 from .search.records import search_record
-from .workers import OK, WARNED, BuildWorkers, available_cpus, can_fork, plan_shares, remove_later
+from .watching import watch_natively
+from .workers import (
+    OK,
+    WARNED,
+    BuildWorkers,
+    available_cpus,
+    can_fork,
+    fork_map,
+    plan_shares,
+    remove_later,
+)
 
 __all__ = ["OpskbPlugin"]
 
@@ -159,7 +169,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         errors = [p for p in problems if p.is_error]
         if errors:
             raise PluginError("the knowledge base has errors:\n" + format_problems(errors))
-        self.search_records = [search_record(d) for d in kb.catalog.published]
+        workers = self._worker_count(config, pages=False)
+        self.search_records = fork_map(search_record, kb.catalog.published, workers)
         self._cancel_background()
         from .search.site_index import BUNDLE_DIR, SiteIndexJob, records_digest
 
@@ -185,7 +196,6 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
                     f"the search index was not updated: {exc}; `opskb search` will index "
                     "the sources itself"
                 )
-        workers = self._worker_count(config, pages=False)
         similar = None
         if self.config.related:
             similar = _similar(root, kb.catalog, self.search_records, workers)
@@ -434,4 +444,5 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         runbooks = root / (self._settings.runbooks_dir if self._settings else "runbooks")
         if runbooks.is_dir():
             server.watch(str(runbooks))
+        watch_natively(server, more=[str(p) for p in config.watch])
         return server

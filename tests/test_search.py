@@ -235,14 +235,46 @@ def test_an_index_in_parts_keeps_the_parts_whose_documents_are_unchanged(
     job.finish(tmp_path / "after")
     site_index.SiteIndexJob(edited).finish(tmp_path / "fresh")
 
-    def files(site: Path) -> dict[str, bytes]:
-        bundle = site / "pagefind"
-        return {p.relative_to(bundle).as_posix(): p.read_bytes() for p in bundle.rglob("*.*")}
-
-    kept = files(tmp_path / "after")
-    assert kept == files(tmp_path / "fresh")  # as if indexed again
-    assert kept != files(tmp_path / "before")
+    kept = _bundle_files(tmp_path / "after")
+    assert kept == _bundle_files(tmp_path / "fresh")  # as if indexed again
+    assert kept != _bundle_files(tmp_path / "before")
     assert json.loads(kept["parts.json"]) == [f"part-{n}/" for n in range(1, parts)]
+
+
+def _bundle_files(site: Path) -> dict[str, bytes]:
+    bundle = site / "pagefind"
+    return {p.relative_to(bundle).as_posix(): p.read_bytes() for p in bundle.rglob("*.*")}
+
+
+def test_without_fork_a_new_process_indexes_and_cancel_stops_all_it_started(
+    synthetic, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The live preview's server runs threads, so it does not fork: a new Python process
+    writes the pages and runs Pagefind, not a thread competing with the build."""
+    from opskb.pipeline import load_kb
+    from opskb.search import site_index
+    from opskb.search.records import search_record
+
+    monkeypatch.setattr(site_index, "PART_SIZE", 10)
+    records = [search_record(d) for d in load_kb(synthetic.root).catalog.published]
+    spawned = site_index.SiteIndexJob(records, fork=False)
+    assert spawned._process is not None and spawned._process.pid != os.getpid()
+    spawned.finish(tmp_path / "spawned")
+    site_index.SiteIndexJob(records).finish(tmp_path / "forked")
+    assert _bundle_files(tmp_path / "spawned") == _bundle_files(tmp_path / "forked")
+
+    cancelled = site_index.SiteIndexJob(records, fork=False)
+    group = cancelled._process.pid
+    cancelled.cancel()
+    assert cancelled._process.returncode is not None
+    for _ in range(100):  # the shell and Pagefind of its group, once the system reaps them
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        raise AssertionError("a process the cancelled job started is still there")
 
 
 def test_look_alikes_for_every_page_match_one_question_per_page(synthetic) -> None:

@@ -59,3 +59,52 @@ def test_serve_rerenders_after_edits_in_runbooks_and_content(make_kb):
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def _server(tmp_path):
+    from mkdocs.livereload import LiveReloadServer
+
+    server = LiveReloadServer(
+        builder=lambda: None, host="127.0.0.1", port=free_port(), root=str(tmp_path)
+    )
+    for name in ("runbooks", "content"):
+        (tmp_path / name).mkdir()
+        server.watch(str(tmp_path / name))
+    return server
+
+
+def test_the_live_preview_watches_with_system_file_events_and_sees_an_edit(tmp_path):
+    """No polling threads statting every source twice a second; an edit still rebuilds."""
+    from opskb.watching import watch_natively
+    from watchdog.observers.polling import PollingObserver
+
+    server = _server(tmp_path)
+    assert watch_natively(server)
+    assert not isinstance(server.observer, PollingObserver)
+    assert sorted(server._watched_paths) == [str(tmp_path / "content"), str(tmp_path / "runbooks")]
+    server.observer.start()
+    try:
+        (tmp_path / "runbooks" / "new.md").write_text("# New\n", encoding="utf-8")
+        with server._rebuild_cond:
+            assert server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=30)
+    finally:
+        server.observer.stop()
+        server.observer.join()
+
+
+def test_the_live_preview_keeps_polling_where_the_system_cannot_watch(tmp_path, monkeypatch):
+    """A limit on watches (or no such API) leaves MkDocs' polling as it was."""
+    import watchdog.observers
+    from opskb.watching import watch_natively
+    from watchdog.observers.polling import PollingObserver
+
+    class Exhausted(watchdog.observers.Observer):
+        def start(self):
+            raise OSError(28, "inotify watch limit reached")
+
+    monkeypatch.setattr(watchdog.observers, "Observer", Exhausted)
+    server = _server(tmp_path)
+    polling = server.observer
+    assert not watch_natively(server)
+    assert server.observer is polling and isinstance(polling, PollingObserver)
+    assert len(server._watch_refs) == 2

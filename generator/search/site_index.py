@@ -20,12 +20,13 @@ import hashlib
 import html
 import json
 import os
+import pickle
 import shlex
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
-import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -48,6 +49,8 @@ BUNDLE_DIR = "pagefind"  # below the site folder
 RECORDS_FILE = ".opskb-records"  # in the bundle: the fingerprint of what it indexes
 PARTS_FILE = "parts.json"  # in the bundle: the folders of its other parts, for the browser
 DIGESTS_FILE = ".opskb-parts"  # in the bundle: the fingerprint of each part's records
+LOG_FILE = "pagefind.log"  # in the staging folder: what Pagefind said
+TODO_FILE = "todo.pickle"  # in the staging folder: the parts a new process is to index
 PART_SIZE = 2500  # documents Pagefind indexes at once (its memory grows with them)
 
 
@@ -91,11 +94,12 @@ class SiteIndexJob:
     Pagefind holds everything it indexes in memory, about 120 MB for every
     thousand documents, so a large knowledge base is indexed in parts of
     ``PART_SIZE`` documents, one after the other; the browser merges them
-    (``parts.json`` in the bundle names them). On Linux a forked process
-    writes the parts' pages and then becomes a shell running Pagefind on each
-    in turn, so the build goes on while it works; elsewhere (and in the live
-    preview, whose server runs threads) a thread of this process does.
-    ``finish`` waits for it and puts the bundle in the site folder.
+    (``parts.json`` in the bundle names them). Another process writes the
+    parts' pages and then becomes a shell running Pagefind on each in turn,
+    so the build goes on while it works: a fork of the build on Linux, else
+    (and in the live preview, whose server runs threads) a new Python
+    process given the records in a file. ``finish`` waits for it and puts
+    the bundle in the site folder.
     """
 
     def __init__(
@@ -106,24 +110,32 @@ class SiteIndexJob:
         previous: Iterable[Path] = (),
     ) -> None:
         self.records = sorted(records, key=lambda r: r.path)
-        self._fork = fork
         self._owner = os.getpid()
+        self._fork = fork and can_fork()
         self._staging = Path(tempfile.mkdtemp(prefix="opskb-pagefind-"))
         self._bundle = self._staging / BUNDLE_DIR
-        self._log = self._staging / "pagefind.log"
+        self._log = self._staging / LOG_FILE
         self._parts = _parts(self.records)
         self._digests = [records_digest(part) for part in self._parts]
         # parts a previous bundle holds as they are now: copied now (the live preview
         # moves the last site away once this returns), not indexed again
         self._kept = _keep_parts(previous, self._digests, self._staging)
+        todo = {n: part for n, part in enumerate(self._parts) if n not in self._kept}
         self._pid: int | None = None
-        self._thread: threading.Thread | None = None
-        self._status: int | None = None
-        self._cancelled = False
-        self._running: subprocess.Popen | None = None  # the thread's Pagefind, to stop it
-        if not fork or not can_fork():
-            self._thread = threading.Thread(target=self._run_in_thread, daemon=True)
-            self._thread.start()
+        self._process: subprocess.Popen | None = None
+        if not todo:
+            return
+        if not self._fork:
+            with (self._staging / TODO_FILE).open("wb") as handle:
+                pickle.dump(todo, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            with self._log.open("wb") as log:
+                self._process = subprocess.Popen(
+                    [sys.executable, "-m", __name__, str(self._staging)],
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=log,
+                    process_group=0,  # so that cancel stops its Pagefind runs too
+                )
             return
         before_fork()
         pid = os.fork()
@@ -131,69 +143,25 @@ class SiteIndexJob:
             status = 127
             try:
                 die_with_parent()
-                status = self._exec_parts()
+                os.setpgid(0, 0)
+                log = os.open(self._log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                os.dup2(log, 1)
+                os.dup2(log, 2)
+                status = _index_parts(todo, self._staging)
             finally:
                 os._exit(status)
+        with contextlib.suppress(OSError):
+            os.setpgid(pid, pid)  # as the child does: whichever runs first, cancel finds it
         self._pid = pid
-
-    def _run_in_thread(self) -> None:
-        try:
-            self._status = self._index_parts()
-        except OSError:
-            self._status = 127
-
-    def _command(self, number: int) -> list[str]:
-        """Pagefind's command line for part ``number``: its pages, and where its index goes."""
-        from pagefind_bin import get_executable
-
-        return [
-            str(get_executable()),
-            "--site", str(self._staging / f"pages-{number}"),
-            "--output-path", str(self._staging / f"out-{number}"),
-            "--force-language", "en",
-            "--silent",
-        ]  # fmt: skip
-
-    def _exec_parts(self) -> int:
-        """In the forked process: write every part's pages, then become a shell that runs
-        Pagefind on each in turn, so that this process's memory is given back at once."""
-        numbers = [n for n in range(len(self._parts)) if n not in self._kept]
-        for number in numbers:
-            _write_pages(self._parts[number], self._staging / f"pages-{number}")
-        if not numbers:
-            return 0
-        runs = [shlex.join(self._command(n)) for n in numbers]
-        script = "; ".join(["set -e", *runs[:-1], "exec " + runs[-1]])
-        log = os.open(self._log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.dup2(log, 1)
-        os.dup2(log, 2)
-        os.execv("/bin/sh", ["sh", "-c", script])
-
-    def _index_parts(self) -> int:
-        """In a thread: write each part's pages and index them; Pagefind's exit code."""
-        with self._log.open("w") as log:
-            for number, part in enumerate(self._parts):
-                if number in self._kept:
-                    continue
-                _write_pages(part, self._staging / f"pages-{number}")
-                if self._cancelled:
-                    return 1
-                process = subprocess.Popen(self._command(number), stdout=log, stderr=log)
-                self._running = process
-                status = process.wait()
-                self._running = None
-                shutil.rmtree(self._staging / f"pages-{number}", ignore_errors=True)
-                if status != 0:
-                    return status
-        return 0
 
     def _wait(self) -> int | None:
         """Wait for the indexing; its exit code (``None``: nothing of ours to wait for)."""
-        if self._thread is not None:
-            self._thread.join()
-            return self._status
-        if self._pid is None or os.getpid() != self._owner:
+        if os.getpid() != self._owner:
             return None
+        if self._process is not None:
+            return self._process.wait()
+        if self._pid is None:
+            return 0  # every part was kept, or it was waited for already
         _, status = os.waitpid(self._pid, 0)
         self._pid = None
         return os.waitstatus_to_exitcode(status)
@@ -227,17 +195,40 @@ class SiteIndexJob:
         """Stop Pagefind if it still runs, and remove what it wrote."""
         if os.getpid() != self._owner:
             return  # a process forked later (a build worker) must leave it alone
-        self._cancelled = True
-        running = self._running
-        if running is not None and running.poll() is None:
-            running.kill()
-        elif self._pid is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self._pid, signal.SIGKILL)
+        group = self._pid or (self._process.pid if self._process is not None else None)
+        if group is not None and (self._process is None or self._process.poll() is None):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(group, signal.SIGKILL)  # the shell and the Pagefind it runs
         with contextlib.suppress(ChildProcessError):
             self._wait()
         if self._staging.exists():
             remove_later(self._staging, fork=self._fork)
+
+
+def _index_parts(todo: dict[int, list[SearchRecord]], staging: Path) -> int:
+    """Write the pages of the parts in ``todo``, then become a shell that runs Pagefind on
+    each in turn, so that this process's memory is given back at once. Returns only if
+    there is nothing to index."""
+    for number, part in todo.items():
+        _write_pages(part, staging / f"pages-{number}")
+    if not todo:
+        return 0
+    runs = [shlex.join(_command(staging, number)) for number in todo]
+    script = "; ".join(["set -e", *runs[:-1], "exec " + runs[-1]])
+    os.execv("/bin/sh", ["sh", "-c", script])
+
+
+def _command(staging: Path, number: int) -> list[str]:
+    """Pagefind's command line for part ``number``: its pages, and where its index goes."""
+    from pagefind_bin import get_executable
+
+    return [
+        str(get_executable()),
+        "--site", str(staging / f"pages-{number}"),
+        "--output-path", str(staging / f"out-{number}"),
+        "--force-language", "en",
+        "--silent",
+    ]  # fmt: skip
 
 
 def _parts(records: list[SearchRecord]) -> list[list[SearchRecord]]:
@@ -318,3 +309,16 @@ def reuse_site_index(previous_site: Path, site_dir: Path, records: list[SearchRe
         shutil.rmtree(target)
     shutil.copytree(bundle, target)
     return True
+
+
+def _main(argv: list[str]) -> int:
+    """``python -m opskb.search.site_index STAGING``: index the parts the job left there."""
+    die_with_parent()
+    staging = Path(argv[0])
+    with (staging / TODO_FILE).open("rb") as handle:
+        todo = pickle.load(handle)
+    return _index_parts(todo, staging)
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))
