@@ -74,7 +74,7 @@ _QUOTED = r"(?:\"([^\"\\]*)\"|'([^']*)')"
 _VALUE = rf"(?:{_PLAIN}|{_QUOTED})"
 # a one-line list, [a, b c, "d"]: words and quoted text
 _WORDS = r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^\s:#,\[\]{}]*(?: [^\s:#,\[\]{}]+)*"
-_IN_LIST = rf"(?:{_WORDS}|\"[^\"\\]*\"|'[^']*')"
+_IN_LIST = rf"(?:{_WORDS}|{_QUOTED})"
 _LIST = rf"\[( *|{_IN_LIST}(?: *, *{_IN_LIST})* *)\]"
 _NEXT_IN_LIST = re.compile(rf" *(?:({_WORDS})|{_QUOTED}) *(?:,|$)")
 _ENTRY = re.compile(rf"{_KEY}:(?: +(?:{_VALUE}|{_LIST}))? *")
@@ -86,8 +86,7 @@ _UNUSUAL = re.compile(
 _SCALARS = {
     f"tag:yaml.org,2002:{name}" for name in ("str", "null", "bool", "int", "float", "timestamp")
 }
-_CONSTRUCTOR = FrontMatterLoader.__new__(FrontMatterLoader)
-yaml.constructor.SafeConstructor.__init__(_CONSTRUCTOR)
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()  # what the loader's constructors are given
 
 
 def _plain(text: str) -> Any:
@@ -145,7 +144,7 @@ def read_flat(source: str) -> dict[Any, Any] | None:
                 if entry.group(5) is not None:
                     items = None
                     result[key] = _list(entry.group(5))
-                elif entry.group(2) is None and entry.group(3) is None and entry.group(4) is None:
+                elif entry.group(2, 3, 4) == (None, None, None):
                     items, indent = [], -1
                     result[key] = None  # a repeated key keeps its first place, last value
                     last = key

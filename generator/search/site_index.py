@@ -123,20 +123,13 @@ class SiteIndexJob:
         todo = {n: part for n, part in enumerate(self._parts) if n not in self._kept}
         self._pid: int | None = None
         self._process: subprocess.Popen | None = None
-        if not todo:
-            return
-        if not self._fork:
-            with (self._staging / TODO_FILE).open("wb") as handle:
-                pickle.dump(todo, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            with self._log.open("wb") as log:
-                self._process = subprocess.Popen(
-                    [sys.executable, "-m", __name__, str(self._staging)],
-                    stdin=subprocess.DEVNULL,
-                    stdout=log,
-                    stderr=log,
-                    process_group=0,  # so that cancel stops its Pagefind runs too
-                )
-            return
+        if todo and self._fork:
+            self._pid = self._fork_off(todo)
+        elif todo:
+            self._process = self._spawn(todo)
+
+    def _fork_off(self, todo: dict[int, list[SearchRecord]]) -> int:
+        """A fork of this process indexing ``todo``; its process ID."""
         before_fork()
         pid = os.fork()
         if pid == 0:  # never returns into the build
@@ -152,7 +145,20 @@ class SiteIndexJob:
                 os._exit(status)
         with contextlib.suppress(OSError):
             os.setpgid(pid, pid)  # as the child does: whichever runs first, cancel finds it
-        self._pid = pid
+        return pid
+
+    def _spawn(self, todo: dict[int, list[SearchRecord]]) -> subprocess.Popen:
+        """A new Python process indexing ``todo``, given it in a file (see ``_main``)."""
+        with (self._staging / TODO_FILE).open("wb") as handle:
+            pickle.dump(todo, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        with self._log.open("wb") as log:
+            return subprocess.Popen(
+                [sys.executable, "-m", __name__, str(self._staging)],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                process_group=0,  # so that cancel stops its Pagefind runs too
+            )
 
     def _wait(self) -> int | None:
         """Wait for the indexing; its exit code (``None``: nothing of ours to wait for)."""
