@@ -8,6 +8,10 @@ the interpreter from the build (measured: a fifth of the samples of a
 FSEvents, kqueue, ReadDirectoryChangesW), the same paths are watched that
 way. If it cannot watch them all (a limit on watches, say) the server keeps
 polling, as MkDocs does.
+
+System events also say when a file is opened or closed unwritten, as every
+build does to every source. MkDocs rebuilds on any event, so those would make
+each build start the next: only events that change something are passed on.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from collections.abc import Iterable
 from typing import Any
 
 __all__ = ["watch_natively"]
+
+READS = frozenset({"opened", "closed_no_write"})  # watchdog's events that change nothing
 
 
 def watch_natively(server: Any, more: Iterable[str] = ()) -> bool:
@@ -42,11 +48,28 @@ def watch_natively(server: Any, more: Iterable[str] = ()) -> bool:
     counts = dict(watched)
     watched.clear()
     refs.clear()
-    server.observer = Observer()
+    server.observer = _changes_only(Observer)()
     for path, count in counts.items():
         for _ in range(count):
             server.watch(path)
     return True
+
+
+def _changes_only(observer_class: Any) -> Any:
+    """``observer_class``, passing its handlers only the events that change a file."""
+
+    class ChangesOnly(observer_class):
+        def schedule(self, event_handler: Any, path: str, *args: Any, **kwargs: Any) -> Any:
+            from watchdog.events import FileSystemEventHandler
+
+            class Changes(FileSystemEventHandler):
+                def dispatch(self, event: Any) -> None:
+                    if event.event_type not in READS:
+                        event_handler.dispatch(event)
+
+            return super().schedule(Changes(), path, *args, **kwargs)
+
+    return ChangesOnly
 
 
 def _can_watch(observer_class: Any, paths: list[str]) -> bool:

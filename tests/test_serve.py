@@ -92,6 +92,30 @@ def test_the_live_preview_watches_with_system_file_events_and_sees_an_edit(tmp_p
         server.observer.join()
 
 
+def test_reading_the_sources_does_not_ask_the_live_preview_for_a_rebuild(tmp_path):
+    """System events report files opened and closed unwritten, as every build does to every
+    source: passed on, each rebuild would start the next one, for ever."""
+    from opskb.watching import watch_natively
+
+    server = _server(tmp_path)
+    source = tmp_path / "runbooks" / "read.md"
+    source.write_text("# Read\n", encoding="utf-8")
+    assert watch_natively(server)
+    server.observer.start()
+    try:
+        time.sleep(0.5)  # let the observer settle before the reads it must ignore
+        for _ in range(3):
+            assert source.read_text(encoding="utf-8") == "# Read\n"
+        with server._rebuild_cond:
+            assert not server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=2)
+        source.write_text("# Read, then edited\n", encoding="utf-8")
+        with server._rebuild_cond:
+            assert server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=30)
+    finally:
+        server.observer.stop()
+        server.observer.join()
+
+
 def test_the_live_preview_keeps_polling_where_the_system_cannot_watch(tmp_path, monkeypatch):
     """A limit on watches (or no such API) leaves MkDocs' polling as it was."""
     import watchdog.observers
