@@ -139,7 +139,22 @@ def catalog_data(catalog: Catalog) -> dict[str, Any]:
 
 
 def catalog_json(catalog: Catalog) -> str:
-    return json.dumps(catalog_data(catalog), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    """``catalog_data`` as JSON: one document per line, so the file reads and diffs well.
+
+    Indenting every value would send the whole catalogue through the json
+    module's Python encoder (measured ~1 s at 5,000 documents); each document
+    on a line of its own goes through its C encoder.
+    """
+    data = catalog_data(catalog)
+    fields = []
+    for key, value in data.items():
+        if key == "documents":
+            lines = ",\n    ".join(json.dumps(d, ensure_ascii=False) for d in value)
+            text = f"[\n    {lines}\n  ]" if value else "[]"
+        else:
+            text = json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        fields.append(f"  {json.dumps(key)}: {text}")
+    return "{\n" + ",\n".join(fields) + "\n}\n"
 
 
 def format_alert_map(mapping: dict[str, str], fmt: str = "yaml") -> str:

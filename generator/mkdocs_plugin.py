@@ -15,6 +15,8 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import jinja2
+import jinja2.bccache
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -24,7 +26,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .export import CATALOG_URI, catalog_json
 from .html_blocks import new_token, put_back, set_aside
-from .pages import NavItem, Page, SimilarDocuments, Site, render_site
+from .pages import NavItem, Page, RenderMemo, SimilarDocuments, Site, render_site
+from .pages.render import header_meta
 from .pipeline import KnowledgeBase, load_kb
 from .problems import format_problems
 from .reuse import BuildRecord, context_digest, digest, reusable_pages
@@ -94,11 +97,19 @@ def _not_rendered(page, config: MkDocsConfig, files: Files) -> None:
     page.present_anchor_ids = None
 
 
-def _put_in_place(previous: Path, target: Path, *, move: bool) -> None:
+def _read_ours(page, markdown: str, config: MkDocsConfig) -> None:
+    """``Page.read_source`` for a page whose HTML comes from elsewhere: its metadata (the
+    navigation prints its title) without reading its Markdown through YAML."""
+    page.markdown, page.meta = "", header_meta(markdown)
+
+
+def _put_in_place(previous: Path, target: Path, *, move: bool, made: set[Path]) -> None:
     """A page's HTML from the previous build at ``target``: moved when the previous site
     is a copy about to be deleted (live preview), else hard-linked (the previous site
-    stays online until the new one replaces it), else copied."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    stays online until the new one replaces it), else copied. ``made``: folders made."""
+    if target.parent not in made:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        made.add(target.parent)
     if move:
         os.replace(previous, target)
         return
@@ -106,6 +117,21 @@ def _put_in_place(previous: Path, target: Path, *, move: bool) -> None:
         os.link(previous, target)
     except OSError:
         shutil.copyfile(previous, target)
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates in memory. Jinja keys them by name and source checksum."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
 
 
 class OpskbPlugin(BasePlugin[OpskbConfig]):
@@ -125,6 +151,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self.record: BuildRecord | None = None
         self.progress: Callable[[str, int, int], None] | None = None  # (stage, done, of)
         self._reused: dict[str, Path] = {}  # src_uri → the previous build's HTML of it
+        self._made: set[Path] = set()  # folders made in the site for reused pages
         self._serving = False
         self._converted = self._done = self._total = 0
         self._workers = BuildWorkers()
@@ -136,6 +163,9 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self._pages: dict[str, Page] = {}  # our pages by source URI
         self._token = new_token()  # stands for our HTML blocks while Markdown converts
         self._set_aside: dict[str, tuple[str, list[str]]] = {}  # src_uri → (Markdown, blocks)
+        self._memo: RenderMemo | None = None  # pages rendered before (pages/memo.py)
+        self._compiled = _CompiledTemplates()  # the theme's, across live-preview rebuilds
+        self._memo_root: Path | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this keeps the plugin alive across ``serve`` rebuilds (and its record)."""
@@ -199,7 +229,12 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         similar = None
         if self.config.related:
             similar = _similar(root, kb.catalog, self.search_records, workers)
-        self.site = render_site(kb.catalog, similar, workers=workers)
+        if self._memo is None or self._memo_root != kb.settings.cache_dir:
+            self._memo, self._memo_root = RenderMemo(kb.settings.cache_dir), kb.settings.cache_dir
+        self.site = render_site(kb.catalog, similar, workers=workers, memo=self._memo)
+        self._memo.save()
+        if not self._serving:
+            self._memo = None  # a build reads it once; a live preview keeps it in memory
         self.catalog_json = catalog_json(kb.catalog)
         config.nav = _nav_config(self.site.nav)
         self._root = root
@@ -269,6 +304,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             {page.src_uri: digest(page.markdown) for page in self.site.pages},
         )
         self._reused = {}
+        self._made = set()
         self._converted, self._done, self._total = 0, 0, len(self.site.pages)
         if self.previous_site is None:
             return
@@ -314,15 +350,25 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         """A worker writes its pages only: assets and the sitemap are the first process's.
 
         Templates are read once per build: the theme checks each one's file for
-        changes on every page otherwise (thousands of needless look-ups).
+        changes on every page otherwise (thousands of needless look-ups). A live
+        preview keeps them compiled across rebuilds (Jinja checks their sources).
         """
         env.auto_reload = False
+        if self._serving:
+            env.bytecode_cache = self._compiled
         if self._workers.is_worker:
             for file in [f for f in files if not f.is_documentation_page()]:
                 files.remove(file)
             config.theme.static_templates.clear()
             config.extra_templates = []
         return env
+
+    def on_pre_page(self, page, *, config: MkDocsConfig, files: Files):
+        src_uri = page.file.src_uri
+        ours = self._pages.get(src_uri)
+        if ours is not None and (src_uri in self._reused or src_uri in self._elsewhere):
+            page.read_source = functools.partial(_read_ours, page, ours.markdown)
+        return page
 
     @event_priority(-100)
     def on_page_markdown(self, markdown: str, *, page, config: MkDocsConfig, files: Files) -> str:
@@ -374,7 +420,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         reused = self._reused.get(page.file.src_uri)
         if reused is None:
             return output
-        _put_in_place(reused, Path(page.file.abs_dest_path), move=self._serving)
+        _put_in_place(reused, Path(page.file.abs_dest_path), move=self._serving, made=self._made)
         return ""  # in place already: MkDocs writes nothing
 
     @event_priority(100)

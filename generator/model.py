@@ -6,8 +6,11 @@ every later stage only reads them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
+import functools
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -229,6 +232,14 @@ class Document:
     incident: IncidentInfo | None = None
     system: SystemInfo | None = None
 
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """A digest of every field: equal fingerprints, the same document in every way."""
+        fields = [getattr(self, f) for f in _FIELDS if f != "body"]
+        h = hashlib.blake2b(repr(fields).encode(), digest_size=16)
+        h.update(self.body.encode())  # the largest field, without repr's escaping
+        return "D" + h.hexdigest()
+
     @property
     def is_draft(self) -> bool:
         return self.status is Status.DRAFT
@@ -248,3 +259,6 @@ class Document:
     def review_overdue(self, today: dt.date, default_every: int) -> bool:
         due = self.review_due(default_every)
         return due is not None and due < today
+
+
+_FIELDS = tuple(f.name for f in dataclasses.fields(Document))

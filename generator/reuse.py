@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import json
 import os
 from collections.abc import Iterable
@@ -36,6 +37,7 @@ __all__ = [
 ]
 
 RECORD_VERSION = 1
+ENGINE_PACKAGES = ("material", "mkdocs")  # their versions are part of every digest
 
 
 def digest(text: str | bytes) -> str:
@@ -51,19 +53,31 @@ class BuildRecord:
     pages: dict[str, str] = field(default_factory=dict)  # src_uri → digest of its Markdown
 
 
-def _tree_stamp(folder: Path) -> list[tuple[str, int, int]]:
-    """Every file below ``folder`` with its size and modification time."""
+def _tree_stamp(folder: Path) -> list[tuple[str, int, int]] | str:
+    """Every file below ``folder`` with its size and modification time; for a theme
+    installed with a program whose version the digest holds, the program's name."""
+    for package in ENGINE_PACKAGES:
+        home = _package_folder(package)
+        if home is not None and home in (folder, *folder.parents):
+            return package  # Material ships some 15,000 files: its version says it all
     stamp = []
     for dirpath, dirs, names in os.walk(folder):
         dirs.sort()
+        base = os.path.relpath(dirpath, folder).replace(os.sep, "/")
         for name in sorted(names):
-            path = Path(dirpath) / name
             try:
-                info = path.stat()
+                info = os.stat(os.path.join(dirpath, name))
             except OSError:
                 continue
-            stamp.append((path.relative_to(folder).as_posix(), info.st_size, info.st_mtime_ns))
+            rel = name if base == "." else f"{base}/{name}"
+            stamp.append((rel, info.st_size, info.st_mtime_ns))
     return stamp
+
+
+def _package_folder(package: str) -> Path | None:
+    spec = importlib.util.find_spec(package)
+    locations = spec.submodule_search_locations if spec is not None else None
+    return Path(locations[0]).resolve() if locations else None
 
 
 def _version(package: str) -> str:
@@ -82,7 +96,7 @@ def context_digest(config_file: Path, nav: Any, theme_dirs: Iterable[str], **ext
     parts: dict[str, Any] = {
         "config": digest(config_file.read_bytes()) if config_file.is_file() else "",
         "nav": nav,
-        "themes": [(d, _tree_stamp(Path(d))) for d in theme_dirs],
+        "themes": [(d, _tree_stamp(Path(d).resolve())) for d in theme_dirs],
         "versions": [_version(p) for p in ("opskb", "mkdocs", "mkdocs-material", "markdown")],
         "extra": extra,
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import yaml
-from opskb.export import catalog_json
+from opskb.export import catalog_data, catalog_json
 from opskb.pipeline import load_kb
 
 from .conftest import run_cli
@@ -135,3 +135,13 @@ def test_export_refuses_a_knowledge_base_with_errors(make_kb):
     result = run_cli("export", "--kb", root, "--alert-map")
     assert result.exit_code == 1
     assert "runbooks/vpn/bad.md:2" in result.output and "opskb check" in result.output
+
+
+def test_catalog_json_puts_each_document_on_a_line_of_its_own(make_kb):
+    """One line per document: the file diffs and greps well, and encodes fast."""
+    catalog = load_kb(make_kb(FILES)).catalog
+    text = catalog_json(catalog)
+    data = json.loads(text)
+    assert data == catalog_data(catalog)
+    lines = [line.strip().rstrip(",") for line in text.splitlines() if '"source": ' in line]
+    assert [json.loads(line) for line in lines] == data["documents"] and len(lines) > 2

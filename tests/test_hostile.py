@@ -461,3 +461,16 @@ def test_odd_file_names_build_and_every_link_to_them_works(make_kb, build) -> No
         assert target in targets, name
         page_file = (system_page.parent / target / "index.html").resolve()
         assert "Steps for this one." in page_file.read_text(encoding="utf-8")
+
+
+def test_a_title_with_control_characters_builds_and_shows_as_written(make_kb, build) -> None:
+    """YAML's escapes let a title hold DEL and C1 controls, which a YAML reader refuses
+    raw: the page's generated front matter must still read back."""
+    title = "Reset\x7f the \x85token\x9f now"
+    root = make_kb({"runbooks/vpn/reset-token.md": RUNBOOK_RESET.replace(
+        "title: Reset VPN token", 'title: "Reset\\x7f the \\x85token\\x9f now"'
+    )})
+    site = build(root)
+    shown = page(site, "runbooks/vpn/reset-token/")
+    assert "opskb_kind" not in shown  # the front matter was read, not printed as text
+    assert f"<title>{html.escape(' '.join(title.split()))} - Test KB</title>" in shown

@@ -12,6 +12,7 @@ examples (profile ``fuzz``, chosen by ``OPSKB_HYPOTHESIS_PROFILE``).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import tempfile
@@ -20,8 +21,12 @@ from pathlib import Path
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markupsafe import Markup
 from opskb.config import Settings, load_settings
 from opskb.load import load_document, parse_text
+from opskb.model import Tier
+from opskb.pages import RenderMemo
+from opskb.pages.render import header_meta, page_header
 from opskb.pipeline import load_kb
 from opskb.problems import Problem, Problems, format_problems
 from opskb.validate import validate_document
@@ -289,3 +294,63 @@ def test_escaped_text_is_the_one_table_applied_to_folded_whitespace(value: str) 
     expected = " ".join(value.split()).translate(str.maketrans(_MD_ENTITIES))
     assert escape_md(value) == expected
     assert escape_md(value) == expected  # again, from what was escaped before
+
+
+# The render memo keys a template's context: two contexts share a key exactly when
+# every value in them is the same value of the same type (memo.py).
+_memo_scalars = (
+    st.text(max_size=12)
+    | st.text(max_size=12).map(Markup)
+    | st.integers(-3, 3)
+    | st.booleans()
+    | st.none()
+    | st.floats(allow_nan=False, width=16)
+    | st.dates(dt.date(2026, 1, 1), dt.date(2026, 1, 4))
+    | st.sampled_from(list(Tier))
+    | st.frozensets(st.sampled_from(["a", "b", "ab"]))
+)
+_memo_values = st.recursive(
+    _memo_scalars,
+    lambda inner: st.lists(inner, max_size=3)
+    | st.lists(inner, max_size=3).map(tuple)
+    | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+def _identity(value) -> object:
+    """A value with its type all the way down: equal exactly when the values are the same."""
+    if isinstance(value, list | tuple):
+        return (type(value).__name__, tuple(_identity(v) for v in value))
+    if isinstance(value, dict):
+        return ("dict", tuple((_identity(k), _identity(v)) for k, v in value.items()))
+    if isinstance(value, frozenset):
+        return ("frozenset", tuple(sorted(value)))
+    return (type(value).__name__, repr(value))
+
+
+@settings(PROFILE, max_examples=PROFILE.max_examples * 10)
+@given(first=_memo_values, second=_memo_values)
+def test_two_contexts_share_a_memo_key_exactly_when_their_values_are_the_same(
+    first, second
+) -> None:
+    memo = RenderMemo()
+    keys = [memo.key("page.md.j2", {"value": value}) for value in (first, second)]
+    assert None not in keys
+    assert (keys[0] == keys[1]) == (_identity(first) == _identity(second))
+    assert keys[0] == memo.key("page.md.j2", {"value": first})
+    assert keys[0] != memo.key("other.md.j2", {"value": first})
+
+
+@settings(PROFILE, max_examples=PROFILE.max_examples * 5)
+@given(
+    title=st.text(max_size=30),
+    meta=st.dictionaries(
+        st.sampled_from(["opskb_kind", "opskb_tier", "n"]),
+        st.text(max_size=10) | st.integers() | st.booleans(),
+        max_size=3,
+    ),
+)
+def test_a_page_header_reads_back_as_yaml_reads_it(title: str, meta: dict) -> None:
+    header = page_header(title, **meta)
+    assert header_meta(header + "# Body\n") == yaml.safe_load(header.strip().strip("-"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -141,3 +142,14 @@ def test_an_unwritable_cache_folder_is_an_os_error(make_kb) -> None:
 @given(st.text(max_size=300))
 def test_the_fast_analyzer_gives_the_stemming_analyzers_terms(text: str) -> None:
     assert engine.analyze(text) == [t.text for t in engine._ANALYZER(text)]
+
+
+def test_a_kept_cache_file_is_read_again_once_another_process_replaces_it(tmp_path) -> None:
+    """A live preview keeps the parsed cache files; a file replaced since is read anew."""
+    path = tmp_path / "answers.json"
+    related_module._write(path, {"n": 1})
+    assert related_module._read(path) is related_module._read(path)  # parsed once
+    other = tmp_path / "written-elsewhere.json"
+    other.write_text(json.dumps({"format": related_module.FORMAT, "n": 22}), encoding="utf-8")
+    os.replace(other, path)
+    assert related_module._read(path)["n"] == 22

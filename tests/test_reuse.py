@@ -83,3 +83,25 @@ def test_a_failed_build_leaves_nothing_for_the_next_one_to_trust(synthetic, buil
 
     assert "quillonbright" in page(site, _url(edited))
     assert PLANTED in page(site, _url(untouched))
+
+
+def test_a_theme_shipped_with_the_engine_is_told_by_its_version_a_custom_one_by_its_files(
+    tmp_path: Path,
+) -> None:
+    """Material ships some 15,000 theme files: its version stands for them in the digest,
+    while a theme folder of the knowledge base is stamped file by file."""
+    import material
+    from opskb.reuse import _tree_stamp, context_digest
+
+    material_templates = Path(material.__file__).resolve().parent / "templates"
+    assert _tree_stamp(material_templates) == "material"
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: X\n", encoding="utf-8")
+    custom = tmp_path / "overrides" / "partials"
+    custom.mkdir(parents=True)
+    (custom / "footer.html").write_text("a", encoding="utf-8")
+    dirs = [str(tmp_path / "overrides"), str(material_templates)]
+    before = context_digest(config, [], dirs)
+    assert context_digest(config, [], dirs) == before
+    (custom / "footer.html").write_text("ab", encoding="utf-8")
+    assert context_digest(config, [], dirs) != before

@@ -17,11 +17,12 @@ from . import overview
 from .documents import document_page
 from .groups import group
 from .home import home_page, systems_index
+from .memo import RenderMemo, active, remembering
 from .render import Page
 from .search_page import search_page
 from .similar import SimilarDocuments
 
-__all__ = ["NavItem", "Page", "SimilarDocuments", "Site", "render_site"]
+__all__ = ["NavItem", "Page", "RenderMemo", "SimilarDocuments", "Site", "render_site"]
 
 
 @dataclass
@@ -89,17 +90,25 @@ def _nav(catalog: Catalog, uris: set[str]) -> list[NavItem]:
     return nav
 
 
-def _run(job: Callable[[], Page]) -> Page:
-    return job()
+def _run(job: Callable[[], Page]) -> tuple[Page, tuple | None]:
+    """A page, and what rendering it added to the active memo (sent back from a worker)."""
+    page = job()
+    memo = active()
+    return page, memo.take() if memo is not None else None
 
 
 def render_site(
-    catalog: Catalog, similar: SimilarDocuments | None = None, *, workers: int = 1
+    catalog: Catalog,
+    similar: SimilarDocuments | None = None,
+    *,
+    workers: int = 1,
+    memo: RenderMemo | None = None,
 ) -> Site:
     """Every page of the site, and the navigation, for a catalogue.
 
     ``similar`` (from the search index) adds look-alike documents to pages;
-    ``workers`` processes share the pages (see ``workers.fork_map``).
+    ``workers`` processes share the pages (see ``workers.fork_map``); ``memo``
+    keeps pages rendered before (see ``memo.py``), and learns this build's.
     """
     groups = group(catalog)
     jobs = [
@@ -109,11 +118,16 @@ def render_site(
     ]
     jobs += overview.page_jobs(catalog, groups)
     jobs.append(functools.partial(search_page, catalog))
-    pages = fork_map(_run, jobs, workers)
-    uris = {p.src_uri for p in pages}
-    if "systems/index.md" not in uris:
-        pages.append(systems_index(catalog))
-        uris.add("systems/index.md")
-    pages.append(home_page(catalog, catalog.settings.site_name, uris | {"index.md"}))
+    with remembering(memo):
+        pages = []
+        for page, taken in fork_map(_run, jobs, workers):
+            pages.append(page)
+            if memo is not None and taken is not None:
+                memo.add(taken)
+        uris = {p.src_uri for p in pages}
+        if "systems/index.md" not in uris:
+            pages.append(systems_index(catalog))
+            uris.add("systems/index.md")
+        pages.append(home_page(catalog, catalog.settings.site_name, uris | {"index.md"}))
     pages.sort(key=lambda p: p.src_uri)
     return Site(pages, _nav(catalog, {p.src_uri for p in pages}))

@@ -23,11 +23,13 @@ import jinja2
 from markupsafe import Markup
 
 from ..model import Document
+from . import memo as memo_module
 
 __all__ = [
     "Page",
     "doc_link",
     "escape_md",
+    "header_meta",
     "md_link",
     "page_header",
     "page_url",
@@ -208,8 +210,21 @@ def render_template(name: str, **context: Any) -> str:
 def render_marked(name: str, **context: Any) -> tuple[str, tuple[tuple[int, int], ...]]:
     """A template's Markdown, and where the authors' Markdown it holds lies (see ``Page``).
 
-    Templates mark authors' Markdown with the ``authored`` filter.
+    Templates mark authors' Markdown with the ``authored`` filter. While a
+    memo is active (``memo.remembering``), a context seen before is not rendered again.
     """
+    memo = memo_module.active()
+    key = memo.key(name, context) if memo is not None else None
+    if key is not None:
+        found = memo.rendered(key)
+        if found is None:
+            found = _render_marked(name, context)
+            memo.put(key, found)
+        return found
+    return _render_marked(name, context)
+
+
+def _render_marked(name: str, context: dict[str, Any]) -> tuple[str, tuple[tuple[int, int], ...]]:
     parts = _env().get_template(name).render(**context).split(AUTHORED)
     text = "".join(parts)
     if len(parts) % 2 == 0:  # a marker in an author's text: call all of it theirs
@@ -235,8 +250,33 @@ def page_header(title: str, **meta: Any) -> str:
     mistakes a body's leading ``Key: value`` lines for metadata.
     """
     data = {"title": html.escape(" ".join(title.split()), quote=True), **meta}
-    lines = ["---"] + [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in data.items()]
+    lines = ["---"]
+    lines += [f"{k}: {_yaml_safe(json.dumps(v, ensure_ascii=False))}" for k, v in data.items()]
     return "\n".join([*lines, "---", ""])
+
+
+# Characters JSON leaves as they are but a YAML reader refuses (DEL, C1 controls, …);
+# written as the \u escapes both read alike.
+_NOT_YAML = re.compile("[\x7f-\x84\x86-\x9f\ufffe\uffff]")
+
+
+def _yaml_safe(text: str) -> str:
+    return _NOT_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def header_meta(markdown: str) -> dict[str, Any]:
+    """The metadata ``page_header`` wrote at the start of ``markdown``, read back as an
+    engine's YAML reader reads it (each value is JSON, which YAML reads alike)."""
+    lines = iter(markdown.split("\n", 64))
+    meta: dict[str, Any] = {}
+    if next(lines, None) != "---":
+        return meta
+    for line in lines:
+        if line == "---":
+            break
+        key, _, value = line.partition(": ")
+        meta[key] = json.loads(value)
+    return meta
 
 
 def _relpath(target: str, start: str) -> str:

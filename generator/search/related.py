@@ -41,18 +41,38 @@ REWRITE_AFTER = 20  # changed entries before a cache file is written again
 FULL_PASS_SHARE = 0.1
 
 
+# A live preview reads the same cache files on every rebuild (megabytes of JSON): what
+# this process last read or wrote of each is kept, with the file's status then. Callers
+# never change what they are given.
+_KEPT: dict[Path, tuple[tuple[int, int, int], dict]] = {}
+
+
+def _status(path: Path) -> tuple[int, int, int]:
+    info = path.stat()
+    return info.st_mtime_ns, info.st_size, info.st_ino
+
+
 def _read(path: Path) -> dict:
     try:
+        status = _status(path)
+        kept = _KEPT.get(path)
+        if kept is not None and kept[0] == status:
+            return kept[1]
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return data if isinstance(data, dict) and data.get("format") == FORMAT else {}
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return {}
+    _KEPT[path] = (status, data)
+    return data
 
 
 def _write(path: Path, data: dict) -> None:
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temp.write_text(json.dumps({"format": FORMAT, **data}, sort_keys=True), encoding="utf-8")
+    data = {"format": FORMAT, **data}
+    temp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
     os.replace(temp, path)
+    _KEPT[path] = (_status(path), data)
 
 
 def _worth_writing(changed: int, total: int) -> bool:

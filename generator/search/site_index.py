@@ -51,7 +51,8 @@ PARTS_FILE = "parts.json"  # in the bundle: the folders of its other parts, for 
 DIGESTS_FILE = ".opskb-parts"  # in the bundle: the fingerprint of each part's records
 LOG_FILE = "pagefind.log"  # in the staging folder: what Pagefind said
 TODO_FILE = "todo.pickle"  # in the staging folder: the parts a new process is to index
-PART_SIZE = 2500  # documents Pagefind indexes at once (its memory grows with them)
+# documents Pagefind indexes at once: its memory, and what a rebuild indexes again, grow with it
+PART_SIZE = 1000
 
 
 def _e(value: str) -> str:

@@ -1,0 +1,149 @@
+"""Pack stores: what a build worked out, kept by key for the next build in plain files.
+
+A store is a folder of pack files. A pack is written once and never changed:
+a line of JSON naming its entries (key, length of text, extra data), then
+their texts one after the other. A build adds one pack of what it newly
+worked out; once the packs hold more than twice what the last build used,
+they are rewritten as one. Entries are read all at once when a store opens,
+which is one sequential read however many there are.
+
+Keys are digests of everything an entry was worked out from, so an entry
+never goes stale: it is simply no longer asked for. Forked workers send back
+what they added and used (``take``) and the caller merges it (``add``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Entry", "PackStore", "code_digest"]
+
+PACK = ".pack"
+MAX_PACKS = 16  # packs before they are rewritten as one, whatever they hold
+
+Entry = tuple[str, Any]  # (text, extra data that JSON can hold)
+
+
+def code_digest(name: str, files: Iterable[Path]) -> str:
+    """A digest of this package's version and of the code in ``files``: the name of a
+    store's folder, so that entries worked out by other code are never read."""
+    try:
+        version = metadata.version("opskb")
+    except metadata.PackageNotFoundError:
+        version = ""
+    h = hashlib.blake2b(f"{name}\0{version}".encode(), digest_size=16)
+    for file in sorted(f for f in files if f.is_file()):
+        h.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+class PackStore:
+    """Entries by key: in memory, and in ``folder`` between processes (if given).
+
+    ``folder`` is the store of one version of whatever writes it: its sibling
+    folders (other versions) are removed when the store is saved.
+    """
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder
+        self.entries: dict[str, Entry] = {}
+        self.used: set[str] = set()
+        self.fresh: dict[str, Entry] = {}  # added in this process since ``take``
+        self._packs: list[Path] = []
+        self._stored = 0  # entries in those files
+        self._damaged = False
+        if folder is not None:
+            for pack in sorted(folder.glob(f"*{PACK}")):
+                self._read(pack)
+
+    def _read(self, pack: Path) -> None:
+        try:
+            with open(pack, encoding="utf-8", newline="") as file:
+                index = json.loads(file.readline())
+                text = file.read()
+            position, found = 0, {}
+            for key, length, extra in index:
+                end = position + length
+                found[str(key)] = (text[position:end], extra)
+                position = end
+            if position != len(text):
+                raise ValueError("the pack's texts do not add up to its index")
+        except (OSError, ValueError, TypeError):
+            found, self._damaged = {}, True  # unreadable: the next save rewrites the packs
+        self._packs.append(pack)
+        self._stored += len(found)
+        self.entries.update(found)
+
+    def get(self, key: str) -> Entry | None:
+        found = self.entries.get(key)
+        if found is not None:
+            self.used.add(key)
+        return found
+
+    def put(self, key: str, entry: Entry) -> None:
+        self.entries[key] = self.fresh[key] = entry
+        self.used.add(key)
+
+    def take(self) -> tuple[dict[str, Entry], set[str]]:
+        """What this process added and used since the last call, forgotten here."""
+        taken = (self.fresh, self.used)
+        self.fresh, self.used = {}, set()
+        return taken
+
+    def add(self, taken: tuple[dict[str, Entry], set[str]]) -> None:
+        fresh, used = taken
+        self.entries.update(fresh)
+        self.fresh.update(fresh)
+        self.used |= used
+
+    def save(self) -> None:
+        """Keep what was used since the last save, and write what was added.
+
+        Writing is skipped, silently, where the folder cannot be written.
+        """
+        self.entries = {k: v for k, v in self.entries.items() if k in self.used}
+        fresh = {k: v for k, v in self.fresh.items() if k in self.used}
+        self.used, self.fresh = set(), {}
+        if self.folder is None:
+            return
+        with contextlib.suppress(OSError):
+            for other in self.folder.parent.iterdir():
+                if other != self.folder and other.is_dir():
+                    shutil.rmtree(other, ignore_errors=True)
+        crowded = self._stored + len(fresh) > 2 * len(self.entries) + 100
+        if crowded or self._damaged or len(self._packs) >= MAX_PACKS:
+            old, self._packs, self._stored, self._damaged = self._packs, [], 0, False
+            if self._write(self.entries):
+                for pack in old:
+                    with contextlib.suppress(OSError):
+                        pack.unlink()
+        elif fresh:
+            self._write(fresh)
+
+    def _write(self, entries: dict[str, Entry]) -> bool:
+        assert self.folder is not None
+        index = [[key, len(text), extra] for key, (text, extra) in sorted(entries.items())]
+        pack = self.folder / f"{time.time_ns()}-{os.getpid()}{PACK}"
+        temporary = pack.with_suffix(".tmp")
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with open(temporary, "w", encoding="utf-8", newline="") as file:
+                file.write(json.dumps(index, ensure_ascii=False) + "\n")
+                file.writelines(entries[key][0] for key, _, _ in index)
+            os.replace(temporary, pack)
+        except (OSError, TypeError, ValueError):
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+            return False
+        self._packs.append(pack)
+        self._stored += len(entries)
+        return True

@@ -1,0 +1,192 @@
+"""The render memo and the pack stores it is kept in: rebuilds render only what changed,
+and never a page that differs from rendering everything again."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from opskb.packs import MAX_PACKS, PackStore
+from opskb.pages import RenderMemo, render_site
+from opskb.pages import render as render_module
+from opskb.pipeline import load_kb
+from opskb.synthetic import SyntheticKB, write_kb
+
+
+def _pages(site) -> list[tuple[str, str, tuple]]:
+    return [(p.src_uri, p.markdown, p.authored) for p in site.pages]
+
+
+@pytest.fixture
+def counted(monkeypatch) -> list[str]:
+    """The pages whose templates are rendered (not taken from a memo), by ``here``."""
+    rendered: list[str] = []
+    real = render_module._render_marked
+
+    def counting(name, context):
+        rendered.append(context.get("here", name))
+        return real(name, context)
+
+    monkeypatch.setattr(render_module, "_render_marked", counting)
+    return rendered
+
+
+@pytest.fixture
+def kb(tmp_path: Path) -> SyntheticKB:
+    return write_kb(tmp_path / "kb", documents=60, seed=7, related=False)
+
+
+def _render(root: Path, memo: RenderMemo | None = None, workers: int = 1):
+    catalog = load_kb(root).catalog
+    return render_site(catalog, workers=workers, memo=memo)
+
+
+def _edit_body(kb: SyntheticKB) -> str:
+    path = kb.published_runbooks[0]
+    with (kb.root / path).open("a", encoding="utf-8") as handle:
+        handle.write("\nCall the vendor hotline zephyrquartz first.\n")
+    return path
+
+
+def _edit_contact(kb: SyntheticKB) -> str:
+    """A system's escalation contact: shown on pages of other documents (its runbooks)."""
+    path = next(iter(sorted(kb.systems.values())))
+    text = (kb.root / path).read_text(encoding="utf-8")
+    edited = text.replace("contact: ", "contact: quillon ", 1)
+    assert edited != text
+    (kb.root / path).write_text(edited, encoding="utf-8")
+    return path
+
+
+def _edit_title(kb: SyntheticKB) -> str:
+    """A runbook's title: shown on its system's page, its playbook, the home page…"""
+    path = kb.published_runbooks[1]
+    text = (kb.root / path).read_text(encoding="utf-8")
+    (kb.root / path).write_text(text.replace("title: ", "title: Renamed ", 1), encoding="utf-8")
+    return path
+
+
+def test_a_second_render_takes_every_page_from_the_memo_of_the_first(kb, counted) -> None:
+    cache = kb.root / ".opskb-cache"
+    memo = RenderMemo(cache)
+    first = _render(kb.root, memo, workers=2)  # shared between two processes
+    memo.save()
+    memo = RenderMemo(cache)  # as a new build reads it: from the cache folder
+    assert len(memo.entries) == len(first.pages)
+    counted.clear()
+
+    again = _render(kb.root, memo)
+
+    assert counted == []
+    assert _pages(again) == _pages(first)
+
+
+@pytest.mark.parametrize("edit", [_edit_body, _edit_contact, _edit_title])
+def test_after_an_edit_the_memo_gives_what_rendering_everything_gives(kb, counted, edit) -> None:
+    cache = kb.root / ".opskb-cache"
+    memo = RenderMemo(cache)
+    before = _render(kb.root, memo)
+    memo.save()
+    edited = edit(kb)
+    counted.clear()
+
+    remembered = _render(kb.root, RenderMemo(cache))
+    rerendered = list(counted)
+
+    assert _pages(remembered) == _pages(_render(kb.root))
+    assert _pages(remembered) != _pages(before)
+    assert edited.removeprefix("content/") in rerendered or edited in rerendered
+    assert 0 < len(rerendered) < len(before.pages) / 2
+
+
+def test_a_context_the_memo_cannot_tell_apart_is_rendered_every_time() -> None:
+    class Counter:  # state of its own, which no digest of its fields would follow
+        def __init__(self) -> None:
+            self.n = 0
+
+    memo = RenderMemo()
+    assert memo.key("any.md.j2", {"counter": Counter()}) is None
+    assert memo.key("any.md.j2", {"paths": {"a", 1}}) is None
+    same = [memo.key("any.md.j2", {"paths": paths}) for paths in ({"a", "b"}, {"b", "a"})]
+    assert same[0] is not None and same[0] == same[1]
+
+
+def test_packs_are_rewritten_as_one_when_they_hold_far_more_than_a_build_used(tmp_path) -> None:
+    folder = tmp_path / "store" / "v1"
+    store = PackStore(folder)
+    for n in range(300):
+        store.put(f"k{n}", (f"text {n}\n" * (n % 5), [n]))
+    store.save()
+    assert len(list(folder.glob("*.pack"))) == 1
+
+    store = PackStore(folder)
+    assert store.get("k7") == ("text 7\n" * 2, [7])
+    for n in range(10):
+        store.get(f"k{n}")
+    store.put("new", ("é\r\nunicode and line ends kept", {"spans": []}))
+    store.save()
+
+    packs = list(folder.glob("*.pack"))
+    assert len(packs) == 1
+    reread = PackStore(folder)
+    assert sorted(reread.entries) == sorted([f"k{n}" for n in range(10)] + ["new"])
+    assert reread.entries["new"] == ("é\r\nunicode and line ends kept", {"spans": []})
+
+
+def test_packs_stay_few_and_other_versions_go(tmp_path) -> None:
+    other = tmp_path / "store" / "v0"
+    other.mkdir(parents=True)
+    (other / "1-1.pack").write_text("[]\n", encoding="utf-8")
+    folder = tmp_path / "store" / "v1"
+    for n in range(3 * MAX_PACKS):
+        store = PackStore(folder)
+        for key in list(store.entries):
+            store.get(key)
+        store.put(f"k{n}", (f"text {n}", None))
+        store.save()
+    assert not other.exists()
+    assert len(list(folder.glob("*.pack"))) <= MAX_PACKS
+    assert sorted(PackStore(folder).entries) == sorted(f"k{n}" for n in range(3 * MAX_PACKS))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "not json\nat all",
+        json.dumps([["k", 50, None]]) + "\nshort",
+        json.dumps([["k", "x", None]]) + "\ntext",
+        "",
+    ],
+)
+def test_a_damaged_pack_is_ignored_and_removed_at_the_next_rewrite(tmp_path, damage) -> None:
+    folder = tmp_path / "store" / "v1"
+    store = PackStore(folder)
+    store.put("good", ("kept", None))
+    store.save()
+    (folder / "0-damaged.pack").write_text(damage, encoding="utf-8")
+
+    store = PackStore(folder)
+
+    assert store.entries == {"good": ("kept", None)}
+    store.get("good")
+    store.save()
+    assert not (folder / "0-damaged.pack").exists()
+    assert PackStore(folder).entries == {"good": ("kept", None)}
+
+
+def test_a_memo_pack_with_damaged_spans_renders_the_page_again(kb, counted) -> None:
+    cache = kb.root / ".opskb-cache"
+    memo = RenderMemo(cache)
+    first = _render(kb.root, memo)
+    memo.save()
+    (pack,) = memo.folder.glob("*.pack")
+    index_line, _, texts = pack.read_text(encoding="utf-8").partition("\n")
+    index = [[key, length, "not spans"] for key, length, _ in json.loads(index_line)]
+    pack.write_text(json.dumps(index) + "\n" + texts, encoding="utf-8")
+    counted.clear()
+
+    again = _render(kb.root, RenderMemo(cache))
+
+    assert len(counted) == len(first.pages)
+    assert _pages(again) == _pages(first)
