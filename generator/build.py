@@ -13,6 +13,7 @@ import logging
 import os
 import secrets
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -24,7 +25,7 @@ from .config import CONFIG_FILE
 from .pipeline import load_kb
 from .problems import format_problems
 from .reuse import forget_record, load_record, save_record
-from .workers import remove_later
+from .workers import remove_later, remove_orphans
 
 __all__ = ["build_site", "serve_site", "swap_into_place"]
 
@@ -112,20 +113,7 @@ def remove_stale_staging(target: Path) -> None:
     if not target.parent.is_dir():
         return
     for prefix in (f".{target.name}-build-", f".{target.name}-old-"):
-        for folder in target.parent.glob(prefix + "*"):
-            _remove_if_stale(folder, prefix)
-
-
-def _remove_if_stale(folder: Path, prefix: str) -> None:
-    pid = folder.name.removeprefix(prefix).split("-", 1)[0]
-    if not pid.isdigit() or not folder.is_dir() or folder.is_symlink():
-        return
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        shutil.rmtree(folder, ignore_errors=True)
-    except (PermissionError, OverflowError, OSError):
-        return
+        remove_orphans(target.parent, prefix)
 
 
 def unsafe_site_dir(root: Path, target: Path, sources: tuple[str, ...]) -> str | None:
@@ -267,7 +255,16 @@ def serve_site(root: Path, *, dev_addr: str, open_browser: bool = False) -> None
     from mkdocs.exceptions import MkDocsException
 
     _setup_logging(logging.INFO)
+    # `kill`, a service manager or a container stopping it sends SIGTERM: shut down as on
+    # Ctrl-C, so that the server's temporary site (a whole site's size) is removed
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         serve(config_file=str(root / CONFIG_FILE), dev_addr=dev_addr, open_in_browser=open_browser)
     except MkDocsException as exc:
         raise click.ClickException(str(exc)) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

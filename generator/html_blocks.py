@@ -22,7 +22,7 @@ import secrets
 
 __all__ = ["new_token", "put_back", "set_aside"]
 
-_BLOCK_TAG = re.compile(r"<(/?)(div|table|ul|ol|dl|p|details|section)\b")
+_BLOCK_TAG = re.compile(r"<(/?)(div|table|ul|ol|dl|p|details|section|h[1-6])\b")
 _FENCES = ("```", "~~~")
 
 

@@ -31,7 +31,7 @@ from .pages.render import header_meta
 from .pipeline import KnowledgeBase, load_kb
 from .problems import format_problems
 from .reuse import BuildRecord, context_digest, digest, reusable_pages
-from .search.records import search_record
+from .search.records import RecordStore, search_records
 from .watching import watch_natively
 from .workers import (
     OK,
@@ -39,7 +39,6 @@ from .workers import (
     BuildWorkers,
     available_cpus,
     can_fork,
-    fork_map,
     plan_shares,
     remove_later,
 )
@@ -163,9 +162,9 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self._pages: dict[str, Page] = {}  # our pages by source URI
         self._token = new_token()  # stands for our HTML blocks while Markdown converts
         self._set_aside: dict[str, tuple[str, list[str]]] = {}  # src_uri → (Markdown, blocks)
-        self._memo: RenderMemo | None = None  # pages rendered before (pages/memo.py)
         self._compiled = _CompiledTemplates()  # the theme's, across live-preview rebuilds
-        self._memo_root: Path | None = None
+        # what earlier builds worked out: (cache folder, search records, rendered templates)
+        self._kept: tuple[Path, RecordStore, RenderMemo] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this keeps the plugin alive across ``serve`` rebuilds (and its record)."""
@@ -200,7 +199,9 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         if errors:
             raise PluginError("the knowledge base has errors:\n" + format_problems(errors))
         workers = self._worker_count(config, pages=False)
-        self.search_records = fork_map(search_record, kb.catalog.published, workers)
+        records, memo = self._stores(kb.settings.cache_dir)
+        self.search_records = search_records(kb.catalog.published, records, workers)
+        records.save()
         self._cancel_background()
         from .search.site_index import BUNDLE_DIR, SiteIndexJob, records_digest
 
@@ -229,12 +230,10 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         similar = None
         if self.config.related:
             similar = _similar(root, kb.catalog, self.search_records, workers)
-        if self._memo is None or self._memo_root != kb.settings.cache_dir:
-            self._memo, self._memo_root = RenderMemo(kb.settings.cache_dir), kb.settings.cache_dir
-        self.site = render_site(kb.catalog, similar, workers=workers, memo=self._memo)
-        self._memo.save()
+        self.site = render_site(kb.catalog, similar, workers=workers, memo=memo)
+        memo.save()
         if not self._serving:
-            self._memo = None  # a build reads it once; a live preview keeps it in memory
+            self._kept = None  # a build reads them once; a live preview keeps them in memory
         self.catalog_json = catalog_json(kb.catalog)
         config.nav = _nav_config(self.site.nav)
         self._root = root
@@ -249,6 +248,13 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             if ext not in config.markdown_extensions:
                 config.markdown_extensions.append(ext)
         return config
+
+    def _stores(self, cache_dir: Path) -> tuple[RecordStore, RenderMemo]:
+        """The search records and rendered templates of earlier builds (``packs.py``): read
+        from the cache folder by a build, kept in memory by a live preview."""
+        if self._kept is None or self._kept[0] != cache_dir:
+            self._kept = (cache_dir, RecordStore(cache_dir), RenderMemo(cache_dir))
+        return self._kept[1], self._kept[2]
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.site is not None
@@ -484,6 +490,12 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self._start_index_update()
 
     on_post_build = CombinedEvent(_end_shared_build, _write_search_index)
+
+    def on_shutdown(self) -> None:
+        """The live preview ends: stop its indexer and remove the last site it kept."""
+        self._cancel_background()
+        if self.previous_site is not None and self._serving:
+            shutil.rmtree(self.previous_site, ignore_errors=True)
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         root = Path(config.config_file_path).resolve().parent

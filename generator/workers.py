@@ -211,6 +211,21 @@ def _close_all_but(kept: list[int]) -> None:
         low = fd + 1
 
 
+def remove_orphans(parent, prefix: str) -> None:
+    """Remove the folders ``parent/PREFIX<pid>-…`` of processes that are gone (killed
+    mid-way, say); those of processes still running are theirs."""
+    for folder in parent.glob(prefix + "*"):
+        pid = folder.name.removeprefix(prefix).split("-", 1)[0]
+        if not pid.isdigit() or not folder.is_dir() or folder.is_symlink():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except (PermissionError, OverflowError, OSError):
+            continue
+
+
 def remove_later(folder, *, fork: bool = True) -> None:
     """Delete ``folder`` without waiting for it (thousands of files take seconds).
 

@@ -116,12 +116,12 @@ def test_packs_are_rewritten_as_one_when_they_hold_far_more_than_a_build_used(tm
     folder = tmp_path / "store" / "v1"
     store = PackStore(folder)
     for n in range(300):
-        store.put(f"k{n}", (f"text {n}\n" * (n % 5), [n]))
+        store.put(f"k{n}", (f"text {n}\n" * 1000, [n]))  # 3 MB in all
     store.save()
     assert len(list(folder.glob("*.pack"))) == 1
 
     store = PackStore(folder)
-    assert store.get("k7") == ("text 7\n" * 2, [7])
+    assert store.get("k7") == ("text 7\n" * 1000, [7])
     for n in range(10):
         store.get(f"k{n}")
     store.put("new", ("é\r\nunicode and line ends kept", {"spans": []}))
@@ -190,3 +190,26 @@ def test_a_memo_pack_with_damaged_spans_renders_the_page_again(kb, counted) -> N
 
     assert len(counted) == len(first.pages)
     assert _pages(again) == _pages(first)
+
+
+def test_a_rebuild_makes_search_records_only_for_documents_that_changed(kb, monkeypatch) -> None:
+    from opskb.search import records as records_module
+
+    cache = kb.root / ".opskb-cache"
+    store = records_module.RecordStore(cache)
+    first = records_module.search_records(load_kb(kb.root).catalog.published, store, workers=2)
+    store.save()
+    made: list[str] = []
+    real = records_module.search_record
+    monkeypatch.setattr(
+        records_module, "search_record", lambda doc: made.append(doc.path) or real(doc)
+    )
+    edited = _edit_body(kb)
+    documents = load_kb(kb.root).catalog.published
+
+    again = records_module.search_records(documents, records_module.RecordStore(cache))
+
+    assert made == [edited]
+    fresh = [real(doc) for doc in documents]
+    assert again == fresh and again != first
+    assert [r.digest for r in again] == [r.digest for r in fresh]

@@ -12,9 +12,11 @@ examples (profile ``fuzz``, chosen by ``OPSKB_HYPOTHESIS_PROFILE``).
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -150,6 +152,7 @@ def test_any_front_matter_values_validate_or_are_problems(
 
 
 _FOLDER = Path(tempfile.mkdtemp(prefix="opskb-properties-"))
+atexit.register(shutil.rmtree, _FOLDER, True)
 
 
 @PROFILE

@@ -277,6 +277,32 @@ def test_without_fork_a_new_process_indexes_and_cancel_stops_all_it_started(
         raise AssertionError("a process the cancelled job started is still there")
 
 
+def test_a_pagefind_folder_a_stopped_process_left_is_removed_by_the_next_job(
+    synthetic, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A live preview stopped while Pagefind ran leaves its working folder behind."""
+    import subprocess
+    import tempfile
+
+    from opskb.pipeline import load_kb
+    from opskb.search import site_index
+    from opskb.search.records import search_record
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    left = tmp_path / f"{site_index.STAGING_PREFIX}{gone.pid}-x1"
+    running = tmp_path / f"{site_index.STAGING_PREFIX}{os.getpid()}-x2"
+    for folder in (left, running):
+        (folder / "pages-0").mkdir(parents=True)
+    records = [search_record(d) for d in load_kb(synthetic.root).catalog.published][:3]
+
+    site_index.SiteIndexJob(records).finish(tmp_path / "site")
+
+    assert not left.exists() and running.exists()
+    assert (tmp_path / "site" / "pagefind" / "pagefind.js").is_file()
+
+
 def test_look_alikes_for_every_page_match_one_question_per_page(synthetic) -> None:
     index = SearchIndex.open(synthetic.root)
     paths = published_runbooks(synthetic)[:40]

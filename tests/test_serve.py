@@ -37,10 +37,12 @@ def wait_for(url: str, text: str, process: subprocess.Popen, limit: float = 90) 
     return False
 
 
-def test_serve_rerenders_after_edits_in_runbooks_and_content(make_kb):
+def test_serve_rerenders_after_edits_in_runbooks_and_content(make_kb, tmp_path):
     root = make_kb()
     port = free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    scratch = tmp_path / "scratch"  # where the server keeps its site while it runs
+    scratch.mkdir()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "TMPDIR": str(scratch)}
     process = subprocess.Popen(
         [sys.executable, "-m", "opskb.cli", "serve", "--kb", str(root), "-a", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,
@@ -56,9 +58,12 @@ def test_serve_rerenders_after_edits_in_runbooks_and_content(make_kb):
         system = root / "content/systems/vpn.md"
         system.write_text(system.read_text().replace("netops@example.com", "noc@example.com"))
         assert wait_for(base + "runbooks/vpn/reset-token/", "noc@example.com", process)
+        assert list(scratch.iterdir())
     finally:
-        process.terminate()
+        process.terminate()  # as a service manager stops it
         process.wait(timeout=20)
+    assert process.returncode == 0
+    assert list(scratch.iterdir()) == []  # its temporary sites and indexing folders removed
 
 
 def _server(tmp_path):

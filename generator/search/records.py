@@ -3,7 +3,8 @@
 The Whoosh index (terminal search, related documents) and the site's
 in-browser index both read documents through :func:`search_record`, so the
 two searches match the same text. A record's digest tells an index whether a
-document changed since it was last indexed.
+document changed since it was last indexed. A build keeps the records it made
+(``RecordStore``), so the next makes only those of documents that changed.
 """
 
 from __future__ import annotations
@@ -13,11 +14,15 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, fields
+from pathlib import Path
 
 from ..model import Document
+from ..packs import PackStore, code_digest
+from ..workers import fork_map
 
-__all__ = ["SearchRecord", "plain_text", "search_record"]
+__all__ = ["RecordStore", "SearchRecord", "plain_text", "search_record", "search_records"]
 
+STORE_FOLDER = "records"  # in the knowledge base's cache folder
 BODY_LIMIT = 20_000  # characters of body text kept per document; runbooks are far shorter
 
 _FENCE_LINE = re.compile(r"^\s*(```|~~~).*$", re.MULTILINE)
@@ -82,3 +87,50 @@ def search_record(doc: Document) -> SearchRecord:
         body=plain_text(doc.body),
         date=doc.incident.date.isoformat() if doc.incident else "",
     )
+
+
+class RecordStore(PackStore):
+    """Search records by the fingerprint of the document they were made from."""
+
+    def __init__(self, cache_dir: Path | None) -> None:
+        super().__init__(cache_dir / STORE_FOLDER / _code() if cache_dir else None)
+
+    def record(self, doc: Document) -> SearchRecord | None:
+        found = self.get(doc.fingerprint)
+        if found is None:
+            return None
+        body, (path, url, title, kind, tier, systems, tags, symptoms, date, digest) = found
+        if path != doc.path:
+            return None
+        record = SearchRecord(
+            path, url, title, kind, tier, tuple(systems), tuple(tags), tuple(symptoms), body, date
+        )
+        record.__dict__["digest"] = digest  # as worked out when it was stored
+        return record
+
+    def remember(self, doc: Document, record: SearchRecord) -> None:
+        fields = [record.path, record.url, record.title, record.kind, record.tier]
+        fields += [record.systems, record.tags, record.symptoms, record.date, record.digest]
+        self.put(doc.fingerprint, (record.body, fields))
+
+
+@functools.cache
+def _code() -> str:
+    here = Path(__file__).parent
+    return code_digest("records-1", [here / "records.py", here.parent / "model.py"])
+
+
+def search_records(
+    documents: list[Document], store: RecordStore | None = None, workers: int = 1
+) -> list[SearchRecord]:
+    """The records of ``documents``, in order: from ``store`` where it holds them, else
+    made by ``workers`` processes (and added to it). The caller saves the store."""
+    if store is None:
+        return fork_map(search_record, documents, workers)
+    records = [store.record(doc) for doc in documents]
+    todo = [n for n, record in enumerate(records) if record is None]
+    made = fork_map(lambda n: search_record(documents[n]), todo, workers)
+    for n, record in zip(todo, made, strict=True):
+        records[n] = record
+        store.remember(documents[n], record)
+    return records  # type: ignore[return-value]

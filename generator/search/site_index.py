@@ -30,7 +30,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..workers import before_fork, can_fork, die_with_parent, remove_later
+from ..workers import before_fork, can_fork, die_with_parent, remove_later, remove_orphans
 from .pagefind_files import canonicalise_filters
 from .records import SearchRecord
 from .store import link_or_copy
@@ -53,6 +53,7 @@ LOG_FILE = "pagefind.log"  # in the staging folder: what Pagefind said
 TODO_FILE = "todo.pickle"  # in the staging folder: the parts a new process is to index
 # documents Pagefind indexes at once: its memory, and what a rebuild indexes again, grow with it
 PART_SIZE = 1000
+STAGING_PREFIX = "opskb-pagefind-"  # in the temporary folder, then the process ID
 
 
 def _e(value: str) -> str:
@@ -113,7 +114,10 @@ class SiteIndexJob:
         self.records = sorted(records, key=lambda r: r.path)
         self._owner = os.getpid()
         self._fork = fork and can_fork()
-        self._staging = Path(tempfile.mkdtemp(prefix="opskb-pagefind-"))
+        # a live preview stopped mid-way leaves its folder: the next job removes it
+        remove_orphans(Path(tempfile.gettempdir()), STAGING_PREFIX)
+        prefix = f"{STAGING_PREFIX}{os.getpid()}-"
+        self._staging = Path(tempfile.mkdtemp(prefix=prefix))
         self._bundle = self._staging / BUNDLE_DIR
         self._log = self._staging / LOG_FILE
         self._parts = _parts(self.records)
