@@ -15,8 +15,6 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-import jinja2
-import jinja2.bccache
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -27,7 +25,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from .export import CATALOG_URI, catalog_json
 from .html_blocks import new_token, put_back, set_aside
 from .pages import NavItem, Page, RenderMemo, SimilarDocuments, Site, render_site
-from .pages.render import header_meta
+from .pages.render import bytecode_cache, header_meta
 from .pipeline import KnowledgeBase, load_kb
 from .problems import format_problems
 from .reuse import BuildRecord, context_digest, digest, reusable_pages
@@ -118,21 +116,6 @@ def _put_in_place(previous: Path, target: Path, *, move: bool, made: set[Path]) 
         shutil.copyfile(previous, target)
 
 
-class _CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates in memory. Jinja keys them by name and source checksum."""
-
-    def __init__(self) -> None:
-        self._code: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        code = self._code.get(bucket.key)
-        if code is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._code[bucket.key] = bucket.bytecode_to_string()
-
-
 class OpskbPlugin(BasePlugin[OpskbConfig]):
     supports_multiple_instances = False
 
@@ -162,7 +145,6 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self._pages: dict[str, Page] = {}  # our pages by source URI
         self._token = new_token()  # stands for our HTML blocks while Markdown converts
         self._set_aside: dict[str, tuple[str, list[str]]] = {}  # src_uri → (Markdown, blocks)
-        self._compiled = _CompiledTemplates()  # the theme's, across live-preview rebuilds
         # what earlier builds worked out: (cache folder, search records, rendered templates)
         self._kept: tuple[Path, RecordStore, RenderMemo] | None = None
 
@@ -356,12 +338,11 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         """A worker writes its pages only: assets and the sitemap are the first process's.
 
         Templates are read once per build: the theme checks each one's file for
-        changes on every page otherwise (thousands of needless look-ups). A live
-        preview keeps them compiled across rebuilds (Jinja checks their sources).
+        changes on every page otherwise (thousands of needless look-ups). They are
+        kept compiled between builds (``bytecode_cache``; Jinja checks their sources).
         """
         env.auto_reload = False
-        if self._serving:
-            env.bytecode_cache = self._compiled
+        env.bytecode_cache = bytecode_cache()
         if self._workers.is_worker:
             for file in [f for f in files if not f.is_documentation_page()]:
                 files.remove(file)

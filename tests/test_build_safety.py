@@ -178,3 +178,43 @@ def test_the_replaced_site_is_removed_after_the_build_returns(make_kb, build) ->
         time.sleep(0.05)
     assert list(root.glob(".site-old-*")) == [], "a detached process removed the old site"
     assert staging_folders(root) == []
+
+
+def test_templates_are_compiled_once_and_kept_in_a_private_folder(tmp_path, monkeypatch) -> None:
+    """Every build makes new template environments (ours, and MkDocs' for the theme):
+    compiled templates are kept between processes, in a folder only this user can
+    open, and a template whose source changed is compiled again."""
+    import stat
+    import tempfile
+
+    import jinja2
+    from opskb.pages import render
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    render.bytecode_cache.cache_clear()
+    compiled: list[str] = []
+
+    class Counting(jinja2.Environment):
+        def compile(self, source, name=None, filename=None, *args, **kwargs):
+            compiled.append(name)
+            return super().compile(source, name, filename, *args, **kwargs)
+
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "main.html").write_text("{{ 1 + 1 }}", encoding="utf-8")
+
+    def render_once() -> str:
+        env = Counting(
+            loader=jinja2.FileSystemLoader(str(templates)), bytecode_cache=render.bytecode_cache()
+        )
+        return env.get_template("main.html").render()
+
+    try:
+        assert render_once() == "2" and render_once() == "2"
+        assert compiled == ["main.html"]
+        (kept,) = [p for p in tmp_path.iterdir() if p.name != "templates"]
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o700 and any(kept.iterdir())
+        (templates / "main.html").write_text("{{ 2 + 2 }}", encoding="utf-8")
+        assert render_once() == "4" and compiled == ["main.html", "main.html"]
+    finally:
+        render.bytecode_cache.cache_clear()
