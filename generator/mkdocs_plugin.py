@@ -351,9 +351,12 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         return env
 
     def on_pre_page(self, page, *, config: MkDocsConfig, files: Files):
+        """A page this process will not convert needs only its metadata; another plugin
+        may read any page's Markdown, so then reused pages are read as usual."""
         src_uri = page.file.src_uri
         ours = self._pages.get(src_uri)
-        if ours is not None and (src_uri in self._reused or src_uri in self._elsewhere):
+        alone = not set(config.plugins) - SHARED_BUILD_PLUGINS
+        if ours is not None and (src_uri in self._elsewhere or (alone and src_uri in self._reused)):
             page.read_source = functools.partial(_read_ours, page, ours.markdown)
         return page
 

@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import time
 from collections.abc import Iterable
 from importlib import metadata
@@ -34,14 +35,17 @@ CROWD = 1 << 20  # characters the packs may hold beyond 1.5 times what a build u
 Entry = tuple[str, Any]  # (text, extra data that JSON can hold)
 
 
-def code_digest(name: str, files: Iterable[Path]) -> str:
-    """A digest of this package's version and of the code in ``files``: the name of a
-    store's folder, so that entries worked out by other code are never read."""
-    try:
-        version = metadata.version("opskb")
-    except metadata.PackageNotFoundError:
-        version = ""
-    h = hashlib.blake2b(f"{name}\0{version}".encode(), digest_size=16)
+def code_digest(name: str, files: Iterable[Path], packages: Iterable[str] = ()) -> str:
+    """A digest of the code in ``files``, of Python's version, and of this package's and
+    ``packages``' versions: the name of a store's folder, so that entries worked out by
+    other code are never read."""
+    versions = [sys.version]
+    for package in ("opskb", *packages):
+        try:
+            versions.append(f"{package} {metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            versions.append(package)
+    h = hashlib.blake2b("\0".join([name, *versions]).encode(), digest_size=16)
     for file in sorted(f for f in files if f.is_file()):
         h.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
     return h.hexdigest()

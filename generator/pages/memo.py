@@ -48,10 +48,11 @@ class Unfit(Exception):
 
 @functools.cache
 def _code() -> str:
-    """Our rendering code: the page modules, their templates and the content model."""
+    """Our rendering code: the page modules, their templates, the content model, and the
+    template engine's version."""
     here = Path(__file__).parent
     code = [*here.glob("*.py"), *here.rglob("templates/**/*"), here.parent / "model.py"]
-    return code_digest(f"rendered-{FORMAT}", code)
+    return code_digest(f"rendered-{FORMAT}", code, packages=("jinja2", "markupsafe"))
 
 
 _SCALARS = frozenset({bool, int, float, dt.date, dt.datetime, dt.timedelta, type(None)})
