@@ -28,28 +28,43 @@ def resolve_reference(
 
     A reference may be written from the knowledge-base root
     (``runbooks/vpn/reset.md``), relative to the document (``../reset.md``),
-    as a page URL (``runbooks/vpn/reset/``) or without ``.md``.
+    as a page URL (``runbooks/vpn/reset/``) or without ``.md``, and may end in
+    an anchor (``#step-2``); a file whose name holds ``#`` is found as named.
     """
-    ref = ref.strip().split("#", 1)[0]
-    if not ref or "://" in ref or ref.startswith("mailto:"):
+    ref = ref.strip()
+    bare = ref.split("#", 1)[0]
+    if not bare or "://" in ref or ref.startswith("mailto:"):
         return None, "is not a path inside the knowledge base"
     if "\\" in ref or "\x00" in ref:
         return None, "is not a valid path"
+    for written in dict.fromkeys([ref, bare]):
+        found = _find(written, posixpath.dirname(from_path), known, content_dir)
+        if found is not None:
+            return found, ""
     here = posixpath.dirname(from_path)
+    if any(b == ".." or b.startswith("../") for b in _bases(bare, here, content_dir)[:2]):
+        return None, "leaves the knowledge base"
+    return None, "does not exist"
+
+
+def _bases(ref: str, here: str, content_dir: str) -> list[str]:
+    """Where ``ref`` may point: from the root, from the document's folder, from content."""
     bases = [posixpath.normpath(ref.lstrip("/"))]
     if not ref.startswith("/"):
         bases.append(posixpath.normpath(posixpath.join(here, ref)))
         bases.append(posixpath.normpath(posixpath.join(content_dir, ref)))
-    for base in bases:
+    return bases
+
+
+def _find(ref: str, here: str, known: set[str], content_dir: str) -> str | None:
+    for base in _bases(ref, here, content_dir):
         if base == ".." or base.startswith("../"):
             continue
         stem = base.rstrip("/").removesuffix(".md")
         for candidate in (base, stem + ".md", stem + "/index.md"):
             if candidate in known:
-                return candidate, ""
-    if any(b == ".." or b.startswith("../") for b in bases[:2]):
-        return None, "leaves the knowledge base"
-    return None, "does not exist"
+                return candidate
+    return None
 
 
 @dataclass

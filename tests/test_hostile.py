@@ -15,6 +15,7 @@ byte-for-byte unchanged afterwards.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import html
 import json
@@ -24,7 +25,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from opskb.pipeline import load_kb
@@ -451,16 +452,24 @@ def test_odd_file_names_build_and_every_link_to_them_works(make_kb, build) -> No
     system_page = site / "systems/vpn/index.html"
     markup = system_page.read_text(encoding="utf-8")
     assert "<b>x</b>" not in markup  # a title taken from a file name is escaped too
-    targets = {
-        unquote(href)
-        for href in re.findall(r'href="([^"]*runbooks/vpn/[^"]*)"', markup)
-        if not href.startswith("http")
-    }
+    # as a browser reads them: a raw '#' or '?' would cut the path short
+    hrefs = re.findall(r'href="([^"]*runbooks/vpn/[^"]*)"', markup)
+    links = [urlsplit(html.unescape(href)) for href in hrefs]
+    targets = {unquote(link.path) for link in links if not link.scheme}
     for name in ODD_NAMES:
         target = f"../../runbooks/vpn/{name}/"
         assert target in targets, name
         page_file = (system_page.parent / target / "index.html").resolve()
         assert "Steps for this one." in page_file.read_text(encoding="utf-8")
+    # the search page's results link to the same pages (Pagefind keeps each page's URL)
+    found = set()
+    for fragment in (site / "pagefind").rglob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes())
+        link = urlsplit(json.loads(data[data.index(b"{") :])["url"])
+        assert not link.fragment and not link.query, link
+        assert (site / unquote(link.path).strip("/") / "index.html").is_file(), link
+        found.add(unquote(link.path))
+    assert {f"/runbooks/vpn/{name}/" for name in ODD_NAMES} <= found
 
 
 def test_a_title_with_control_characters_builds_and_shows_as_written(make_kb, build) -> None:

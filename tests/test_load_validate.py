@@ -175,6 +175,33 @@ def test_references_must_resolve(make_kb):
     assert [d.path for d in related] == ["runbooks/vpn/reset-token.md"]
 
 
+def test_a_reference_may_name_a_file_with_a_hash_or_end_in_an_anchor(make_kb):
+    """`related:` holds paths, not URLs: `c#-client.md` is a file name, while
+    `reset-token.md#steps` still names the runbook."""
+    root = make_kb(
+        {
+            "runbooks/vpn/c#-client.md": (
+                "---\ntitle: C# client\ntier: L2\nsystems: [vpn]\n---\nSteps.\n"
+            ),
+            "content/articles/a.md": """\
+        ---
+        title: A
+        related:
+          - "runbooks/vpn/c#-client.md"
+          - runbooks/vpn/reset-token.md#steps
+          - runbooks/vpn/gone.md#steps
+        ---
+        """,
+        }
+    )
+    kb = load_kb(root)
+    messages = [p.message for p in problems_of(kb, "content/articles/a.md")]
+    assert len(messages) == 1 and "gone.md#steps" in messages[0] and "does not exist" in messages[0]
+    related = kb.catalog.related["content/articles/a.md"]
+    assert [d.path for d in related] == ["runbooks/vpn/c#-client.md", "runbooks/vpn/reset-token.md"]
+    assert not [p for p in problems_of(kb, "runbooks/vpn/c#-client.md") if p.is_error]
+
+
 def test_links_are_rewritten_from_source_tree_to_page_tree(make_kb):
     root = make_kb(
         {

@@ -121,7 +121,7 @@ def relative_url(target: str, from_uri: str, directory_urls: bool = True) -> str
     rel = "" if rel == "." else rel
     if target.endswith("/") or not target:
         rel = (rel + "/") if rel else "./"
-    return quote(rel, safe="/#?=&.-_~%")
+    return quote(rel, safe="/.-_~")  # a page's name may hold '#', '?' or '%'
 
 
 @jinja2.pass_context

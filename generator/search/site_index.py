@@ -29,6 +29,7 @@ import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from urllib.parse import quote
 
 from ..workers import before_fork, can_fork, die_with_parent, remove_later, remove_orphans
 from .pagefind_files import canonicalise_filters
@@ -54,6 +55,7 @@ TODO_FILE = "todo.pickle"  # in the staging folder: the parts a new process is t
 # documents Pagefind indexes at once: its memory, and what a rebuild indexes again, grow with it
 PART_SIZE = 1000
 STAGING_PREFIX = "opskb-pagefind-"  # in the temporary folder, then the process ID
+INDEX_FORMAT = "2"  # in every digest: a bundle of another format is indexed again
 
 
 def _e(value: str) -> str:
@@ -279,7 +281,9 @@ def _part_folder(number: int) -> str:
 
 def _write_pages(records: list[SearchRecord], pages: Path) -> None:
     for record in records:
-        file = pages / record.url.strip("/") / "index.html"
+        # Pagefind links to the path a page is written at, as it is: a name holding
+        # '#', '?' or '%' must be written percent-encoded to be reached
+        file = pages / quote(record.url.strip("/"), safe="/") / "index.html"
         file.parent.mkdir(parents=True, exist_ok=True)
         file.write_text(record_html(record), encoding="utf-8")
     pages.mkdir(parents=True, exist_ok=True)
@@ -297,7 +301,7 @@ def write_site_index(records: Iterable[SearchRecord], site_dir: Path) -> Path:
 
 def records_digest(records: Iterable[SearchRecord]) -> str:
     """One fingerprint of everything the in-browser index holds."""
-    joined = "\n".join(sorted(f"{r.path} {r.digest}" for r in records))
+    joined = "\n".join([INDEX_FORMAT, *sorted(f"{r.path} {r.digest}" for r in records)])
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()
 
 
