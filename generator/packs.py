@@ -9,7 +9,8 @@ which is one sequential read however many there are.
 
 Keys are digests of everything an entry was worked out from, so an entry
 never goes stale: it is simply no longer asked for. Forked workers send back
-what they added and used (``take``) and the caller merges it (``add``).
+the keys they used (``take_used``) and write what they added themselves
+(``flush``), so the caller does not hold a second copy of it.
 """
 
 from __future__ import annotations
@@ -99,17 +100,21 @@ class PackStore:
         self.entries[key] = self.fresh[key] = entry
         self.used.add(key)
 
-    def take(self) -> tuple[dict[str, Entry], set[str]]:
-        """What this process added and used since the last call, forgotten here."""
-        taken = (self.fresh, self.used)
-        self.fresh, self.used = {}, set()
-        return taken
+    def take_used(self) -> set[str]:
+        """The keys this process used since the last call (for a forked worker to send
+        back), forgotten here."""
+        used, self.used = self.used, set()
+        return used
 
-    def add(self, taken: tuple[dict[str, Entry], set[str]]) -> None:
-        fresh, used = taken
-        self.entries.update(fresh)
-        self.fresh.update(fresh)
+    def add_used(self, used: set[str]) -> None:
         self.used |= used
+
+    def flush(self) -> None:
+        """Write what this process added as a pack of its own (a forked worker, once done:
+        the caller keeps the entries in the folder, not in its memory)."""
+        if self.folder is not None and self.fresh:
+            self._write(self.fresh)
+        self.fresh = {}
 
     def save(self) -> None:
         """Keep what was used since the last save, and write what was added.

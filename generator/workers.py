@@ -237,13 +237,19 @@ def remove_later(folder, *, fork: bool = True) -> None:
         threading.Thread(target=shutil.rmtree, args=(folder, True), daemon=True).start()
 
 
-def fork_map(func: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
+def fork_map(
+    func: Callable[[T], R],
+    items: Sequence[T],
+    workers: int,
+    finish: Callable[[], None] | None = None,
+) -> list[R]:
     """``[func(item) for item in items]``, the items shared between forked processes.
 
     Each process works on every ``workers``-th item and sends its results
     back pickled; the caller's memory is shared, so ``func`` may use anything
     in scope and nothing is imported again. A worker that fails has its share
-    done again here, so its error (if any) is raised in the caller.
+    done again here, so its error (if any) is raised in the caller. A forked
+    worker calls ``finish`` once its share is done (to save what it kept).
     """
     if workers <= 1 or len(items) < 2 * workers or not can_fork():
         return [func(item) for item in items]
@@ -258,6 +264,8 @@ def fork_map(func: Callable[[T], R], items: Sequence[T], workers: int) -> list[R
                 os.close(read)
                 die_with_parent()
                 done = [func(item) for item in items[share::workers]]
+                if finish is not None:
+                    finish()
                 data = pickle.dumps(done, pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(write, "wb") as pipe:
                     pipe.write(data)

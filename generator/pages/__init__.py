@@ -90,11 +90,12 @@ def _nav(catalog: Catalog, uris: set[str]) -> list[NavItem]:
     return nav
 
 
-def _run(job: Callable[[], Page]) -> tuple[Page, tuple | None]:
-    """A page, and what rendering it added to the active memo (sent back from a worker)."""
+def _run(job: Callable[[], Page]) -> tuple[Page, set[str] | None]:
+    """A page, and the memo keys rendering it used (sent back from a worker, which writes
+    what it rendered to the memo's folder itself: see ``RenderMemo.flush``)."""
     page = job()
     memo = active()
-    return page, memo.take() if memo is not None else None
+    return page, memo.take_used() if memo is not None else None
 
 
 def render_site(
@@ -120,10 +121,11 @@ def render_site(
     jobs.append(functools.partial(search_page, catalog))
     with remembering(memo):
         pages = []
-        for page, taken in fork_map(_run, jobs, workers):
+        finish = memo.flush if memo is not None else None
+        for page, used in fork_map(_run, jobs, workers, finish):
             pages.append(page)
-            if memo is not None and taken is not None:
-                memo.add(taken)
+            if memo is not None and used is not None:
+                memo.add_used(used)
         uris = {p.src_uri for p in pages}
         if "systems/index.md" not in uris:
             pages.append(systems_index(catalog))
