@@ -94,6 +94,11 @@ def _not_rendered(page, config: MkDocsConfig, files: Files) -> None:
     page.present_anchor_ids = None
 
 
+def _other_plugins(config: MkDocsConfig) -> set[str]:
+    """Configured plugins that may need something from every page this process renders."""
+    return set(config.plugins) - SHARED_BUILD_PLUGINS
+
+
 def _read_ours(page, markdown: str, config: MkDocsConfig) -> None:
     """``Page.read_source`` for a page whose HTML comes from elsewhere: its metadata (the
     navigation prints its title) without reading its Markdown through YAML."""
@@ -134,6 +139,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self.progress: Callable[[str, int, int], None] | None = None  # (stage, done, of)
         self._reused: dict[str, Path] = {}  # src_uri → the previous build's HTML of it
         self._made: set[Path] = set()  # folders made in the site for reused pages
+        self._others: set[str] = set()  # plugins configured besides ours and search
         self._serving = False
         self._converted = self._done = self._total = 0
         self._workers = BuildWorkers()
@@ -293,6 +299,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         )
         self._reused = {}
         self._made = set()
+        self._others = _other_plugins(config)
         self._converted, self._done, self._total = 0, 0, len(self.site.pages)
         if self.previous_site is None:
             return
@@ -306,7 +313,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         """Processes to share the work: our rendering, or (``pages``) MkDocs' pages."""
         if self._serving or not can_fork():
             return 1  # a live preview renders few pages; its server runs threads
-        others = set(config.plugins) - SHARED_BUILD_PLUGINS
+        others = _other_plugins(config)
         if pages and others:
             log.debug(f"one process renders every page: {', '.join(sorted(others))} may need to")
             return 1
@@ -355,7 +362,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         may read any page's Markdown, so then reused pages are read as usual."""
         src_uri = page.file.src_uri
         ours = self._pages.get(src_uri)
-        alone = not set(config.plugins) - SHARED_BUILD_PLUGINS
+        alone = not self._others
         if ours is not None and (src_uri in self._elsewhere or (alone and src_uri in self._reused)):
             page.read_source = functools.partial(_read_ours, page, ours.markdown)
         return page

@@ -63,7 +63,7 @@ class PackStore:
         self.folder = folder
         self.entries: dict[str, Entry] = {}
         self.used: set[str] = set()
-        self.fresh: dict[str, Entry] = {}  # added in this process since ``take``
+        self.fresh: dict[str, Entry] = {}  # added here since the last save or flush
         self._packs: list[Path] = []
         self._stored = 0  # characters of the entries in those files (``_size``)
         self._damaged = False

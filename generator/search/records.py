@@ -99,12 +99,14 @@ class RecordStore(PackStore):
         found = self.get(doc.fingerprint)
         if found is None:
             return None
-        body, (path, url, title, kind, tier, systems, tags, symptoms, date, digest) = found
+        try:
+            body, (path, url, title, kind, tier, systems, tags, symptoms, date, digest) = found
+            lists = tuple(systems), tuple(tags), tuple(symptoms)
+            record = SearchRecord(path, url, title, kind, tier, *lists, body, date)
+        except (TypeError, ValueError):
+            return None  # an entry of another shape: made again
         if path != doc.path:
             return None
-        record = SearchRecord(
-            path, url, title, kind, tier, tuple(systems), tuple(tags), tuple(symptoms), body, date
-        )
         record.__dict__["digest"] = digest  # as worked out when it was stored
         return record
 
