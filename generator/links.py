@@ -112,6 +112,8 @@ def lines_outside_code(body: str) -> Iterator[tuple[int, str, bool]]:
 def _rewrite_body(
     body: str, first_line: int, doc_path: str, doc_uri: str, catalog: Catalog, problems: Problems
 ) -> str:
+    if "](" not in body and "]:" not in body:
+        return body  # nothing that could be a link
     out = []
     for offset, line, in_code in lines_outside_code(body):
         if in_code or ("](" not in line and "]:" not in line):

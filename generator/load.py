@@ -10,19 +10,29 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .config import CONFIG_FILE, Settings
 from .problems import Level, Problem
 from .yaml_reader import read_yaml
 
-__all__ = ["KeyLines", "RawDocument", "iter_sources", "load_all", "load_document", "split"]
+__all__ = [
+    "KeyLines",
+    "LoadCache",
+    "RawDocument",
+    "iter_sources",
+    "load_all",
+    "load_document",
+    "split",
+]
 
 MAX_BYTES = 20 * 1024 * 1024
 DEFAULTS_FILE = "_defaults.yml"
+
+T = TypeVar("T")
 
 _FENCE = re.compile(r"^-{3,}[ \t]*$", re.MULTILINE)
 _TOP_KEY = re.compile(r"^([^\s#:\-][^:]*):(?:\s|$)")  # linear: no nested quantifiers
@@ -168,24 +178,39 @@ def _decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
         ]
 
 
+def _relative(root: Path, file: Path) -> str:
+    """``file``'s path below ``root`` with forward slashes (without pathlib's parsing)."""
+    text, base = str(file), str(root) + os.sep
+    if text.startswith(base):
+        return text[len(base) :].replace(os.sep, "/")
+    return file.relative_to(root).as_posix()
+
+
+def _read_bytes(file: Path) -> bytes | int:
+    """The file's bytes, or its size when that is over :data:`MAX_BYTES`. Raises OSError."""
+    fd = os.open(file, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        size = os.fstat(fd).st_size
+        if size > MAX_BYTES:
+            return size
+        data = os.read(fd, size + 1)  # one byte more: a file that grew since is read on
+        while len(data) > size and len(data) <= MAX_BYTES:
+            more = os.read(fd, 1 << 16)
+            if not more:
+                break
+            data += more
+        return len(data) if len(data) > MAX_BYTES else data
+    finally:
+        os.close(fd)
+
+
 def load_document(
     root: Path, file: Path, defaults: dict[str, Any] | None = None
 ) -> tuple[RawDocument, list[Problem]]:
-    rel = file.relative_to(root).as_posix()
+    rel = _relative(root, file)
     empty = RawDocument(rel, {}, "", 1, KeyLines([], 1), broken=True)
     try:
-        size = file.stat().st_size
-        if size > MAX_BYTES:
-            return empty, [
-                Problem(
-                    rel,
-                    0,
-                    f"file is {size / 2**20:.1f} MiB; the limit is {MAX_BYTES // 2**20} MiB",
-                    "split it into smaller documents",
-                    code="too-large",
-                )
-            ]
-        data = file.read_bytes()
+        data = _read_bytes(file)
     except OSError as exc:
         return empty, [
             Problem(
@@ -194,6 +219,16 @@ def load_document(
                 f"cannot read file: {exc.strerror}",
                 "check the file's permissions",
                 code="unreadable",
+            )
+        ]
+    if isinstance(data, int):
+        return empty, [
+            Problem(
+                rel,
+                0,
+                f"file is {data / 2**20:.1f} MiB; the limit is {MAX_BYTES // 2**20} MiB",
+                "split it into smaller documents",
+                code="too-large",
             )
         ]
     text, problems = _decode(rel, data)
@@ -332,7 +367,16 @@ class _Defaults:
         return merged
 
 
-LoadCache = dict  # file → (its stat and folder defaults, what loading it gave)
+class LoadCache:
+    """Files a caller keeps loaded between loads (the live preview), and what checked them.
+
+    ``files`` maps each file to (its stat and folder defaults, what loading it
+    gave); results made under other settings are dropped.
+    """
+
+    def __init__(self) -> None:
+        self.files: dict[Path, tuple[tuple | None, Any]] = {}
+        self.settings: Settings | None = None
 
 
 def _unchanged_key(file: Path, defaults: dict[str, Any]) -> tuple | None:
@@ -344,10 +388,15 @@ def _unchanged_key(file: Path, defaults: dict[str, Any]) -> tuple | None:
 
 
 def load_all(
-    settings: Settings, cache: LoadCache | None = None, workers: int = 1
-) -> tuple[list[RawDocument], list[Problem]]:
+    settings: Settings,
+    cache: LoadCache | None = None,
+    workers: int = 1,
+    check: Callable[[RawDocument], tuple[T, list[Problem]]] | None = None,
+) -> tuple[list[tuple[RawDocument, T | None]], list[Problem]]:
     """Every source document of the knowledge base, in path order, and problems.
 
+    ``check`` (validation) is called on each document in the process that read
+    it, so that it is shared too; each document comes with what it returned.
     ``cache``, kept by a caller between loads (the live preview), skips reading
     files whose size, modification time and folder defaults are unchanged;
     ``workers`` processes share the reading (see ``workers.fork_map``).
@@ -364,18 +413,27 @@ def load_all(
             folder_defaults = defaults.for_folder(file.parent)
             key = _unchanged_key(file, folder_defaults) if cache is not None else None
             entries.append((file, folder_defaults, key))
-    cached = cache if cache is not None else {}
-    fresh = [e for e in entries if e[2] is None or cached.get(e[0], (None,))[0] != e[2]]
-    loaded = fork_map(lambda e: load_document(root, e[0], e[1]), fresh, workers)
-    for (file, _, key), result in zip(fresh, loaded, strict=True):
-        cached[file] = (key, result)
-    documents: list[RawDocument] = []
+    if cache is not None and cache.settings != settings:
+        cache.files.clear()
+        cache.settings = settings
+    kept = cache.files if cache is not None else {}
+    fresh = [e for e in entries if e[2] is None or kept.get(e[0], (None,))[0] != e[2]]
+
+    def read(entry: tuple[Path, dict[str, Any], tuple | None]):
+        raw, found = load_document(root, entry[0], entry[1])
+        if check is None:
+            return raw, None, found
+        checked, more = check(raw)
+        return raw, checked, found + more
+
+    for (file, _, key), result in zip(fresh, fork_map(read, fresh, workers), strict=True):
+        kept[file] = (key, result)
+    documents: list[tuple[RawDocument, T | None]] = []
     for file, _, _ in entries:
-        raw, found = cached[file][1]
-        documents.append(raw)
+        raw, checked, found = kept[file][1]
+        documents.append((raw, checked))
         problems.extend(found)
-    if cache is not None:
-        for gone in cache.keys() - {file for file, _, _ in entries}:
-            del cache[gone]
+    for gone in kept.keys() - {file for file, _, _ in entries}:
+        del kept[gone]
     problems.extend(defaults.problems)
     return documents, problems

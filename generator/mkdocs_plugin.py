@@ -24,6 +24,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .export import CATALOG_URI, catalog_json
 from .html_blocks import new_token, put_back, set_aside
+from .load import LoadCache
 from .pages import NavItem, Page, RenderMemo, SimilarDocuments, Site, render_site
 from .pages.render import bytecode_cache, header_meta
 from .pipeline import KnowledgeBase, load_kb
@@ -146,7 +147,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self._elsewhere: frozenset[str] = frozenset()  # pages another process renders
         self._site_index = None  # the Pagefind job of this build, running beside it
         self._index_update_go: Callable[[], None] | None = None  # starts the terminal index
-        self._loaded: dict = {}  # loaded source files, kept across live-preview rebuilds
+        self._loaded = LoadCache()  # loaded source files, kept across live-preview rebuilds
         self._site_index_digest = ""  # what the last build's search page index holds
         self._pages: dict[str, Page] = {}  # our pages by source URI
         self._token = new_token()  # stands for our HTML blocks while Markdown converts

@@ -31,6 +31,9 @@ __all__ = [
 ]
 
 
+_BY_TEXT: dict[type, dict[str, Any]] = {}  # each choice by its lower-case text
+
+
 class _Choice(enum.Enum):
     @classmethod
     def choices(cls) -> list[str]:
@@ -43,11 +46,10 @@ class _Choice(enum.Enum):
             return value
         if isinstance(value, bool) or not isinstance(value, str | int):
             return None
-        text = str(value).strip().lower()
-        for member in cls:
-            if member.value.lower() == text:
-                return member
-        return None
+        table = _BY_TEXT.get(cls)
+        if table is None:
+            table = _BY_TEXT[cls] = {member.value.lower(): member for member in cls}
+        return table.get(str(value).strip().lower())
 
     def __str__(self) -> str:
         return self.value

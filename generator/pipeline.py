@@ -15,8 +15,8 @@ from .governance import check_governance
 from .links import rewrite_links
 from .load import LoadCache, load_all
 from .problems import Problems
-from .validate import validate_all
-from .workers import available_cpus
+from .validate import validator
+from .workers import available_cpus, collector_paused
 
 __all__ = ["KnowledgeBase", "load_kb"]
 
@@ -48,11 +48,12 @@ def load_kb(
     if workers is None:
         workers = settings.workers or available_cpus()
     problems = Problems(config_problems)
-    raws, found = load_all(settings, cache, workers)
-    problems.extend(found)
-    documents = validate_all(raws, settings, problems)
-    key_lines = {raw.path: raw.lines for raw in raws}
-    catalog = build_catalog(documents, settings, on_date or today(), problems, key_lines)
-    catalog.bodies = rewrite_links(catalog, problems)
-    check_governance(catalog, problems, key_lines)
+    with collector_paused():
+        loaded, found = load_all(settings, cache, workers, validator(settings))
+        problems.extend(found)
+        documents = [doc for _, doc in loaded if doc is not None]
+        key_lines = {raw.path: raw.lines for raw, _ in loaded}
+        catalog = build_catalog(documents, settings, on_date or today(), problems, key_lines)
+        catalog.bodies = rewrite_links(catalog, problems)
+        check_governance(catalog, problems, key_lines)
     return KnowledgeBase(settings, catalog, problems)

@@ -8,6 +8,7 @@ exists, belong to the catalogue.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -30,9 +31,9 @@ from .model import (
     SystemInfo,
     Tier,
 )
-from .problems import Problems
+from .problems import Problem, Problems
 
-__all__ = ["page_location", "validate_all", "validate_document"]
+__all__ = ["page_location", "validate_document", "validator"]
 
 _H1 = re.compile(r"^#[ \t]+(.*\S)[ \t]*$", re.MULTILINE)  # linear on hostile lines
 _SYSTEM_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -41,8 +42,8 @@ _STEP_KEYS = ("team", "contact", "hours", "response", "vendor", "contract", "por
 
 def page_location(path: str, settings: Settings) -> tuple[str, str]:
     """(src_uri, url) of the page for a source path; the URL mirrors the path."""
-    parts = PurePosixPath(path).parts
-    src_uri = "/".join(parts[1:]) if parts[0] == settings.content_dir else path
+    top, _, rest = path.partition("/")  # a source path is relative, with single slashes
+    src_uri = rest if rest and top == settings.content_dir else path
     stem = src_uri.removesuffix(".md")
     if stem == "index":
         return src_uri, ""
@@ -52,7 +53,7 @@ def page_location(path: str, settings: Settings) -> tuple[str, str]:
 
 
 def kind_from_path(path: str, settings: Settings) -> Kind:
-    parts = PurePosixPath(path).parts
+    parts = path.split("/")
     if parts[0] == settings.runbooks_dir:
         return Kind.RUNBOOK
     if parts[0] == settings.content_dir and len(parts) > 2:
@@ -313,10 +314,11 @@ def validate_document(raw: RawDocument, settings: Settings, problems: Problems) 
     )
 
 
-def validate_all(raws: list[RawDocument], settings: Settings, problems: Problems) -> list[Document]:
-    documents = []
-    for raw in raws:
-        doc = validate_document(raw, settings, problems)
-        if doc is not None:
-            documents.append(doc)
-    return documents
+def validator(settings: Settings) -> Callable[[RawDocument], tuple[Document | None, list[Problem]]]:
+    """Validation of one document on its own, with its problems (``load_all``'s ``check``)."""
+
+    def check(raw: RawDocument) -> tuple[Document | None, list[Problem]]:
+        problems = Problems()
+        return validate_document(raw, settings, problems), problems.sorted()
+
+    return check

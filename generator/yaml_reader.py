@@ -13,11 +13,13 @@ must never crash, hang or run code, whatever a file holds:
   they are composed, because LibYAML's composer recurses in C and crashes the
   whole process on tens of thousands of levels (no exception to catch).
 
-Most front matter is flat: ``key: value`` lines and lists of ``- item``
-lines. :func:`read_flat` reads exactly that shape without building YAML's
-node tree (the larger part of loading a knowledge base), resolving and
-constructing each value with the loader's own rules; anything else goes to
-the loader. Both give the same values (a property test holds them to it).
+Most front matter is simple: ``key: value`` lines, lists of ``- item``
+lines, and mappings nested by indentation (an escalation ladder, an
+incident's action items). :func:`read_simple` reads exactly that shape
+without building YAML's node tree (the larger part of loading a knowledge
+base), resolving and constructing each value with the loader's own rules;
+anything else goes to the loader. Both give the same values (a property test
+holds them to it).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ __all__ = [
     "MAX_VALUES",
     "FrontMatterLoader",
     "count_values",
-    "read_flat",
+    "read_simple",
     "read_yaml",
     "too_deep",
     "yaml_problem",
@@ -67,7 +69,7 @@ for _tag in ("timestamp", "int", "float"):
     FrontMatterLoader.add_constructor(_full, _lenient(_full))
 
 
-# What read_flat accepts, line by line; anything else is the loader's to read.
+# What read_simple accepts, line by line; anything else is the loader's to read.
 _KEY = r"([A-Za-z][A-Za-z0-9_-]*)"
 _PLAIN = r"([^\s\-?:,\[\]{}#&*!|>'\"%@`](?:[^\s:#]|:(?! |$)| (?!#)|(?<! )#)*(?<![ :]))"
 _QUOTED = r"(?:\"([^\"\\]*)\"|'([^']*)')"
@@ -78,7 +80,9 @@ _IN_LIST = rf"(?:{_WORDS}|{_QUOTED})"
 _LIST = rf"\[( *|{_IN_LIST}(?: *, *{_IN_LIST})* *)\]"
 _NEXT_IN_LIST = re.compile(rf" *(?:({_WORDS})|{_QUOTED}) *(?:,|$)")
 _ENTRY = re.compile(rf"{_KEY}:(?: +(?:{_VALUE}|{_LIST}))? *")
-_ITEM = re.compile(rf"( *)- +{_VALUE} *")
+_ITEM = re.compile(r"-(?: +(.*))?")  # a list item; what follows is an entry or a value
+_SCALAR = re.compile(rf"{_VALUE} *")
+MAX_SIMPLE_DEPTH = 16  # deeper nesting is the loader's (and its depth check's) to read
 # characters YAML refuses, reads as line breaks, or strips as a byte-order mark
 _UNUSUAL = re.compile(
     "[^\x0a\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
@@ -87,10 +91,30 @@ _SCALARS = {
     f"tag:yaml.org,2002:{name}" for name in ("str", "null", "bool", "int", "float", "timestamp")
 }
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()  # what the loader's constructors are given
+_SEEN: dict[str, Any] = {}  # plain scalars' values, by their text (see _plain)
+MAX_SEEN = 100_000
 
 
 def _plain(text: str) -> Any:
-    """A plain scalar's value, resolved and constructed as the loader would."""
+    """A plain scalar's value, resolved and constructed as the loader would.
+
+    Values are immutable and front matter repeats them (tiers, systems, owners,
+    keys), so each text's value is kept once worked out.
+    """
+    value = _SEEN.get(text, _SEEN)
+    if value is _SEEN:
+        if len(_SEEN) >= MAX_SEEN:
+            _SEEN.clear()
+        try:
+            value = _SEEN[text] = _resolve(text)
+        except _NotFlat:
+            value = _SEEN[text] = _NotFlat
+    if value is _NotFlat:
+        raise _NotFlat
+    return value
+
+
+def _resolve(text: str) -> Any:
     resolvers = FrontMatterLoader.yaml_implicit_resolvers
     candidates = resolvers.get(text[0], []) + resolvers.get(None, [])
     tag = next((tag for tag, pattern in candidates if pattern.match(text)), None)
@@ -123,44 +147,94 @@ def _list(inside: str) -> list[Any]:
     return values
 
 
-def read_flat(source: str) -> dict[Any, Any] | None:
-    """The value of flat front matter, or ``None`` if ``source`` is not of that shape.
+def read_simple(source: str) -> dict[Any, Any] | None:
+    """The value of simple front matter, or ``None`` if ``source`` is not of that shape.
 
-    Flat is: ``key: value`` lines, ``key: [a, b]`` lines, and ``key:`` lines
-    followed by ``- item`` lines, with plain or simply quoted one-line values.
+    Simple is a mapping of ``key: value``, ``key: [a, b]`` and ``key:`` lines,
+    the last followed by a list of ``- item`` lines or a mapping indented
+    further; list items are values or such mappings (``- key: value``). Values
+    are plain or simply quoted one-line values.
     """
     if _UNUSUAL.search(source):
         return None
-    result: dict[Any, Any] = {}
-    items: list[Any] | None = None  # the list the last key opened, if any
-    indent = -1
+    lines = []  # (indent, text) of each line that holds something
+    for line in source.split("\n"):
+        if line.strip(" ") and not line.startswith("#"):
+            text = line.lstrip(" ")
+            lines.append((len(line) - len(text), text))
+    if not lines or lines[0][0] != 0:
+        return None
+    reader = _Simple(lines)
     try:
-        for line in source.split("\n"):
-            if not line.strip(" ") or line.startswith("#"):
-                continue
-            entry = _ENTRY.fullmatch(line)
-            if entry is not None:
-                key = _plain(entry.group(1))
-                if entry.group(5) is not None:
-                    items = None
-                    result[key] = _list(entry.group(5))
-                elif entry.group(2, 3, 4) == (None, None, None):
-                    items, indent = [], -1
-                    result[key] = None  # a repeated key keeps its first place, last value
-                    last = key
-                else:
-                    items = None
-                    result[key] = _value(entry, 2)
-                continue
-            item = _ITEM.fullmatch(line)
-            if item is None or items is None or indent not in (-1, len(item.group(1))):
-                return None
-            indent = len(item.group(1))
-            items.append(_value(item, 2))
-            result[last] = items
+        value = reader.mapping(0, 0)  # reads to the end: no line is further out than 0
     except _NotFlat:
         return None
-    return result or None  # no key at all: the loader says what that is
+    return value or None  # no key at all: the loader says what that is
+
+
+class _Simple:
+    """Reads :func:`read_simple`'s lines from ``at`` on; raises ``_NotFlat`` on anything else."""
+
+    def __init__(self, lines: list[tuple[int, str]]) -> None:
+        self.lines = lines
+        self.at = 0
+
+    def _item_next(self, indent: int) -> bool:
+        """Is the next line a list item at ``indent``?"""
+        if self.at == len(self.lines):
+            return False
+        col, text = self.lines[self.at]
+        return col == indent and _ITEM.fullmatch(text) is not None
+
+    def mapping(self, indent: int, depth: int) -> dict[Any, Any]:
+        if depth > MAX_SIMPLE_DEPTH:
+            raise _NotFlat
+        result: dict[Any, Any] = {}
+        while self.at < len(self.lines):
+            col, text = self.lines[self.at]
+            if col < indent:
+                break
+            entry = _ENTRY.fullmatch(text)
+            if col > indent or entry is None:
+                raise _NotFlat
+            self.at += 1
+            key = _plain(entry.group(1))
+            if entry.group(5) is not None:
+                value: Any = _list(entry.group(5))
+            elif entry.group(2, 3, 4) != (None, None, None):
+                value = _value(entry, 2)
+            elif self._item_next(indent):  # key:\n- item, the list as far in as the key
+                value = self.sequence(indent, depth + 1)
+            elif self.at < len(self.lines) and self.lines[self.at][0] > indent:
+                value = self.nested(depth + 1)
+            else:
+                value = None
+            result[key] = value  # a repeated key keeps its first place, last value
+        return result
+
+    def nested(self, depth: int) -> Any:
+        col = self.lines[self.at][0]
+        return self.sequence(col, depth) if self._item_next(col) else self.mapping(col, depth)
+
+    def sequence(self, indent: int, depth: int) -> list[Any]:
+        if depth > MAX_SIMPLE_DEPTH:
+            raise _NotFlat
+        items: list[Any] = []
+        while self._item_next(indent):
+            rest = _ITEM.fullmatch(self.lines[self.at][1]).group(1)
+            if rest is None:
+                raise _NotFlat  # an empty item, or one whose value is on the next lines
+            if _ENTRY.fullmatch(rest) is not None:  # - key: value, the first of a mapping
+                col = indent + len(self.lines[self.at][1]) - len(rest)
+                self.lines[self.at] = (col, rest)
+                items.append(self.mapping(col, depth + 1))
+                continue
+            scalar = _SCALAR.fullmatch(rest)
+            if scalar is None:
+                raise _NotFlat
+            items.append(_value(scalar, 1))
+            self.at += 1
+        return items  # a line further in than the list is refused by the mapping around it
 
 
 def count_values(value: Any, budget: int = MAX_VALUES) -> int:
@@ -223,9 +297,9 @@ def read_yaml(
     path: str, source: str, first_line: int, what_file: str = "front matter"
 ) -> tuple[Any, Problem | None]:
     """The value of a YAML document, or ``None`` and the problem. Never raises."""
-    flat = read_flat(source)
-    if flat is not None:
-        return flat, None
+    simple = read_simple(source)
+    if simple is not None:
+        return simple, None
     try:
         deep = too_deep(source)
         if deep is not None:

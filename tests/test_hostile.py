@@ -476,9 +476,13 @@ def test_a_title_with_control_characters_builds_and_shows_as_written(make_kb, bu
     """YAML's escapes let a title hold DEL and C1 controls, which a YAML reader refuses
     raw: the page's generated front matter must still read back."""
     title = "Reset\x7f the \x85token\x9f now"
-    root = make_kb({"runbooks/vpn/reset-token.md": RUNBOOK_RESET.replace(
-        "title: Reset VPN token", 'title: "Reset\\x7f the \\x85token\\x9f now"'
-    )})
+    root = make_kb(
+        {
+            "runbooks/vpn/reset-token.md": RUNBOOK_RESET.replace(
+                "title: Reset VPN token", 'title: "Reset\\x7f the \\x85token\\x9f now"'
+            )
+        }
+    )
     site = build(root)
     shown = page(site, "runbooks/vpn/reset-token/")
     assert "opskb_kind" not in shown  # the front matter was read, not printed as text

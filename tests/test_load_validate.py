@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from opskb.load import LoadCache
 from opskb.model import Kind, Status, Tier
 from opskb.pipeline import load_kb
 
@@ -229,7 +230,7 @@ def test_a_kept_load_cache_sees_every_edit_removal_and_defaults_change(make_kb):
     """The live preview keeps loaded files between rebuilds; it must never serve stale ones."""
     plain = "---\ntitle: Plain\ntier: L1\nsystems: [vpn]\n---\nSteps.\n"
     root = make_kb({"runbooks/vpn/plain.md": plain})
-    cache: dict = {}
+    cache = LoadCache()
     runbook = root / "runbooks/vpn/reset-token.md"
     path = "runbooks/vpn/reset-token.md"
     first = load_kb(root, cache=cache).catalog.by_path[path]
@@ -245,4 +246,4 @@ def test_a_kept_load_cache_sees_every_edit_removal_and_defaults_change(make_kb):
 
     runbook.unlink()
     assert path not in load_kb(root, cache=cache).catalog.by_path
-    assert not any(str(file).endswith("reset-token.md") for file in cache)
+    assert not any(str(file).endswith("reset-token.md") for file in cache.files)

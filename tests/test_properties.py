@@ -240,6 +240,43 @@ flat_lines = st.one_of(
     ).map(lambda t: f"{t[0]}: [{t[2].join(t[1])}]"),
 )
 flat_sources = st.lists(flat_lines, min_size=1, max_size=8).map("\n".join)
+# nested: any of those lines, or a list item holding an entry, at any of a few indents
+nested_lines = st.tuples(
+    st.sampled_from(["", " ", "  ", "   ", "    ", "      "]),
+    flat_lines
+    | st.tuples(
+        st.sampled_from(["- ", "-  ", "-"]),
+        st.sampled_from(FLAT_KEYS),
+        st.sampled_from([": ", ":", ":  "]),
+        flat_values | st.just(""),
+    ).map("".join),
+).map("".join)
+nested_sources = st.lists(nested_lines, min_size=1, max_size=10).map("\n".join)
+
+
+@st.composite
+def block_sources(draw, depth: int = 0, indent: int = 0) -> str:
+    """Well-formed block YAML (mappings, lists, lists of mappings) with any values in it."""
+    pad = " " * indent
+    lines = []
+    for key in draw(st.lists(st.sampled_from(FLAT_KEYS), min_size=1, max_size=4)):
+        shape = draw(st.sampled_from(["value", "list", "mapping"] if depth < 3 else ["value"]))
+        if shape == "value":
+            lines.append(f"{pad}{key}: {draw(flat_values)}")
+            continue
+        lines.append(f"{pad}{key}:")
+        inner = indent + draw(st.sampled_from([1, 2, 4]))
+        if shape == "mapping":
+            lines.append(draw(block_sources(depth + 1, inner)))
+            continue
+        dash = " " * draw(st.sampled_from([indent, inner]))  # "key:\n- item" or indented
+        for _ in range(draw(st.integers(1, 3))):
+            if draw(st.booleans()):
+                lines.append(f"{dash}- {draw(flat_values)}")
+            else:  # - key: value, then its other keys under the first
+                first, *rest = draw(block_sources(depth + 1, len(dash) + 2)).split("\n")
+                lines += [f"{dash}- {first.lstrip(' ')}", *rest]
+    return "\n".join(lines)
 
 
 def _typed(value: object) -> object:
@@ -254,36 +291,64 @@ def _typed(value: object) -> object:
 
 
 @settings(PROFILE, max_examples=PROFILE.max_examples * 20)
-@given(source=flat_sources)
-def test_flat_front_matter_reads_as_the_yaml_loader_does(source: str) -> None:
-    """Whatever read_flat accepts, the loader reads to the same values, types and key
-    order; whatever the loader refuses, read_flat leaves to it."""
-    from opskb.yaml_reader import FrontMatterLoader, read_flat
+@given(source=flat_sources | nested_sources | block_sources())
+def test_simple_front_matter_reads_as_the_yaml_loader_does(source: str) -> None:
+    """Whatever read_simple accepts, the loader reads to the same values, types and key
+    order; whatever the loader refuses, read_simple leaves to it."""
+    from opskb.yaml_reader import FrontMatterLoader, read_simple
 
-    flat = read_flat(source)
-    if flat is None:
+    simple = read_simple(source)
+    if simple is None:
         return
-    assert _typed(flat) == _typed(yaml.load(source, Loader=FrontMatterLoader))
+    assert _typed(simple) == _typed(yaml.load(source, Loader=FrontMatterLoader))
 
 
-def test_flat_front_matter_is_read_without_the_loader_for_usual_documents() -> None:
-    """Runbooks are mostly flat: the fast reader takes nearly all of the sample's, to the
-    values the loader gives; nested front matter (incidents' action items) is the loader's."""
+def test_simple_front_matter_is_read_without_the_loader_for_usual_documents(
+    tmp_path: Path,
+) -> None:
+    """Front matter is mostly simple: the fast reader takes nearly all of the sample's
+    runbooks and every synthetic document, nested ladders and action items included, to
+    the values the loader gives. Flow mappings ({team: …}) are the loader's."""
     from opskb.load import split
-    from opskb.yaml_reader import FrontMatterLoader, read_flat
+    from opskb.synthetic import write_kb as write_synthetic_kb
+    from opskb.yaml_reader import FrontMatterLoader, read_simple
 
     root = Path(__file__).resolve().parents[1]
-    runbooks = sorted((root / "runbooks").rglob("*.md"))
-    flat = 0
-    for file in [*runbooks, *sorted((root / "content").rglob("*.md"))]:
+    synthetic = write_synthetic_kb(tmp_path / "kb", documents=300, seed=3).root
+    sample = sorted((root / "runbooks").rglob("*.md")) + sorted((root / "content").rglob("*.md"))
+    read: dict[str, int] = {}
+    for file in [*sample, *sorted(synthetic.rglob("*.md"))]:
         front = split(file.read_text(encoding="utf-8"))[0]
-        value = read_flat(front) if front else None
+        value = read_simple(front) if front else None
         if value is not None:
             assert _typed(value) == _typed(yaml.load(front, Loader=FrontMatterLoader))
-            flat += file in runbooks
-        elif file.parent.parent.name == "content" and file.parent.name == "incidents":
-            assert "action_items:" in front
-    assert flat >= len(runbooks) - 2 >= 30
+            kind = "synthetic" if synthetic in file.parents else file.relative_to(root).parts[0]
+            read[kind] = read.get(kind, 0) + 1
+        elif synthetic in file.parents:
+            raise AssertionError(f"{file.name} went to the loader:\n{front}")
+    assert read["runbooks"] >= len(list((root / "runbooks").rglob("*.md"))) - 1 >= 30
+    assert read["synthetic"] >= 300
+    nested = ("escalation:\n  L1:", "action_items:\n- title:")
+    assert all(any(n in split(f.read_text())[0] for f in synthetic.rglob("*.md")) for n in nested)
+
+
+def test_simple_front_matter_nested_too_deep_is_left_to_the_loader() -> None:
+    """Chains of nested lists and mappings deeper than the fast reader goes are read by
+    the loader (and its depth check), never by recursion here; shallower ones are read."""
+    from opskb.yaml_reader import MAX_SIMPLE_DEPTH, read_simple, read_yaml
+
+    def lists(levels: int) -> str:  # k0:\n- k1:\n  - k2: x
+        return "\n".join(["k0:", *(" " * (2 * n - 2) + f"- k{n}:" for n in range(1, levels))])
+
+    def mappings(levels: int) -> str:  # k0:\n  k1:\n    k2: x
+        return "\n".join(" " * (2 * n) + f"k{n}:" for n in range(levels))
+
+    for chain in (lists, mappings):
+        assert read_simple(chain(5) + " x") == yaml.safe_load(chain(5) + " x")
+        assert read_simple(chain(MAX_SIMPLE_DEPTH // 2) + " x") is not None
+        assert read_simple(chain(5000) + " x") is None
+        value, problem = read_yaml("deep.md", chain(5000) + " x", 2)
+        assert value is None and "levels deep" in problem.message
 
 
 @settings(PROFILE, max_examples=PROFILE.max_examples * 5)
@@ -314,9 +379,11 @@ _memo_scalars = (
 )
 _memo_values = st.recursive(
     _memo_scalars,
-    lambda inner: st.lists(inner, max_size=3)
-    | st.lists(inner, max_size=3).map(tuple)
-    | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.lists(inner, max_size=3).map(tuple)
+        | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
     max_leaves=8,
 )
 

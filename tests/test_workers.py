@@ -117,3 +117,30 @@ def test_fork_map_keeps_order_and_raises_a_workers_error_here() -> None:
 
     with pytest.raises(ValueError, match="seven"):  # 7 is in another process's share
         fork_map(fails_on_seven, items, 3)
+
+
+@needs_fork
+def test_fork_map_shares_by_who_is_free_and_keeps_what_a_dead_worker_sent() -> None:
+    """A process held up by a slow item does fewer of the rest; runs a worker sent
+    before it died are kept, and those it left are done here."""
+    from opskb.workers import fork_map
+
+    caller = os.getpid()
+
+    def slow_first(i: int) -> int:
+        if i == 0:  # in the caller's first run
+            time.sleep(2)
+        return os.getpid()
+
+    pids = fork_map(slow_first, list(range(400)), 2)
+    assert pids.count(caller) < 100, "the worker took the runs the caller could not"
+    assert len(set(pids)) == 2
+
+    def dies_late(i: int) -> tuple[int, int]:
+        if os.getpid() != caller and i >= 300:
+            os._exit(9)
+        return i * 2, os.getpid()
+
+    results = fork_map(dies_late, list(range(400)), 2)
+    assert [value for value, _ in results] == [i * 2 for i in range(400)]
+    assert any(pid != caller for _, pid in results), "what it sent before dying is kept"

@@ -112,13 +112,13 @@ def render_site(
     keeps pages rendered before (see ``memo.py``), and learns this build's.
     """
     groups = group(catalog)
-    jobs = [
+    jobs = overview.page_jobs(catalog, groups)  # the slowest first, so processes end together
+    jobs.append(functools.partial(search_page, catalog))
+    jobs += [
         functools.partial(document_page, doc, catalog, groups, similar)
         for doc in catalog.published
         if doc.src_uri != "index.md"
     ]
-    jobs += overview.page_jobs(catalog, groups)
-    jobs.append(functools.partial(search_page, catalog))
     with remembering(memo):
         pages = []
         finish = memo.flush if memo is not None else None
