@@ -295,25 +295,41 @@ def iter_sources(settings: Settings) -> Iterator[tuple[Path, list[Problem]]]:
             )
             yield root / CONFIG_FILE, [problem]
             continue
-        if not base.is_dir():
+        if base.is_dir():
+            yield from _walk(root, base)
+
+
+def _walk(root: Path, folder: Path) -> Iterator[tuple[Path, list[Problem]]]:
+    """``iter_sources`` in one folder: its links' problems, its files, then its folders."""
+    try:
+        with os.scandir(folder) as found:
+            entries = sorted(found, key=lambda entry: entry.name)
+    except OSError:
+        return  # a folder that cannot be listed holds nothing to publish
+    folders, files = [], []
+    for entry in entries:
+        try:
+            is_folder = entry.is_dir()  # follows a link, as the site engine would
+        except OSError:
+            is_folder = False
+        (folders if is_folder else files).append(entry)
+    for entry in folders:
+        if entry.is_symlink() and not entry.name.startswith("."):
+            problem = _link_problem(root, folder / entry.name)
+            if problem is not None:
+                yield folder / entry.name, [problem]
+    for entry in files:
+        if entry.name.startswith("."):
             continue
-        for folder, dirs, files in os.walk(base, followlinks=False):
-            here = Path(folder)
-            for name in sorted(dirs):
-                if (here / name).is_symlink() and not name.startswith("."):
-                    problem = _link_problem(root, here / name)
-                    if problem is not None:
-                        yield here / name, [problem]
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(files):
-                if name.startswith("."):
-                    continue
-                file = here / name
-                problem = _link_problem(root, file) if file.is_symlink() else None
-                if problem is not None:
-                    yield file, [problem]
-                elif name.endswith(".md"):
-                    yield file, []
+        file = folder / entry.name
+        problem = _link_problem(root, file) if entry.is_symlink() else None
+        if problem is not None:
+            yield file, [problem]
+        elif entry.name.endswith(".md"):
+            yield file, []
+    for entry in folders:
+        if not entry.name.startswith(".") and not entry.is_symlink():
+            yield from _walk(root, folder / entry.name)
 
 
 class _Defaults:
