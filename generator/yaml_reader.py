@@ -101,16 +101,16 @@ def _plain(text: str) -> Any:
     Values are immutable and front matter repeats them (tiers, systems, owners,
     keys), so each text's value is kept once worked out.
     """
-    value = _SEEN.get(text, _SEEN)
-    if value is _SEEN:
+    if text not in _SEEN:
         if len(_SEEN) >= MAX_SEEN:
             _SEEN.clear()
         try:
-            value = _SEEN[text] = _resolve(text)
-        except _NotFlat:
-            value = _SEEN[text] = _NotFlat
-    if value is _NotFlat:
-        raise _NotFlat
+            _SEEN[text] = _resolve(text)
+        except _NotSimple:
+            _SEEN[text] = _NotSimple
+    value = _SEEN[text]
+    if value is _NotSimple:
+        raise _NotSimple
     return value
 
 
@@ -121,12 +121,12 @@ def _resolve(text: str) -> Any:
     if tag is None:
         return text
     if tag not in _SCALARS:
-        raise _NotFlat
+        raise _NotSimple
     node = yaml.ScalarNode(tag, text)
     return FrontMatterLoader.yaml_constructors[tag](_CONSTRUCTOR, node)
 
 
-class _NotFlat(Exception):
+class _NotSimple(Exception):
     pass
 
 
@@ -167,13 +167,13 @@ def read_simple(source: str) -> dict[Any, Any] | None:
     reader = _Simple(lines)
     try:
         value = reader.mapping(0, 0)  # reads to the end: no line is further out than 0
-    except _NotFlat:
+    except _NotSimple:
         return None
     return value or None  # no key at all: the loader says what that is
 
 
 class _Simple:
-    """Reads :func:`read_simple`'s lines from ``at`` on; raises ``_NotFlat`` on anything else."""
+    """Reads :func:`read_simple`'s lines from ``at`` on; raises ``_NotSimple`` on anything else."""
 
     def __init__(self, lines: list[tuple[int, str]]) -> None:
         self.lines = lines
@@ -188,7 +188,7 @@ class _Simple:
 
     def mapping(self, indent: int, depth: int) -> dict[Any, Any]:
         if depth > MAX_SIMPLE_DEPTH:
-            raise _NotFlat
+            raise _NotSimple
         result: dict[Any, Any] = {}
         while self.at < len(self.lines):
             col, text = self.lines[self.at]
@@ -196,7 +196,7 @@ class _Simple:
                 break
             entry = _ENTRY.fullmatch(text)
             if col > indent or entry is None:
-                raise _NotFlat
+                raise _NotSimple
             self.at += 1
             key = _plain(entry.group(1))
             if entry.group(5) is not None:
@@ -218,12 +218,12 @@ class _Simple:
 
     def sequence(self, indent: int, depth: int) -> list[Any]:
         if depth > MAX_SIMPLE_DEPTH:
-            raise _NotFlat
+            raise _NotSimple
         items: list[Any] = []
         while self._item_next(indent):
             rest = _ITEM.fullmatch(self.lines[self.at][1]).group(1)
             if rest is None:
-                raise _NotFlat  # an empty item, or one whose value is on the next lines
+                raise _NotSimple  # an empty item, or one whose value is on the next lines
             if _ENTRY.fullmatch(rest) is not None:  # - key: value, the first of a mapping
                 col = indent + len(self.lines[self.at][1]) - len(rest)
                 self.lines[self.at] = (col, rest)
@@ -231,7 +231,7 @@ class _Simple:
                 continue
             scalar = _SCALAR.fullmatch(rest)
             if scalar is None:
-                raise _NotFlat
+                raise _NotSimple
             items.append(_value(scalar, 1))
             self.at += 1
         return items  # a line further in than the list is refused by the mapping around it

@@ -67,12 +67,9 @@ def document_page(
     groups = groups or group(catalog)
     context = _common(doc, catalog, groups)
     context["related"] = similar.related_to(doc, catalog, context["related"])
-    depends = {doc.path} | {d.path for d in context["related"]} | set(doc.systems)
     if doc.kind is Kind.SYSTEM:
         context.update(_system_context(doc, catalog, groups))
         markdown, authored = render_marked("system.md.j2", **context)
-        depends.add("*incidents")
-        depends.add("*runbooks")
     else:
         target, steps = catalog.escalation_target(doc) if doc.runbook else (None, [])
         used = catalog.incidents_of_runbook.get(doc.path, [])
@@ -87,8 +84,6 @@ def document_page(
                 if d.path in groups.published
             ],
         )
-        depends |= {d.path for d in used} | {d.path for d in context["runbooks_used"]}
-        depends |= {d.path for d in context["past_incidents"]}
         markdown, authored = render_marked("document.md.j2", **context)
     meta = {"opskb_kind": doc.kind.value}
     if doc.tier:
@@ -99,6 +94,5 @@ def document_page(
         header + "\n" + markdown,
         doc.title,
         source=doc.path,
-        depends=depends,
         authored=authored,
     )

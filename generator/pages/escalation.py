@@ -51,5 +51,4 @@ def escalation_page(catalog: Catalog, groups: Groups) -> Page:
         URI,
         page_header("Escalation matrix", hide=["toc"]) + "\n" + markdown,
         "Escalation matrix",
-        depends={"*systems", "*runbooks"},
     )

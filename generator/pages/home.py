@@ -43,7 +43,6 @@ def home_page(catalog: Catalog, site_name: str, pages: set[str]) -> Page:
         page_header(title) + "\n" + markdown,
         title,
         source=index.path if index else None,
-        depends={"*"},
     )
 
 
@@ -66,5 +65,4 @@ def systems_index(catalog: Catalog, groups: Groups | None = None) -> Page:
         "systems/index.md",
         page_header("Systems") + "\n" + markdown,
         "Systems",
-        depends={"*systems", "*runbooks"},
     )

@@ -169,6 +169,4 @@ def incidents_page(catalog: Catalog, groups: Groups) -> Page:
         months_range=months[1] if months else "",
         resolve_chart=_resolve_chart(times),
     )
-    return Page(
-        URI, page_header("Incidents") + "\n" + markdown, "Incidents", depends={"*incidents"}
-    )
+    return Page(URI, page_header("Incidents") + "\n" + markdown, "Incidents")

@@ -35,6 +35,4 @@ def known_issues_page(catalog: Catalog, groups: Groups) -> Page:
         sections=sections,
         runbooks_used=runbooks_used,
     )
-    return Page(
-        URI, page_header("Known issues") + "\n" + markdown, "Known issues", depends={"*incidents"}
-    )
+    return Page(URI, page_header("Known issues") + "\n" + markdown, "Known issues")

@@ -123,7 +123,6 @@ def playbook_page(tier: Tier, catalog: Catalog, groups: Groups) -> Page:
         here,
         header + "\n" + markdown,
         title,
-        depends={"*systems", "*runbooks"},
         authored=authored,
     )
 

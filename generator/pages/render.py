@@ -14,7 +14,7 @@ import html
 import json
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -151,7 +151,6 @@ class Page:
     markdown: str
     title: str
     source: str | None = None  # the source document's path, if any
-    depends: set[str] = field(default_factory=set)
     # Where authors' Markdown lies in ``markdown``: (start, end) pairs counted back from
     # its end (an engine may strip the front matter); everything else is ours.
     authored: tuple[tuple[int, int], ...] = ()

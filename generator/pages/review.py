@@ -76,7 +76,7 @@ def review_page(catalog: Catalog) -> Page:
         published=catalog.published_paths,
         review_every=catalog.settings.review_every,
     )
-    return Page(URI, page_header("Review") + "\n" + markdown, "Review", depends={"*"})
+    return Page(URI, page_header("Review") + "\n" + markdown, "Review")
 
 
 def _ordered(items: list[ReviewItem]) -> list[ReviewItem]:

@@ -30,4 +30,4 @@ def search_page(catalog: Catalog) -> Page:
         kinds=[k.value for k in Kind],
         systems=systems,
     )
-    return Page(SEARCH_URI, page_header("Search") + "\n" + markdown, "Search", depends={"*"})
+    return Page(SEARCH_URI, page_header("Search") + "\n" + markdown, "Search")
