@@ -341,7 +341,10 @@ def fork_map(
     done: dict[int, list[R]] = {}
     children: list[_Worker] = []
     for share in range(1, workers):
-        spool = tempfile.TemporaryFile()  # noqa: SIM115 - the worker's results; closed below
+        try:
+            spool = tempfile.TemporaryFile()  # noqa: SIM115 - the worker's results; closed below
+        except OSError:  # no temporary folder to write to: the runs left are done here
+            break
         notices, notify = os.pipe()
         before_fork()
         pid = os.fork()
@@ -350,7 +353,6 @@ def fork_map(
             try:
                 os.close(notices)
                 die_with_parent()
-
                 work(share, _sender(spool, notify))
                 if finish is not None:
                     finish()

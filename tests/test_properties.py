@@ -424,3 +424,40 @@ def test_two_contexts_share_a_memo_key_exactly_when_their_values_are_the_same(
 def test_a_page_header_reads_back_as_yaml_reads_it(title: str, meta: dict) -> None:
     header = page_header(title, **meta)
     assert header_meta(header + "# Body\n") == yaml.safe_load(header.strip().strip("-"))
+
+
+# --- links in our HTML: relative, quoted, nothing left for HTML to escape --------------
+
+_segments = st.text(alphabet=st.sampled_from("ab9-_.~ #?%&<>\"'é/"), min_size=1, max_size=6)
+_site_paths = st.lists(_segments, min_size=1, max_size=3).map("/".join)
+
+
+@settings(PROFILE, max_examples=PROFILE.max_examples * 5)
+@given(
+    target=_site_paths,
+    from_uri=_site_paths.map(lambda p: p + ".md") | _site_paths.map(lambda p: p + "/index.md"),
+    slash=st.booleans(),
+    directory_urls=st.booleans(),
+)
+def test_relative_links_are_the_plain_definition_and_need_no_html_escape(
+    target: str, from_uri: str, slash: bool, directory_urls: bool
+) -> None:
+    """The fast paths (the starting folder kept, already-safe links left unquoted) give
+    what posixpath.relpath and quote give, and a link is safe in an HTML attribute as
+    it is: the filters put it there without escaping."""
+    import html
+    import posixpath
+    from urllib.parse import quote
+
+    from opskb.pages.render import page_url, relative_url
+
+    target = target + "/" if slash else target
+    here = page_url(from_uri, directory_urls)
+    base = here.rstrip("/") if here.endswith("/") else posixpath.dirname(here)
+    rel = posixpath.relpath(target.strip("/") or ".", base or ".")
+    rel = "" if rel == "." else rel
+    if target.endswith("/"):
+        rel = (rel + "/") if rel else "./"
+    link = relative_url(target, from_uri, directory_urls)
+    assert link == quote(rel, safe="/.-_~")
+    assert html.escape(link) == link

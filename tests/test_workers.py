@@ -144,3 +144,20 @@ def test_fork_map_shares_by_who_is_free_and_keeps_what_a_dead_worker_sent() -> N
     results = fork_map(dies_late, list(range(400)), 2)
     assert [value for value, _ in results] == [i * 2 for i in range(400)]
     assert any(pid != caller for _, pid in results), "what it sent before dying is kept"
+
+
+@needs_fork
+def test_fork_map_without_a_temporary_folder_does_the_work_itself(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import tempfile as tempfile_module
+
+    from opskb.workers import fork_map
+
+    def no_room(*args, **kwargs):
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(tempfile_module, "TemporaryFile", no_room)
+    assert fork_map(lambda i: (i, os.getpid()), list(range(50)), 3) == [
+        (i, os.getpid()) for i in range(50)
+    ]

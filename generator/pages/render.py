@@ -71,6 +71,8 @@ _SYNTAX = re.compile("[" + re.escape("".join(_MD_ENTITIES)) + "]")
 _ESCAPED: dict[str, str] = {}
 _ESCAPED_MAX = 50_000
 _SPACES = re.compile(r"\s(?<! )|  |^ | $")  # any whitespace but single inner spaces
+_URL_SAFE_MARKS = "/.-_~"  # what a quoted link keeps as it is, besides letters and digits
+_URL_SAFE = re.compile(r"[A-Za-z0-9/._~-]*")
 AUTHORED = "\x00authored\x00"  # brackets authors' Markdown while a template renders
 
 
@@ -102,6 +104,10 @@ def _finalize(value: Any) -> str:
     never wrapped twice, and Jinja's own filters (``join``, say) give plain
     text that is escaped here for Markdown as well as HTML.
     """
+    if type(value) is str:  # most values: text printed before, escaped already
+        escaped = _ESCAPED.get(value)
+        if escaped is not None:
+            return escaped
     return value if isinstance(value, Markup) else escape_md(value)
 
 
@@ -113,15 +119,25 @@ def page_url(src_uri: str, directory_urls: bool = True) -> str:
     return stem + ("/" if directory_urls else ".html")
 
 
-def relative_url(target: str, from_uri: str, directory_urls: bool = True) -> str:
-    """A link from the page at ``from_uri`` (a source URI) to the site path ``target``."""
+@functools.lru_cache(maxsize=1024)
+def _folder(from_uri: str, directory_urls: bool) -> str:
+    """The folder relative links start from on the page written from ``from_uri``."""
     here = page_url(from_uri, directory_urls)
-    base = here.rstrip("/") if here.endswith("/") else posixpath.dirname(here)
-    rel = _relpath(target.strip("/") or ".", base)
+    return here.rstrip("/") if here.endswith("/") else posixpath.dirname(here)
+
+
+def relative_url(target: str, from_uri: str, directory_urls: bool = True) -> str:
+    """A link from the page at ``from_uri`` (a source URI) to the site path ``target``.
+
+    Quoted, so it holds nothing HTML needs escaped either.
+    """
+    rel = _relpath(target.strip("/") or ".", _folder(from_uri, directory_urls))
     rel = "" if rel == "." else rel
     if target.endswith("/") or not target:
         rel = (rel + "/") if rel else "./"
-    return quote(rel, safe="/.-_~")  # a page's name may hold '#', '?' or '%'
+    if _URL_SAFE.fullmatch(rel):
+        return rel
+    return quote(rel, safe=_URL_SAFE_MARKS)  # a page's name may hold '#', '?' or '%'
 
 
 @jinja2.pass_context
@@ -133,14 +149,13 @@ def _href(context: Any, target_uri: str) -> Markup:
     """
     directory_urls = context["directory_urls"]
     url = relative_url(page_url(target_uri, directory_urls), context["here"], directory_urls)
-    return Markup(html.escape(url))
+    return Markup(url)  # quoted: nothing in it for HTML to escape
 
 
 @jinja2.pass_context
 def _url(context: Any, target: str) -> Markup:
     """Filter: a link to a site path (an asset, say) from the page being rendered."""
-    url = relative_url(target, context["here"], context["directory_urls"])
-    return Markup(html.escape(url))
+    return Markup(relative_url(target, context["here"], context["directory_urls"]))
 
 
 @dataclass
@@ -296,7 +311,7 @@ def _relpath(target: str, start: str) -> str:
     """``posixpath.relpath`` for two clean relative paths, without its look-ups of the
     working directory (a thousand-document site makes thousands of links)."""
     to, since = target.split("/"), start.split("/") if start else []
-    if any(p in ("", ".", "..") for p in to + since):
+    if any(odd in to or odd in since for odd in ("", ".", "..")):
         return posixpath.relpath(target, start or ".")
     common = 0
     while common < min(len(to), len(since)) and to[common] == since[common]:
