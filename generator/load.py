@@ -20,6 +20,7 @@ from .problems import Level, Problem
 from .yaml_reader import read_yaml
 
 __all__ = [
+    "FolderDefaults",
     "KeyLines",
     "LoadCache",
     "RawDocument",
@@ -204,15 +205,19 @@ def _read_bytes(file: Path) -> bytes | int:
         os.close(fd)
 
 
+def _unread(rel: str) -> RawDocument:
+    """What stands for a file that could not be read, so that it is never silently dropped."""
+    return RawDocument(rel, {}, "", 1, KeyLines([], 1), broken=True)
+
+
 def load_document(
     root: Path, file: Path, defaults: dict[str, Any] | None = None
 ) -> tuple[RawDocument, list[Problem]]:
     rel = _relative(root, file)
-    empty = RawDocument(rel, {}, "", 1, KeyLines([], 1), broken=True)
     try:
         data = _read_bytes(file)
     except OSError as exc:
-        return empty, [
+        return _unread(rel), [
             Problem(
                 rel,
                 0,
@@ -222,7 +227,7 @@ def load_document(
             )
         ]
     if isinstance(data, int):
-        return empty, [
+        return _unread(rel), [
             Problem(
                 rel,
                 0,
@@ -233,7 +238,7 @@ def load_document(
         ]
     text, problems = _decode(rel, data)
     if text is None:
-        return empty, problems
+        return _unread(rel), problems
     raw, problems = parse_text(rel, text)
     raw.defaults = defaults or {}
     return raw, problems
@@ -332,7 +337,7 @@ def _walk(root: Path, folder: Path) -> Iterator[tuple[Path, list[Problem]]]:
             yield from _walk(root, folder / entry.name)
 
 
-class _Defaults:
+class FolderDefaults:
     """``_defaults.yml`` values per folder, merged from the top folder down."""
 
     def __init__(self, root: Path) -> None:
@@ -420,7 +425,7 @@ def load_all(
     from .workers import fork_map
 
     root = settings.root.resolve()
-    defaults = _Defaults(root)
+    defaults = FolderDefaults(root)
     entries: list[tuple[Path, dict[str, Any], tuple | None]] = []
     problems: list[Problem] = []
     for file, found in iter_sources(settings):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -35,6 +36,8 @@ def test_the_benchmark_prints_a_row_of_figures(tmp_path: Path, capsys) -> None:
     assert len(cells) == 9 and cells[-1] == "—"
     assert cells[3].endswith(" s") and cells[5].endswith("×") and cells[6].endswith(" MB")
     assert "related documents" in out
+    loop = re.search(r"a fixed Python loop took (\d+\.\d\d) s", out)
+    assert loop and float(loop.group(1)) > 0, "the machine's speed, to compare runs by"
     assert (tmp_path / "kb-20" / "kb" / "site" / "index.html").is_file()
 
 

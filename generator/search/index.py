@@ -109,12 +109,12 @@ class SearchIndex:
 
     def _refresh_files(self, scan: SourceScan, changed: list[str], removed: list[str]):
         from ..config import load_settings
-        from ..load import _Defaults, load_document
+        from ..load import FolderDefaults, load_document
         from ..problems import Problems
         from ..validate import validate_document
 
         settings, _ = load_settings(self.root)
-        defaults = _Defaults(self.root)
+        defaults = FolderDefaults(self.root)
         records: dict[str, SearchRecord | None] = dict.fromkeys(removed)
         for path in changed:
             file = self.root / path
