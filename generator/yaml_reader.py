@@ -80,7 +80,6 @@ _IN_LIST = rf"(?:{_WORDS}|{_QUOTED})"
 _LIST = rf"\[( *|{_IN_LIST}(?: *, *{_IN_LIST})* *)\]"
 _NEXT_IN_LIST = re.compile(rf" *(?:({_WORDS})|{_QUOTED}) *(?:,|$)")
 _ENTRY = re.compile(rf"{_KEY}:(?: +(?:{_VALUE}|{_LIST}))? *")
-_ITEM = re.compile(r"-(?: +(.*))?")  # a list item; what follows is an entry or a value
 _SCALAR = re.compile(rf"{_VALUE} *")
 MAX_SIMPLE_DEPTH = 16  # deeper nesting is the loader's (and its depth check's) to read
 # characters YAML refuses, reads as line breaks, or strips as a byte-order mark
@@ -184,7 +183,7 @@ class _Simple:
         if self.at == len(self.lines):
             return False
         col, text = self.lines[self.at]
-        return col == indent and _ITEM.fullmatch(text) is not None
+        return col == indent and (text == "-" or text.startswith("- "))
 
     def mapping(self, indent: int, depth: int) -> dict[Any, Any]:
         if depth > MAX_SIMPLE_DEPTH:
@@ -221,10 +220,10 @@ class _Simple:
             raise _NotSimple
         items: list[Any] = []
         while self._item_next(indent):
-            rest = _ITEM.fullmatch(self.lines[self.at][1]).group(1)
-            if rest is None:
+            rest = self.lines[self.at][1][1:].lstrip(" ")
+            if not rest:
                 raise _NotSimple  # an empty item, or one whose value is on the next lines
-            if _ENTRY.fullmatch(rest) is not None:  # - key: value, the first of a mapping
+            if ":" in rest and _ENTRY.fullmatch(rest) is not None:  # - key: value, a mapping
                 col = indent + len(self.lines[self.at][1]) - len(rest)
                 self.lines[self.at] = (col, rest)
                 items.append(self.mapping(col, depth + 1))

@@ -14,6 +14,7 @@ import html
 import json
 import posixpath
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -111,6 +112,7 @@ def _finalize(value: Any) -> str:
     return value if isinstance(value, Markup) else escape_md(value)
 
 
+@functools.lru_cache(maxsize=8192)
 def page_url(src_uri: str, directory_urls: bool = True) -> str:
     """The site path of the page written from ``src_uri``: ``a/b/`` (or ``a/b.html``)."""
     stem = src_uri.removesuffix(".md")
@@ -120,10 +122,33 @@ def page_url(src_uri: str, directory_urls: bool = True) -> str:
 
 
 @functools.lru_cache(maxsize=1024)
-def _folder(from_uri: str, directory_urls: bool) -> str:
-    """The folder relative links start from on the page written from ``from_uri``."""
+def _start(from_uri: str, directory_urls: bool) -> tuple[str, tuple[str, ...] | None]:
+    """The folder relative links start from on the page written from ``from_uri``, and
+    its parts when they are clean (no empty, ``.`` or ``..`` part)."""
     here = page_url(from_uri, directory_urls)
-    return here.rstrip("/") if here.endswith("/") else posixpath.dirname(here)
+    folder = here.rstrip("/") if here.endswith("/") else posixpath.dirname(here)
+    parts = folder.split("/") if folder else []
+    return folder, None if _odd(parts) else tuple(parts)
+
+
+def _odd(parts: list[str]) -> bool:
+    return "" in parts or "." in parts or ".." in parts
+
+
+def _relpath(target: str, start: str) -> str:
+    """``posixpath.relpath`` for two clean relative paths, without its look-ups of the
+    working directory (a thousand-document site makes thousands of links)."""
+    to, since = target.split("/"), start.split("/") if start else []
+    if _odd(to) or _odd(since):
+        return posixpath.relpath(target, start or ".")
+    return _relative_parts(to, since)
+
+
+def _relative_parts(to: list[str], since: Sequence[str]) -> str:
+    common, most = 0, min(len(to), len(since))
+    while common < most and to[common] == since[common]:
+        common += 1
+    return "/".join([".."] * (len(since) - common) + to[common:]) or "."
 
 
 def relative_url(target: str, from_uri: str, directory_urls: bool = True) -> str:
@@ -131,7 +156,13 @@ def relative_url(target: str, from_uri: str, directory_urls: bool = True) -> str
 
     Quoted, so it holds nothing HTML needs escaped either.
     """
-    rel = _relpath(target.strip("/") or ".", _folder(from_uri, directory_urls))
+    folder, since = _start(from_uri, directory_urls)
+    path = target.strip("/") or "."
+    to = path.split("/")
+    if since is None or _odd(to):
+        rel = posixpath.relpath(path, folder or ".")
+    else:
+        rel = _relative_parts(to, since)
     rel = "" if rel == "." else rel
     if target.endswith("/") or not target:
         rel = (rel + "/") if rel else "./"
@@ -305,18 +336,6 @@ def header_meta(markdown: str) -> dict[str, Any]:
         key, _, value = line.partition(": ")
         meta[key] = json.loads(value)
     return meta
-
-
-def _relpath(target: str, start: str) -> str:
-    """``posixpath.relpath`` for two clean relative paths, without its look-ups of the
-    working directory (a thousand-document site makes thousands of links)."""
-    to, since = target.split("/"), start.split("/") if start else []
-    if any(odd in to or odd in since for odd in ("", ".", "..")):
-        return posixpath.relpath(target, start or ".")
-    common = 0
-    while common < min(len(to), len(since)) and to[common] == since[common]:
-        common += 1
-    return "/".join([".."] * (len(since) - common) + to[common:]) or "."
 
 
 def md_link(target_uri: str, here: str) -> str:
