@@ -247,3 +247,20 @@ def test_a_kept_load_cache_sees_every_edit_removal_and_defaults_change(make_kb):
     runbook.unlink()
     assert path not in load_kb(root, cache=cache).catalog.by_path
     assert not any(str(file).endswith("reset-token.md") for file in cache.files)
+
+
+def test_a_kept_load_cache_checks_again_under_other_settings(make_kb):
+    """Kept files come with their validation, which settings shape: other settings
+    check every file again rather than trust what was worked out before."""
+    root = make_kb()
+    cache = LoadCache()
+    path = "runbooks/vpn/reset-token.md"
+    load_kb(root, cache=cache)
+    kept = dict(cache.files)
+    load_kb(root, cache=cache)
+    assert all(cache.files[file] is entry for file, entry in kept.items())  # unchanged: kept
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("site_name: Test KB", "site_name: Other KB"))
+    assert load_kb(root, cache=cache).catalog.by_path[path].title
+    assert cache.files.keys() == kept.keys()
+    assert all(cache.files[file] is not kept[file] for file in kept), "every file checked again"

@@ -378,3 +378,15 @@ def test_a_tier_with_many_runbooks_links_steps_instead_of_repeating_them(tmp_pat
     body_line = written.root.joinpath(first).read_text().split("---\n", 2)[2].strip()
     assert body_line.splitlines()[-1] not in l1
     assert "open the runbook</a>" in l1
+
+
+def test_each_overview_job_renders_the_page_its_uri_names(kb) -> None:
+    """Pages are linked to (from the home page) before they are rendered: each overview
+    job's URI must be the page it gives."""
+    from opskb.pages import overview
+    from opskb.pipeline import load_kb
+
+    written, _, _ = kb
+    jobs = overview.page_jobs(load_kb(written.root).catalog)
+    assert [job().src_uri for _, job in jobs] == [uri for uri, _ in jobs]
+    assert len({uri for uri, _ in jobs}) == len(jobs) >= 8

@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 
 from ..catalog import Catalog
 from ..model import Kind, Tier
-from ..workers import fork_map
+from ..workers import collector_paused, fork_map
 from . import overview
 from .documents import document_page
 from .groups import group
 from .home import home_page, systems_index
 from .memo import RenderMemo, active, remembering
 from .render import Page
-from .search_page import search_page
+from .search_page import SEARCH_URI, search_page
 from .similar import SimilarDocuments
 
 __all__ = ["NavItem", "Page", "RenderMemo", "SimilarDocuments", "Site", "render_site"]
@@ -111,13 +111,25 @@ def render_site(
     ``workers`` processes share the pages (see ``workers.fork_map``); ``memo``
     keeps pages rendered before (see ``memo.py``), and learns this build's.
     """
+    with collector_paused():  # rendering leaves no cycles; collections only walk the catalogue
+        return _render_site(catalog, similar, workers, memo)
+
+
+def _render_site(
+    catalog: Catalog, similar: SimilarDocuments | None, workers: int, memo: RenderMemo | None
+) -> Site:
     groups = group(catalog)
-    jobs = overview.page_jobs(catalog, groups)  # the slowest first, so processes end together
-    jobs.append(functools.partial(search_page, catalog))
+    overview_jobs = overview.page_jobs(catalog, groups)
+    documents = [doc for doc in catalog.published if doc.src_uri != "index.md"]
+    uris = {uri for uri, _ in overview_jobs} | {SEARCH_URI} | {d.src_uri for d in documents}
+    jobs = [job for _, job in overview_jobs]  # the slowest first, so processes end together
+    if "systems/index.md" not in uris:
+        jobs.append(functools.partial(systems_index, catalog, groups))
+        uris.add("systems/index.md")
     jobs += [
-        functools.partial(document_page, doc, catalog, groups, similar)
-        for doc in catalog.published
-        if doc.src_uri != "index.md"
+        functools.partial(home_page, catalog, catalog.settings.site_name, uris | {"index.md"}),
+        functools.partial(search_page, catalog),
+        *(functools.partial(document_page, doc, catalog, groups, similar) for doc in documents),
     ]
     with remembering(memo):
         pages = []
@@ -126,10 +138,5 @@ def render_site(
             pages.append(page)
             if memo is not None and used is not None:
                 memo.add_used(used)
-        uris = {p.src_uri for p in pages}
-        if "systems/index.md" not in uris:
-            pages.append(systems_index(catalog))
-            uris.add("systems/index.md")
-        pages.append(home_page(catalog, catalog.settings.site_name, uris | {"index.md"}))
     pages.sort(key=lambda p: p.src_uri)
     return Site(pages, _nav(catalog, {p.src_uri for p in pages}))

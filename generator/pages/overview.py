@@ -9,28 +9,31 @@ from collections.abc import Callable
 
 from ..catalog import Catalog
 from ..model import Tier
-from .escalation import escalation_page
+from . import escalation, incidents, known_issues, review
 from .groups import Groups, group
-from .incidents import incidents_page
-from .known_issues import known_issues_page
-from .playbooks import playbook_page
+from .playbooks import playbook_page, playbook_uri
 from .render import Page
-from .review import review_page
+
+Job = Callable[[], Page]
 
 __all__ = ["page_jobs", "pages"]
 
 
-def page_jobs(catalog: Catalog, groups: Groups | None = None) -> list[Callable[[], Page]]:
-    """Each overview page as a job of its own, so that jobs can be shared between processes."""
+def page_jobs(catalog: Catalog, groups: Groups | None = None) -> list[tuple[str, Job]]:
+    """Each overview page's URI and the job that renders it, so that jobs can be shared
+    between processes and pages linked to before they are rendered."""
     groups = groups or group(catalog)
     return [
-        functools.partial(escalation_page, catalog, groups),
-        *(functools.partial(playbook_page, tier, catalog, groups) for tier in Tier),
-        functools.partial(incidents_page, catalog, groups),
-        functools.partial(known_issues_page, catalog, groups),
-        functools.partial(review_page, catalog),
+        (escalation.URI, functools.partial(escalation.escalation_page, catalog, groups)),
+        *(
+            (playbook_uri(tier), functools.partial(playbook_page, tier, catalog, groups))
+            for tier in Tier
+        ),
+        (incidents.URI, functools.partial(incidents.incidents_page, catalog, groups)),
+        (known_issues.URI, functools.partial(known_issues.known_issues_page, catalog, groups)),
+        (review.URI, functools.partial(review.review_page, catalog)),
     ]
 
 
 def pages(catalog: Catalog) -> list[Page]:
-    return [job() for job in page_jobs(catalog)]
+    return [job() for _, job in page_jobs(catalog)]
