@@ -370,13 +370,21 @@ def fork_map(
         for child in children:
             child.take(done, wait=False)
 
-    work(0, keep)
-    os.close(claims)
-    for child in children:
-        child.take(done, wait=True)
-        os.waitpid(child.pid, 0)
-        os.close(child.results)
-        os.close(child.notices)
+    try:
+        work(0, keep)
+        for child in children:
+            child.take(done, wait=True)
+    except BaseException:  # the error is the caller's; the workers' runs are not needed
+        for child in children:
+            with contextlib.suppress(OSError):
+                os.kill(child.pid, signal.SIGKILL)
+        raise
+    finally:
+        os.close(claims)
+        for child in children:
+            os.waitpid(child.pid, 0)
+            os.close(child.results)
+            os.close(child.notices)
     results: list[R] = []
     for number, run in enumerate(runs):
         results += done[number] if number in done else [func(items[i]) for i in run]

@@ -147,6 +147,31 @@ def test_fork_map_shares_by_who_is_free_and_keeps_what_a_dead_worker_sent() -> N
 
 
 @needs_fork
+def test_fork_map_stops_its_workers_when_the_caller_fails(tmp_path: Path) -> None:
+    """An error in the caller's own run is raised at once; the workers are stopped and
+    reaped, not left running (or as zombies) behind the failed build."""
+    from opskb.workers import fork_map
+
+    caller = os.getpid()
+
+    def fails_here(i: int) -> int:
+        if os.getpid() == caller:
+            deadline = time.monotonic() + 30
+            while not any(tmp_path.iterdir()) and time.monotonic() < deadline:
+                time.sleep(0.01)  # until the worker is at work
+            raise ValueError("here")
+        (tmp_path / str(os.getpid())).touch()
+        time.sleep(0.05)
+        return i
+
+    with pytest.raises(ValueError, match="here"):
+        fork_map(fails_here, list(range(400)), 2)
+    (worker,) = [int(p.name) for p in tmp_path.iterdir()]
+    with pytest.raises(ProcessLookupError):
+        os.kill(worker, 0)
+
+
+@needs_fork
 def test_fork_map_without_a_temporary_folder_does_the_work_itself(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
