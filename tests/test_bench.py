@@ -33,7 +33,7 @@ def test_the_benchmark_prints_a_row_of_figures(tmp_path: Path, capsys) -> None:
     out = capsys.readouterr().out
     row = next(line for line in out.splitlines() if line.startswith("| 2"))
     cells = [c.strip() for c in row.strip("|").split("|")]
-    assert len(cells) == 9 and cells[-1] == "—"
+    assert len(cells) == 10 and cells[-2] == "—" and cells[-1].endswith(" s")
     assert cells[3].endswith(" s") and cells[5].endswith("×") and cells[6].endswith(" MB")
     assert "related documents" in out
     loop = re.search(r"a fixed Python loop took (\d+\.\d\d) s", out)
