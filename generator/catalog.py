@@ -37,11 +37,11 @@ def resolve_reference(
         return None, "is not a path inside the knowledge base"
     if "\\" in ref or "\x00" in ref:
         return None, "is not a valid path"
+    here = posixpath.dirname(from_path)
     for written in dict.fromkeys([ref, bare]):
-        found = _find(written, posixpath.dirname(from_path), known, content_dir)
+        found = _find(written, here, known, content_dir)
         if found is not None:
             return found, ""
-    here = posixpath.dirname(from_path)
     if any(b == ".." or b.startswith("../") for b in _bases(bare, here, content_dir)[:2]):
         return None, "leaves the knowledge base"
     return None, "does not exist"

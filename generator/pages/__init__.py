@@ -127,7 +127,9 @@ def _render_site(
         jobs.append(functools.partial(systems_index, catalog, groups))
         uris.add("systems/index.md")
     jobs += [
-        functools.partial(home_page, catalog, catalog.settings.site_name, uris | {"index.md"}),
+        functools.partial(
+            home_page, catalog, catalog.settings.site_name, uris | {"index.md"}, groups
+        ),
         functools.partial(search_page, catalog),
         *(functools.partial(document_page, doc, catalog, groups, similar) for doc in documents),
     ]

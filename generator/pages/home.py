@@ -15,9 +15,11 @@ __all__ = ["home_page", "systems_index"]
 RECENT_INCIDENTS = 5
 
 
-def home_page(catalog: Catalog, site_name: str, pages: set[str]) -> Page:
+def home_page(
+    catalog: Catalog, site_name: str, pages: set[str], groups: Groups | None = None
+) -> Page:
     """Search, a door per tier, systems, recent incidents and what needs review."""
-    groups = group(catalog)
+    groups = groups or group(catalog)
     index = catalog.by_path.get(f"{catalog.settings.content_dir}/index.md")
     title = index.title if index else site_name
     intro = Markup(catalog.bodies.get(index.path, "")) if index else Markup("")

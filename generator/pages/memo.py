@@ -13,8 +13,8 @@ anything else that cannot be fingerprinted exactly (an object with state of
 its own) is rendered without the memo.
 
 Between builds the memo is kept in plain files in the cache folder; across
-live-preview rebuilds it is kept in memory. Entries no build uses any more are
-dropped once they outnumber the rest.
+live-preview rebuilds it is kept in memory. Entries the last build did not use
+are dropped when the files are rewritten (see ``packs.py``).
 """
 
 from __future__ import annotations
