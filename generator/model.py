@@ -35,6 +35,12 @@ _BY_TEXT: dict[type, dict[str, Any]] = {}  # each choice by its lower-case text
 
 
 class _Choice(enum.Enum):
+    def __init__(self, text: str) -> None:
+        # plain attributes: an enum's ``value`` is a property, two Python calls a read,
+        # and templates read these on page after page
+        self.text = text
+        self.slug = text.lower()
+
     @classmethod
     def choices(cls) -> list[str]:
         return [m.value for m in cls]
@@ -64,10 +70,6 @@ class Tier(_Choice):
     @property
     def number(self) -> int:
         return int(self.value[1])
-
-    @property
-    def slug(self) -> str:
-        return self.value.lower()
 
     @property
     def next(self) -> Tier | None:

@@ -19,6 +19,8 @@ def _common(doc: Document, catalog: Catalog, groups: Groups) -> dict:
     overdue = catalog.review_overdue(doc)
     return {
         "doc": doc,
+        "runbook": doc.runbook,
+        "incident": doc.incident,
         "here": doc.src_uri,
         "directory_urls": catalog.settings.directory_urls,
         "today": catalog.today,

@@ -68,33 +68,40 @@ _MD_ENTITIES = {
 }
 _MD_TABLE = str.maketrans(_MD_ENTITIES)
 _SYNTAX = re.compile("[" + re.escape("".join(_MD_ENTITIES)) + "]")
-# the same names, teams and labels are printed on page after page: escaped once
-_ESCAPED: dict[str, str] = {}
+# the same names, teams, labels and dates are printed on page after page: escaped
+# once, kept by the value printed (text or a date: equal values of either print alike)
+_ESCAPED: dict[str | dt.date, str] = {}
 _ESCAPED_MAX = 50_000
 _SPACES = re.compile(r"\s(?<! )|  |^ | $")  # any whitespace but single inner spaces
 _URL_SAFE_MARKS = "/.-_~"  # what a quoted link keeps as it is, besides letters and digits
 _URL_SAFE = re.compile(r"[A-Za-z0-9/._~-]*")
 AUTHORED = "\x00authored\x00"  # brackets authors' Markdown while a template renders
+# Markup of text known to need no escaping, made without Markup's own constructor (a
+# Python call that looks for ``__html__``): for the link printed on page after page
+_trusted = functools.partial(str.__new__, Markup)
 
 
 def escape_md(value: Any) -> str:
     """Text safe to place anywhere in Markdown or HTML, shown exactly as written."""
-    if type(value) is not str:
-        if value is None:
-            return ""
-        if isinstance(value, dt.datetime):
-            value = value.strftime("%Y-%m-%d %H:%M UTC")
-        elif isinstance(value, dt.date):
-            value = value.isoformat()
-        value = str(value)
-    escaped = _ESCAPED.get(value)
-    if escaped is None:
-        escaped = " ".join(value.split()) if _SPACES.search(value) else value
-        # most printed values (names, counts, dates) hold no syntax: nothing to translate
-        escaped = escaped.translate(_MD_TABLE) if _SYNTAX.search(escaped) else escaped
-        if len(_ESCAPED) >= _ESCAPED_MAX:
-            _ESCAPED.clear()
-        _ESCAPED[value] = escaped
+    kind = type(value)
+    if kind is str or kind is dt.date:
+        escaped = _ESCAPED.get(value)
+        if escaped is not None:
+            return escaped
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        text = value.strftime("%Y-%m-%d %H:%M UTC")
+    elif isinstance(value, dt.date):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    escaped = " ".join(text.split()) if _SPACES.search(text) else text
+    # most printed values (names, counts, dates) hold no syntax: nothing to translate
+    escaped = escaped.translate(_MD_TABLE) if _SYNTAX.search(escaped) else escaped
+    if len(_ESCAPED) >= _ESCAPED_MAX:
+        _ESCAPED.clear()
+    _ESCAPED[value if kind is str or kind is dt.date else text] = escaped
     return escaped
 
 
@@ -105,7 +112,8 @@ def _finalize(value: Any) -> str:
     never wrapped twice, and Jinja's own filters (``join``, say) give plain
     text that is escaped here for Markdown as well as HTML.
     """
-    if type(value) is str:  # most values: text printed before, escaped already
+    kind = type(value)
+    if kind is str or kind is dt.date:  # most values: printed before, escaped already
         escaped = _ESCAPED.get(value)
         if escaped is not None:
             return escaped
@@ -144,11 +152,20 @@ def _relpath(target: str, start: str) -> str:
     return _relative_parts(to, since)
 
 
-def _relative_parts(to: list[str], since: Sequence[str]) -> str:
+def _relative_parts(to: Sequence[str], since: Sequence[str]) -> str:
     common, most = 0, min(len(to), len(since))
     while common < most and to[common] == since[common]:
         common += 1
-    return "/".join([".."] * (len(since) - common) + to[common:]) or "."
+    return "/".join([*[".."] * (len(since) - common), *to[common:]]) or "."
+
+
+@functools.lru_cache(maxsize=8192)
+def _target(target: str) -> tuple[str, tuple[str, ...] | None, bool]:
+    """A site path as links to it start: stripped of slashes, its parts when clean, and
+    whether it holds only characters a URL keeps as they are (so does any part of it)."""
+    path = target.strip("/") or "."
+    to = path.split("/")
+    return path, None if _odd(to) else tuple(to), _URL_SAFE.fullmatch(path) is not None
 
 
 def relative_url(target: str, from_uri: str, directory_urls: bool = True) -> str:
@@ -157,16 +174,15 @@ def relative_url(target: str, from_uri: str, directory_urls: bool = True) -> str
     Quoted, so it holds nothing HTML needs escaped either.
     """
     folder, since = _start(from_uri, directory_urls)
-    path = target.strip("/") or "."
-    to = path.split("/")
-    if since is None or _odd(to):
-        rel = posixpath.relpath(path, folder or ".")
+    path, to, safe = _target(target)
+    if since is None or to is None:
+        rel, safe = posixpath.relpath(path, folder or "."), False
     else:
         rel = _relative_parts(to, since)
     rel = "" if rel == "." else rel
     if target.endswith("/") or not target:
         rel = (rel + "/") if rel else "./"
-    if _URL_SAFE.fullmatch(rel):
+    if safe or _URL_SAFE.fullmatch(rel):
         return rel
     return quote(rel, safe=_URL_SAFE_MARKS)  # a page's name may hold '#', '?' or '%'
 
@@ -176,17 +192,20 @@ def _href(context: Any, target_uri: str) -> Markup:
     """Filter: the URL of the page written from ``target_uri``, from the page being rendered.
 
     For links in our own HTML blocks, which the engine passes through as
-    they are (it rewrites only Markdown links).
+    they are (it rewrites only Markdown links). The page's ``here`` and
+    ``directory_urls`` are read from the values it was rendered with.
     """
-    directory_urls = context["directory_urls"]
-    url = relative_url(page_url(target_uri, directory_urls), context["here"], directory_urls)
-    return Markup(url)  # quoted: nothing in it for HTML to escape
+    given = context.parent
+    directory_urls = given["directory_urls"]
+    url = relative_url(page_url(target_uri, directory_urls), given["here"], directory_urls)
+    return _trusted(url)  # quoted: nothing in it for HTML to escape
 
 
 @jinja2.pass_context
 def _url(context: Any, target: str) -> Markup:
     """Filter: a link to a site path (an asset, say) from the page being rendered."""
-    return Markup(relative_url(target, context["here"], context["directory_urls"]))
+    given = context.parent
+    return Markup(relative_url(target, given["here"], given["directory_urls"]))
 
 
 @dataclass
@@ -230,10 +249,32 @@ def bytecode_cache() -> jinja2.BytecodeCache | None:
         return None
 
 
+_INCLUDE = re.compile(r'{% include "(_[^"]+)" %}')  # of a partial: its name starts with _
+
+
+class _SplicingLoader(jinja2.FileSystemLoader):
+    """Templates with each ``{% include "_part" %}`` of a partial replaced by its text.
+
+    An include makes a new context at every render (a tenth of a document
+    page's time); spliced, a partial is compiled into each template using it
+    and sees the same names. Partials set no names of their own.
+    """
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        return _INCLUDE.sub(lambda m: self._part(environment, m[1]), source), filename, uptodate
+
+    def _part(self, environment: jinja2.Environment, name: str) -> str:
+        # Included, a partial's output keeps its last newline and trim_blocks drops the
+        # one after the include tag; spliced, that newline of the tag's line takes the
+        # place of the partial's own.
+        return self.get_source(environment, name)[0].removesuffix("\n")
+
+
 @functools.cache
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        loader=_SplicingLoader(str(TEMPLATES)),
         bytecode_cache=bytecode_cache(),
         auto_reload=False,  # package files: no look-up of their times at every page
         autoescape=False,  # _finalize escapes every value printed
@@ -243,6 +284,9 @@ def _env() -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
+    # none of Jinja's default globals (range, dict, …) is used: without them, no render
+    # copies them into its context
+    env.globals.clear()
     env.filters["minutes"] = _format_minutes
     env.filters["duration"] = _duration
     env.filters["json"] = lambda v: Markup(json.dumps(v, ensure_ascii=False))
