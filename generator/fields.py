@@ -138,6 +138,8 @@ def text(value: Any) -> str:
 
 
 def text_list(value: Any) -> tuple[str, ...]:
+    if type(value) is list and all(type(item) is str for item in value):  # most lists
+        return tuple(item for item in map(str.strip, value) if item)
     if isinstance(value, str | int | float) and not isinstance(value, bool):
         value = [value]
     if not isinstance(value, list):

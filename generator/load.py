@@ -36,24 +36,35 @@ DEFAULTS_FILE = "_defaults.yml"
 T = TypeVar("T")
 
 _FENCE = re.compile(r"^-{3,}[ \t]*$", re.MULTILINE)
-_TOP_KEY = re.compile(r"^([^\s#:\-][^:]*):(?:\s|$)")  # linear: no nested quantifiers
+# a top-level key's line, found from the line break before it (a literal the regex
+# engine finds fast); linear, no nested quantifiers
+_TOP_KEY = re.compile(r"\n([^\s#:\-][^:\n]*):(?=\s|$)", re.MULTILINE)
 
 
 class KeyLines:
     """Finds the line of a front-matter key, so problems can name it."""
 
-    def __init__(self, lines: list[str], first_line: int) -> None:
-        self._lines = lines
+    def __init__(self, front_matter: str, first_line: int) -> None:
+        self._text = front_matter
+        self._split: list[str] | None = None  # its lines, when a nested key is looked for
         self._first = first_line
         self.top: dict[str, int] = {}
         self.duplicates: list[tuple[str, int, int]] = []
-        for index, line in enumerate(lines):
-            match = _TOP_KEY.match(line)
-            if match:
-                key = match.group(1).rstrip().strip("'\"")
-                if key in self.top:
-                    self.duplicates.append((key, self.top[key], first_line + index))
-                self.top[key] = first_line + index
+        text = "\n" + front_matter
+        index, counted = 0, 0
+        for match in _TOP_KEY.finditer(text):
+            index += text.count("\n", counted, match.start())  # the line breaks before it
+            counted = match.start()
+            key = match.group(1).rstrip().strip("'\"")
+            if key in self.top:
+                self.duplicates.append((key, self.top[key], first_line + index))
+            self.top[key] = first_line + index
+
+    @property
+    def _lines(self) -> list[str]:
+        if self._split is None:
+            self._split = self._text.split("\n")
+        return self._split
 
     def line(self, key: str, *inner: str | int) -> int:
         """The line of ``key`` (and, best effort, of a nested key below it)."""
@@ -126,10 +137,10 @@ def parse_text(path: str, text: str) -> tuple[RawDocument, list[Problem]]:
                 code="yaml",
             )
         )
-        return RawDocument(path, {}, text, 1, KeyLines([], 1), broken=True), problems
+        return RawDocument(path, {}, text, 1, KeyLines("", 1), broken=True), problems
     if fm is None:
-        return RawDocument(path, {}, body, body_line, KeyLines([], 1)), problems
-    key_lines = KeyLines(fm.split("\n"), fm_line)
+        return RawDocument(path, {}, body, body_line, KeyLines("", 1)), problems
+    key_lines = KeyLines(fm, fm_line)
     meta, problem = read_yaml(path, fm, fm_line) if fm.strip() else ({}, None)
     if problem is not None:
         problems.append(problem)
@@ -207,7 +218,7 @@ def _read_bytes(file: Path) -> bytes | int:
 
 def _unread(rel: str) -> RawDocument:
     """What stands for a file that could not be read, so that it is never silently dropped."""
-    return RawDocument(rel, {}, "", 1, KeyLines([], 1), broken=True)
+    return RawDocument(rel, {}, "", 1, KeyLines("", 1), broken=True)
 
 
 def load_document(
@@ -434,11 +445,6 @@ def load_all(
             folder_defaults = defaults.for_folder(file.parent)
             key = _unchanged_key(file, folder_defaults) if cache is not None else None
             entries.append((file, folder_defaults, key))
-    if cache is not None and cache.settings != settings:
-        cache.files.clear()
-        cache.settings = settings
-    kept = cache.files if cache is not None else {}
-    fresh = [e for e in entries if e[2] is None or kept.get(e[0], (None,))[0] != e[2]]
 
     def read(entry: tuple[Path, dict[str, Any], tuple | None]):
         raw, found = load_document(root, entry[0], entry[1])
@@ -447,14 +453,22 @@ def load_all(
         checked, more = check(raw)
         return raw, checked, found + more
 
-    for (file, _, key), result in zip(fresh, fork_map(read, fresh, workers), strict=True):
-        kept[file] = (key, result)
+    if cache is None:
+        results = fork_map(read, entries, workers)
+    else:
+        if cache.settings != settings:
+            cache.files.clear()
+            cache.settings = settings
+        kept = cache.files
+        fresh = [e for e in entries if e[2] is None or kept.get(e[0], (None,))[0] != e[2]]
+        for (file, _, key), result in zip(fresh, fork_map(read, fresh, workers), strict=True):
+            kept[file] = (key, result)
+        results = [kept[file][1] for file, _, _ in entries]
+        for gone in kept.keys() - {file for file, _, _ in entries}:
+            del kept[gone]
     documents: list[tuple[RawDocument, T | None]] = []
-    for file, _, _ in entries:
-        raw, checked, found = kept[file][1]
+    for raw, checked, found in results:
         documents.append((raw, checked))
         problems.extend(found)
-    for gone in kept.keys() - {file for file, _, _ in entries}:
-        del kept[gone]
     problems.extend(defaults.problems)
     return documents, problems

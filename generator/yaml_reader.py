@@ -71,7 +71,9 @@ for _tag in ("timestamp", "int", "float"):
 
 # What read_simple accepts, line by line; anything else is the loader's to read.
 _KEY = r"([A-Za-z][A-Za-z0-9_-]*)"
-_PLAIN = r"([^\s\-?:,\[\]{}#&*!|>'\"%@`](?:[^\s:#]|:(?! |$)| (?!#)|(?<! )#)*(?<![ :]))"
+# (runs of ordinary characters are taken whole, ++: nothing after a value but spaces
+# could take a character back)
+_PLAIN = r"([^\s\-?:,\[\]{}#&*!|>'\"%@`](?:[^\s:#]++|:(?! |$)| (?!#)|(?<! )#)*(?<![ :]))"
 _QUOTED = r"(?:\"([^\"\\]*)\"|'([^']*)')"
 _VALUE = rf"(?:{_PLAIN}|{_QUOTED})"
 # a one-line list, [a, b c, "d"]: words and quoted text
@@ -91,6 +93,7 @@ _SCALARS = {
 }
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()  # what the loader's constructors are given
 _SEEN: dict[str, Any] = {}  # plain scalars' values, by their text (see _plain)
+_UNSEEN = object()
 MAX_SEEN = 100_000
 
 
@@ -100,14 +103,15 @@ def _plain(text: str) -> Any:
     Values are immutable and front matter repeats them (tiers, systems, owners,
     keys), so each text's value is kept once worked out.
     """
-    if text not in _SEEN:
+    value = _SEEN.get(text, _UNSEEN)
+    if value is _UNSEEN:
         if len(_SEEN) >= MAX_SEEN:
             _SEEN.clear()
         try:
-            _SEEN[text] = _resolve(text)
+            value = _resolve(text)
         except _NotSimple:
-            _SEEN[text] = _NotSimple
-    value = _SEEN[text]
+            value = _NotSimple
+        _SEEN[text] = value
     if value is _NotSimple:
         raise _NotSimple
     return value
@@ -156,11 +160,11 @@ def read_simple(source: str) -> dict[Any, Any] | None:
     """
     if _UNUSUAL.search(source):
         return None
-    lines = []  # (indent, text) of each line that holds something
-    for line in source.split("\n"):
-        if line.strip(" ") and not line.startswith("#"):
-            text = line.lstrip(" ")
-            lines.append((len(line) - len(text), text))
+    lines = [  # (indent, text) of each line that holds something
+        (len(line) - len(text), text)
+        for line in source.split("\n")
+        if (text := line.lstrip(" ")) and not line.startswith("#")
+    ]
     if not lines or lines[0][0] != 0:
         return None
     reader = _Simple(lines)
@@ -189,26 +193,29 @@ class _Simple:
         if depth > MAX_SIMPLE_DEPTH:
             raise _NotSimple
         result: dict[Any, Any] = {}
-        while self.at < len(self.lines):
-            col, text = self.lines[self.at]
+        lines, end = self.lines, len(self.lines)
+        while self.at < end:
+            col, text = lines[self.at]
             if col < indent:
                 break
-            entry = _ENTRY.fullmatch(text)
-            if col > indent or entry is None:
+            entry = _ENTRY.fullmatch(text) if col == indent else None
+            if entry is None:
                 raise _NotSimple
             self.at += 1
-            key = _plain(entry.group(1))
-            if entry.group(5) is not None:
-                value: Any = _list(entry.group(5))
-            elif entry.group(2, 3, 4) != (None, None, None):
-                value = _value(entry, 2)
+            key, plain, double, single, listed = entry.group(1, 2, 3, 4, 5)
+            if plain is not None:
+                value: Any = _plain(plain)
+            elif double is not None or single is not None:
+                value = double if double is not None else single
+            elif listed is not None:
+                value = _list(listed)
             elif self._item_next(indent):  # key:\n- item, the list as far in as the key
                 value = self.sequence(indent, depth + 1)
-            elif self.at < len(self.lines) and self.lines[self.at][0] > indent:
+            elif self.at < end and lines[self.at][0] > indent:
                 value = self.nested(depth + 1)
             else:
                 value = None
-            result[key] = value  # a repeated key keeps its first place, last value
+            result[_plain(key)] = value  # a repeated key keeps its first place, last value
         return result
 
     def nested(self, depth: int) -> Any:
