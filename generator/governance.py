@@ -11,33 +11,38 @@ Two documents on one page URL is an error: one of them would vanish.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 from .catalog import Catalog
+from .config import Settings
 from .load import KeyLines
 from .model import Document, Status, Tier
 from .problems import Problems
 
-__all__ = ["check_governance"]
+__all__ = ["check_governance", "document_findings"]
+
+
+def document_findings(
+    doc: Document, settings: Settings, today: dt.date, problems: Problems, lines: KeyLines
+) -> None:
+    """Add the findings about ``doc`` on its own to ``problems``: found in the process
+    that validated it (see ``pipeline.load_kb``), so that they are shared too."""
+    if doc.status is Status.DRAFT:
+        return
+    if doc.status is not Status.RETIRED:
+        _check_review(doc, settings, today, problems, lines)
+        _check_escalation(doc, problems, lines)
+    if doc.incident is not None:
+        _check_incident(doc, today, problems, lines)
+    if settings.allowed_tags is not None:
+        _check_tags(doc, settings.allowed_tags, problems, lines)
 
 
 def check_governance(catalog: Catalog, problems: Problems, key_lines: dict[str, KeyLines]) -> None:
-    """Add every governance finding about ``catalog`` to ``problems``."""
+    """Add the findings about ``catalog`` as a whole to ``problems`` (those about each
+    document on its own are :func:`document_findings`)."""
     _check_page_urls(catalog, problems)
-    allowed = (
-        set(catalog.settings.allowed_tags) if catalog.settings.allowed_tags is not None else None
-    )
-    for doc in catalog.documents:
-        if doc.status is Status.DRAFT:
-            continue
-        lines = key_lines[doc.path]
-        if doc.status is not Status.RETIRED:
-            _check_review(doc, catalog, problems, lines)
-            _check_escalation(doc, problems, lines)
-        if doc.incident is not None:
-            _check_incident(doc, catalog, problems, lines)
-        if allowed is not None:
-            _check_tags(doc, allowed, problems, lines)
     _check_alerts(catalog, problems, key_lines)
     _check_l1_coverage(catalog, problems)
 
@@ -61,10 +66,12 @@ def _check_page_urls(catalog: Catalog, problems: Problems) -> None:
             )
 
 
-def _check_review(doc: Document, catalog: Catalog, problems: Problems, lines: KeyLines) -> None:
-    if not catalog.review_overdue(doc):
+def _check_review(
+    doc: Document, settings: Settings, today: dt.date, problems: Problems, lines: KeyLines
+) -> None:
+    if not doc.review_overdue(today, settings.review_every):
         return
-    due = doc.review_due(catalog.settings.review_every)
+    due = doc.review_due(settings.review_every)
     problems.warning(
         doc.path,
         lines.line("last_reviewed"),
@@ -90,10 +97,10 @@ def _check_escalation(doc: Document, problems: Problems, lines: KeyLines) -> Non
     )
 
 
-def _check_incident(doc: Document, catalog: Catalog, problems: Problems, lines: KeyLines) -> None:
+def _check_incident(doc: Document, today: dt.date, problems: Problems, lines: KeyLines) -> None:
     info = doc.incident
     for index, item in enumerate(info.action_items):
-        if item.overdue(catalog.today):
+        if item.overdue(today):
             problems.warning(
                 doc.path,
                 lines.line("action_items", index),
@@ -115,14 +122,17 @@ def _check_incident(doc: Document, catalog: Catalog, problems: Problems, lines: 
         )
 
 
-def _check_tags(doc: Document, allowed: set[str], problems: Problems, lines: KeyLines) -> None:
+def _check_tags(
+    doc: Document, allowed: tuple[str, ...], problems: Problems, lines: KeyLines
+) -> None:
     for tag in doc.tags:
         if tag not in allowed:
             problems.warning(
                 doc.path,
                 lines.line("tags"),
                 f"tag '{tag}' is not in the allowed list",
-                f"use one of: {', '.join(sorted(allowed))}; or add it to 'tags:' in mkdocs.yml",
+                f"use one of: {', '.join(sorted(set(allowed)))}; "
+                "or add it to 'tags:' in mkdocs.yml",
                 key="tags",
                 code="unknown-tag",
             )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -403,12 +403,13 @@ class LoadCache:
     """Files a caller keeps loaded between loads (the live preview), and what checked them.
 
     ``files`` maps each file to (its stat and folder defaults, what loading it
-    gave); results made under other settings are dropped.
+    gave); results made under other settings, or another context of the
+    check (today's date), are dropped.
     """
 
     def __init__(self) -> None:
         self.files: dict[Path, tuple[tuple | None, Any]] = {}
-        self.settings: Settings | None = None
+        self.made_under: tuple[Settings, Hashable] | None = None
 
 
 def _unchanged_key(file: Path, defaults: dict[str, Any]) -> tuple | None:
@@ -424,11 +425,13 @@ def load_all(
     cache: LoadCache | None = None,
     workers: int = 1,
     check: Callable[[RawDocument], tuple[T, list[Problem]]] | None = None,
+    context: Hashable = None,
 ) -> tuple[list[tuple[RawDocument, T | None]], list[Problem]]:
     """Every source document of the knowledge base, in path order, and problems.
 
     ``check`` (validation) is called on each document in the process that read
     it, so that it is shared too; each document comes with what it returned.
+    ``context`` is what else ``check`` depends on (today's date, say).
     ``cache``, kept by a caller between loads (the live preview), skips reading
     files whose size, modification time and folder defaults are unchanged;
     ``workers`` processes share the reading (see ``workers.fork_map``).
@@ -456,9 +459,9 @@ def load_all(
     if cache is None:
         results = fork_map(read, entries, workers)
     else:
-        if cache.settings != settings:
+        if cache.made_under != (settings, context):
             cache.files.clear()
-            cache.settings = settings
+            cache.made_under = (settings, context)
         kept = cache.files
         fresh = [e for e in entries if e[2] is None or kept.get(e[0], (None,))[0] != e[2]]
         for (file, _, key), result in zip(fresh, fork_map(read, fresh, workers), strict=True):

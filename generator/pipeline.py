@@ -11,10 +11,11 @@ from pathlib import Path
 
 from .catalog import Catalog, build_catalog
 from .config import Settings, load_settings, today
-from .governance import check_governance
+from .governance import check_governance, document_findings
 from .links import rewrite_links
-from .load import LoadCache, load_all
-from .problems import Problems
+from .load import LoadCache, RawDocument, load_all
+from .model import Document
+from .problems import Problem, Problems
 from .validate import validator
 from .workers import available_cpus, collector_paused
 
@@ -41,19 +42,37 @@ def load_kb(
 ) -> KnowledgeBase:
     """Load, validate and catalogue the knowledge base at ``root``. Never raises on content.
 
-    ``cache`` (an empty dict to start) keeps loaded files for the next call;
+    ``cache`` (a ``LoadCache``) keeps loaded files for the next call;
     ``workers`` processes share reading the files (``None``: as the settings say).
     """
     settings, config_problems = load_settings(Path(root).resolve())
     if workers is None:
         workers = settings.workers or available_cpus()
+    on_date = on_date or today()
     problems = Problems(config_problems)
     with collector_paused():
-        loaded, found = load_all(settings, cache, workers, validator(settings))
+        check = _checker(settings, on_date)
+        loaded, found = load_all(settings, cache, workers, check, on_date)
         problems.extend(found)
         documents = [doc for _, doc in loaded if doc is not None]
         key_lines = {raw.path: raw.lines for raw, _ in loaded}
-        catalog = build_catalog(documents, settings, on_date or today(), problems, key_lines)
+        catalog = build_catalog(documents, settings, on_date, problems, key_lines)
         catalog.bodies = rewrite_links(catalog, problems)
         check_governance(catalog, problems, key_lines)
     return KnowledgeBase(settings, catalog, problems)
+
+
+def _checker(settings: Settings, on_date: dt.date):
+    """What is checked of each document where it is read: validation, then the
+    governance findings about it on its own."""
+    validate = validator(settings)
+
+    def check(raw: RawDocument) -> tuple[Document | None, list[Problem]]:
+        doc, found = validate(raw)
+        if doc is None:
+            return doc, found
+        findings = Problems(found)
+        document_findings(doc, settings, on_date, findings, raw.lines)
+        return doc, findings.sorted()
+
+    return check

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from opskb.load import LoadCache
 from opskb.model import Kind, Status, Tier
 from opskb.pipeline import load_kb
@@ -264,3 +266,23 @@ def test_a_kept_load_cache_checks_again_under_other_settings(make_kb):
     assert load_kb(root, cache=cache).catalog.by_path[path].title
     assert cache.files.keys() == kept.keys()
     assert all(cache.files[file] is not kept[file] for file in kept), "every file checked again"
+
+
+def test_a_kept_load_cache_finds_what_a_new_day_makes_overdue(make_kb):
+    """Findings about one document come with it from the process that read it; those that
+    depend on the date (a review due) are found again on another day, file unchanged."""
+    runbook = (
+        "---\ntitle: Dated\ntier: L1\nsystems: [vpn]\nowner: Desk\n"
+        "escalate_when: [it fails]\nlast_reviewed: 2026-01-01\nreview_every: 30\n---\nSteps.\n"
+    )
+    root = make_kb({"runbooks/vpn/dated.md": runbook})
+    cache = LoadCache()
+
+    def overdue(day: dt.date) -> list[str]:
+        problems = load_kb(root, cache=cache, on_date=day, workers=2).problems
+        return [p.message for p in problems if p.path == "runbooks/vpn/dated.md"]
+
+    assert overdue(dt.date(2026, 1, 20)) == []
+    assert overdue(dt.date(2026, 1, 20)) == []  # kept
+    assert overdue(dt.date(2026, 2, 5)) == ["review overdue since 2026-01-31"]
+    assert overdue(dt.date(2026, 1, 20)) == []
