@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from .catalog import Catalog
+from .config import Settings
+from .model import Document
 from .problems import Problems
+from .validate import page_location
 
-__all__ = ["lines_outside_code", "rewrite_links", "virtual_path"]
+__all__ = ["LinkedBody", "lines_outside_code", "link_body", "rewrite_links", "virtual_path"]
 
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 # No character class below can run into the next link's opening bracket, so
@@ -25,6 +29,10 @@ _REFDEF = re.compile(r"^([ \t]{0,3}\[[^\]\n]+\]:[ \t]*)(<[^>\n]+>|\S+)(.*)$")
 _CODE_SPAN = re.compile(r"`+[^`\n]*`+")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
+# Where a link's target is in the page tree: (its source path, resolved; the link as
+# written; its line) → its path in the page tree, or None (the finder said why).
+Finder = Callable[[str, str, int], str | None]
+
 
 def virtual_path(path: str, content_dir: str) -> str:
     """Where a source file sits in the site's page tree."""
@@ -33,7 +41,7 @@ def virtual_path(path: str, content_dir: str) -> str:
 
 
 def _rewrite_target(
-    target: str, doc_path: str, doc_uri: str, catalog: Catalog, problems: Problems, line: int
+    target: str, doc_path: str, doc_uri: str, find: Finder, problems: Problems, line: int
 ) -> str:
     bare = target[1:-1] if target.startswith("<") else target
     if not bare or bare.startswith(("#", "/")) or _SCHEME.match(bare):
@@ -43,7 +51,6 @@ def _rewrite_target(
     if not path_part:
         return target
     resolved = posixpath.normpath(posixpath.join(posixpath.dirname(doc_path), path_part))
-    content_dir = catalog.settings.content_dir
     if resolved == ".." or resolved.startswith("../"):
         problems.warning(
             doc_path,
@@ -53,28 +60,40 @@ def _rewrite_target(
             code="link-outside",
         )
         return target
-    if resolved.endswith(".md"):
-        doc = catalog.by_path.get(resolved)
-        if doc is None:
-            problems.warning(
-                doc_path,
-                line,
-                f"link '{bare}' points to a missing document",
-                "fix the path; links are relative to this file",
-                code="broken-link",
-            )
-            return target
-        if doc.path not in catalog.published_paths:
-            problems.warning(
-                doc_path,
-                line,
-                f"link '{bare}' points to a draft, which the site leaves out",
-                "publish the draft or remove the link",
-                code="link-to-draft",
-            )
-            return target
-        new_target = doc.src_uri
-    else:
+    new_target = find(resolved, bare, line)
+    if new_target is None:
+        return target
+    rel = posixpath.relpath(new_target, posixpath.dirname(doc_uri) or ".")
+    rel += (qsep + query) + (sep + anchor)
+    return f"<{rel}>" if target.startswith("<") else rel
+
+
+def _in_catalog(catalog: Catalog, doc_path: str, problems: Problems) -> Finder:
+    """Targets as the catalogue has them: a published document, or a file that exists."""
+    content_dir = catalog.settings.content_dir
+
+    def find(resolved: str, bare: str, line: int) -> str | None:
+        if resolved.endswith(".md"):
+            doc = catalog.by_path.get(resolved)
+            if doc is None:
+                problems.warning(
+                    doc_path,
+                    line,
+                    f"link '{bare}' points to a missing document",
+                    "fix the path; links are relative to this file",
+                    code="broken-link",
+                )
+                return None
+            if doc.path not in catalog.published_paths:
+                problems.warning(
+                    doc_path,
+                    line,
+                    f"link '{bare}' points to a draft, which the site leaves out",
+                    "publish the draft or remove the link",
+                    code="link-to-draft",
+                )
+                return None
+            return doc.src_uri
         if not (catalog.settings.root / resolved).exists():
             problems.warning(
                 doc_path,
@@ -83,11 +102,10 @@ def _rewrite_target(
                 "fix the path; links are relative to this file",
                 code="broken-link",
             )
-            return target
-        new_target = virtual_path(resolved, content_dir)
-    rel = posixpath.relpath(new_target, posixpath.dirname(doc_uri) or ".")
-    rel += (qsep + query) + (sep + anchor)
-    return f"<{rel}>" if target.startswith("<") else rel
+            return None
+        return virtual_path(resolved, content_dir)
+
+    return find
 
 
 def lines_outside_code(body: str) -> Iterator[tuple[int, str, bool]]:
@@ -110,7 +128,7 @@ def lines_outside_code(body: str) -> Iterator[tuple[int, str, bool]]:
 
 
 def _rewrite_body(
-    body: str, first_line: int, doc_path: str, doc_uri: str, catalog: Catalog, problems: Problems
+    body: str, first_line: int, doc_path: str, doc_uri: str, find: Finder, problems: Problems
 ) -> str:
     if "](" not in body and "]:" not in body:
         return body  # nothing that could be a link
@@ -122,7 +140,7 @@ def _rewrite_body(
         number = first_line + offset
 
         def inline(m: re.Match, number=number) -> str:
-            new = _rewrite_target(m.group(2), doc_path, doc_uri, catalog, problems, number)
+            new = _rewrite_target(m.group(2), doc_path, doc_uri, find, problems, number)
             return m.group(1) + new + m.group(3)
 
         spans = [(m.start(), m.end()) for m in _CODE_SPAN.finditer(line)]
@@ -135,15 +153,65 @@ def _rewrite_body(
         line = _INLINE.sub(outside_code, line)
         ref = _REFDEF.match(line)
         if ref:
-            new = _rewrite_target(ref.group(2), doc_path, doc_uri, catalog, problems, number)
+            new = _rewrite_target(ref.group(2), doc_path, doc_uri, find, problems, number)
             line = ref.group(1) + new + ref.group(3)
         out.append(line)
     return "\n".join(out)
 
 
-def rewrite_links(catalog: Catalog, problems: Problems) -> dict[str, str]:
-    """Each document's body with its relative links pointing into the page tree."""
-    return {
-        doc.path: _rewrite_body(doc.body, doc.body_line, doc.path, doc.src_uri, catalog, problems)
-        for doc in catalog.documents
-    }
+@dataclass(frozen=True)
+class LinkedBody:
+    """A body with its links rewritten where the document was read (see :func:`link_body`),
+    and the source paths it took to be there: published documents, existing files."""
+
+    body: str
+    assumed: tuple[str, ...]
+
+
+def link_body(doc: Document, settings: Settings, problems: Problems) -> LinkedBody | None:
+    """``doc``'s body with its links rewritten as if every document and file it links to
+    is there and published; ``None`` when it holds nothing that could be a link.
+
+    Called in the process that read the document (``pipeline.load_kb``), so the
+    scanning is shared; :func:`rewrite_links` keeps the body if what it took
+    for granted holds, and rewrites it again against the catalogue otherwise.
+    """
+    if "](" not in doc.body and "]:" not in doc.body:
+        return None
+    assumed: list[str] = []
+
+    def find(resolved: str, bare: str, line: int) -> str:
+        assumed.append(resolved)
+        if resolved.endswith(".md"):
+            return page_location(resolved, settings)[0]
+        return virtual_path(resolved, settings.content_dir)
+
+    body = _rewrite_body(doc.body, doc.body_line, doc.path, doc.src_uri, find, problems)
+    return LinkedBody(body, tuple(assumed))
+
+
+def rewrite_links(
+    catalog: Catalog, problems: Problems, linked: dict[str, LinkedBody] | None = None
+) -> dict[str, str]:
+    """Each document's body with its relative links pointing into the page tree.
+
+    ``linked`` holds bodies rewritten where documents were read (:func:`link_body`);
+    each is kept when every document it links to is published and every file
+    exists, which is what the catalogue would have made of it.
+    """
+    linked = linked or {}
+    published, root = catalog.published_paths, catalog.settings.root
+    bodies = {}
+    for doc in catalog.documents:
+        done = linked.get(doc.path)
+        if done is not None and all(
+            path in published if path.endswith(".md") else (root / path).exists()
+            for path in done.assumed
+        ):
+            bodies[doc.path] = done.body
+            continue
+        find = _in_catalog(catalog, doc.path, problems)
+        bodies[doc.path] = _rewrite_body(
+            doc.body, doc.body_line, doc.path, doc.src_uri, find, problems
+        )
+    return bodies

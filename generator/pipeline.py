@@ -6,13 +6,14 @@ One call, used by the CLI, the MkDocs plugin, search and the tests alike.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .catalog import Catalog, build_catalog
 from .config import Settings, load_settings, today
 from .governance import check_governance, document_findings
-from .links import rewrite_links
+from .links import LinkedBody, link_body, rewrite_links
 from .load import LoadCache, RawDocument, load_all
 from .model import Document
 from .problems import Problem, Problems
@@ -54,25 +55,34 @@ def load_kb(
         check = _checker(settings, on_date)
         loaded, found = load_all(settings, cache, workers, check, on_date)
         problems.extend(found)
-        documents = [doc for _, doc in loaded if doc is not None]
+        checked = [(doc, linked) for _, (doc, linked) in loaded if doc is not None]
+        documents = [doc for doc, _ in checked]
         key_lines = {raw.path: raw.lines for raw, _ in loaded}
         catalog = build_catalog(documents, settings, on_date, problems, key_lines)
-        catalog.bodies = rewrite_links(catalog, problems)
+        linked = {doc.path: body for doc, body in checked if body is not None}
+        catalog.bodies = rewrite_links(catalog, problems, linked)
         check_governance(catalog, problems, key_lines)
     return KnowledgeBase(settings, catalog, problems)
 
 
-def _checker(settings: Settings, on_date: dt.date):
-    """What is checked of each document where it is read: validation, then the
-    governance findings about it on its own."""
+Checked = tuple[Document | None, LinkedBody | None]
+
+
+def _checker(
+    settings: Settings, on_date: dt.date
+) -> Callable[[RawDocument], tuple[Checked, list[Problem]]]:
+    """What is done with each document where it is read: validation, the governance
+    findings about it on its own, and its links rewritten (as far as they can be
+    without the catalogue)."""
     validate = validator(settings)
 
-    def check(raw: RawDocument) -> tuple[Document | None, list[Problem]]:
+    def check(raw: RawDocument) -> tuple[Checked, list[Problem]]:
         doc, found = validate(raw)
         if doc is None:
-            return doc, found
+            return (None, None), found
         findings = Problems(found)
         document_findings(doc, settings, on_date, findings, raw.lines)
-        return doc, findings.sorted()
+        linked = link_body(doc, settings, findings)
+        return (doc, linked), findings.sorted()
 
     return check

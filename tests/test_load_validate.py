@@ -286,3 +286,44 @@ def test_a_kept_load_cache_finds_what_a_new_day_makes_overdue(make_kb):
     assert overdue(dt.date(2026, 1, 20)) == []  # kept
     assert overdue(dt.date(2026, 2, 5)) == ["review overdue since 2026-01-31"]
     assert overdue(dt.date(2026, 1, 20)) == []
+
+
+def test_a_kept_load_cache_checks_links_against_what_is_there_now(make_kb):
+    """Links are rewritten where a document is read, taking their targets to be there;
+    a kept document's links are checked again at every load: a target that goes, or
+    comes, changes its links and warnings though the document did not change."""
+    linking = (
+        "---\ntitle: Linking\nowner: Desk\n---\n"
+        "See [the other](../../runbooks/vpn/other.md), "
+        "![the diagram](../../runbooks/vpn/diagram.png) and [out](../../../x.md).\n"
+    )
+    other = "---\ntitle: Other\ntier: L1\nsystems: [vpn]\nowner: Desk\nescalate_when: [x]\n---\nx\n"
+    root = make_kb({"content/articles/linking.md": linking, "runbooks/vpn/other.md": other})
+    cache = LoadCache()
+    path = "content/articles/linking.md"
+    to_page, as_written = "(../runbooks/vpn/other.md)", "(../../runbooks/vpn/other.md)"
+    to_file, file_as_written = "(../runbooks/vpn/diagram.png)", "(../../runbooks/vpn/diagram.png)"
+
+    def load() -> tuple[str, list[str]]:
+        kb = load_kb(root, cache=cache, workers=2)
+        return kb.catalog.bodies[path], sorted(p.code for p in kb.problems if p.path == path)
+
+    body, codes = load()
+    assert to_page in body and file_as_written in body and "(../../../x.md)" in body
+    assert codes == ["broken-link", "link-outside"]  # no diagram yet; a link outside
+
+    (root / "runbooks/vpn/diagram.png").write_bytes(b"png")
+    body, codes = load()
+    assert to_page in body and to_file in body and codes == ["link-outside"]
+
+    (root / "runbooks/vpn/other.md").write_text(other.replace("Other\n", "Other\nstatus: draft\n"))
+    body, codes = load()
+    assert as_written in body and to_file in body and codes == ["link-outside", "link-to-draft"]
+
+    (root / "runbooks/vpn/other.md").unlink()
+    body, codes = load()
+    assert as_written in body and codes == ["broken-link", "link-outside"]
+
+    (root / "runbooks/vpn/other.md").write_text(other)
+    body, codes = load()
+    assert to_page in body and codes == ["link-outside"]

@@ -16,7 +16,6 @@ __all__ = ["document_page"]
 
 
 def _common(doc: Document, catalog: Catalog, groups: Groups) -> dict:
-    overdue = catalog.review_overdue(doc)
     return {
         "doc": doc,
         "runbook": doc.runbook,
@@ -26,7 +25,7 @@ def _common(doc: Document, catalog: Catalog, groups: Groups) -> dict:
         "today": catalog.today,
         "body": Markup(catalog.bodies.get(doc.path, doc.body)),
         "systems": [catalog.systems[s] for s in doc.systems if s in catalog.systems],
-        "overdue": overdue,
+        "overdue": catalog.review_overdue(doc),
         "review_due": doc.review_due(catalog.settings.review_every),
         "related": [d for d in catalog.related.get(doc.path, []) if d.path in groups.published],
     }
@@ -87,9 +86,9 @@ def document_page(
             ],
         )
         markdown, authored = render_marked("document.md.j2", **context)
-    meta = {"opskb_kind": doc.kind.value}
+    meta = {"opskb_kind": doc.kind.text}
     if doc.tier:
-        meta["opskb_tier"] = doc.tier.value
+        meta["opskb_tier"] = doc.tier.text
     header = page_header(doc.title, **meta)
     return Page(
         doc.src_uri,

@@ -352,10 +352,16 @@ def page_header(title: str, **meta: Any) -> str:
     unescaped; our generated front matter is always present so MkDocs never
     mistakes a body's leading ``Key: value`` lines for metadata.
     """
-    data = {"title": html.escape(" ".join(title.split()), quote=True), **meta}
-    lines = ["---"]
-    lines += [f"{k}: {_yaml_safe(json.dumps(v, ensure_ascii=False))}" for k, v in data.items()]
+    lines = ["---", _meta_line("title", html.escape(" ".join(title.split()), quote=True))]
+    lines += [(_text_line if type(v) is str else _meta_line)(k, v) for k, v in meta.items()]
     return "\n".join([*lines, "---", ""])
+
+
+def _meta_line(key: str, value: Any) -> str:
+    return f"{key}: {_yaml_safe(json.dumps(value, ensure_ascii=False))}"
+
+
+_text_line = functools.lru_cache(maxsize=256)(_meta_line)  # kinds and tiers, page after page
 
 
 # Characters JSON leaves as they are but a YAML reader refuses (DEL, C1 controls, …);
