@@ -160,13 +160,13 @@ def _resolve_list(
     want: Kind | None = None,
 ) -> list[Document]:
     found = []
+    listed = isinstance(doc.meta.get(key), list)
     for index, ref in enumerate(refs):
         path, why = resolve_reference(ref, doc.path, known, catalog.settings.content_dir)
-        line = lines.line(key, index) if isinstance(doc.meta.get(key), list) else lines.line(key)
         if path is None:
             problems.error(
                 doc.path,
-                line,
+                lines.line(key, index) if listed else lines.line(key),
                 f"'{key}' entry '{ref}' {why}",
                 "write a path from the knowledge-base root, e.g. runbooks/vpn/reset-token.md",
                 key=key,
@@ -177,7 +177,7 @@ def _resolve_list(
         if want is not None and target.kind is not want:
             problems.error(
                 doc.path,
-                line,
+                lines.line(key, index) if listed else lines.line(key),
                 f"'{key}' entry '{ref}' is a {target.kind}, not a {want}",
                 f"list only {want}s here",
                 key=key,

@@ -127,11 +127,15 @@ def lines_outside_code(body: str) -> Iterator[tuple[int, str, bool]]:
             yield offset, line, False
 
 
+def _may_link(body: str) -> bool:
+    return "](" in body or "]:" in body  # else nothing in it could be a link
+
+
 def _rewrite_body(
     body: str, first_line: int, doc_path: str, doc_uri: str, find: Finder, problems: Problems
 ) -> str:
-    if "](" not in body and "]:" not in body:
-        return body  # nothing that could be a link
+    if not _may_link(body):
+        return body
     out = []
     for offset, line, in_code in lines_outside_code(body):
         if in_code or ("](" not in line and "]:" not in line):
@@ -176,7 +180,7 @@ def link_body(doc: Document, settings: Settings, problems: Problems) -> LinkedBo
     scanning is shared; :func:`rewrite_links` keeps the body if what it took
     for granted holds, and rewrites it again against the catalogue otherwise.
     """
-    if "](" not in doc.body and "]:" not in doc.body:
+    if not _may_link(doc.body):
         return None
     assumed: list[str] = []
 
@@ -191,20 +195,24 @@ def link_body(doc: Document, settings: Settings, problems: Problems) -> LinkedBo
 
 
 def rewrite_links(
-    catalog: Catalog, problems: Problems, linked: dict[str, LinkedBody] | None = None
+    catalog: Catalog, problems: Problems, linked: dict[str, LinkedBody | None] | None = None
 ) -> dict[str, str]:
     """Each document's body with its relative links pointing into the page tree.
 
-    ``linked`` holds bodies rewritten where documents were read (:func:`link_body`);
-    each is kept when every document it links to is published and every file
-    exists, which is what the catalogue would have made of it.
+    ``linked`` holds what :func:`link_body` gave for documents where they were
+    read (``None``: no links). A body rewritten there is kept when every
+    document it links to is published and every file exists, which is what
+    the catalogue would have made of it; it is rewritten here otherwise.
     """
     linked = linked or {}
     published, root = catalog.published_paths, catalog.settings.root
     bodies = {}
     for doc in catalog.documents:
-        done = linked.get(doc.path)
-        if done is not None and all(
+        done = linked.get(doc.path, doc)  # the document itself: not linked where read
+        if done is None:
+            bodies[doc.path] = doc.body
+            continue
+        if isinstance(done, LinkedBody) and all(
             path in published if path.endswith(".md") else (root / path).exists()
             for path in done.assumed
         ):

@@ -59,7 +59,7 @@ def load_kb(
         documents = [doc for doc, _ in checked]
         key_lines = {raw.path: raw.lines for raw, _ in loaded}
         catalog = build_catalog(documents, settings, on_date, problems, key_lines)
-        linked = {doc.path: body for doc, body in checked if body is not None}
+        linked = {doc.path: body for doc, body in checked}
         catalog.bodies = rewrite_links(catalog, problems, linked)
         check_governance(catalog, problems, key_lines)
     return KnowledgeBase(settings, catalog, problems)
