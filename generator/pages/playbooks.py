@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import posixpath
 import re
+from dataclasses import dataclass
 
 from markupsafe import Markup
 
 from ..catalog import Catalog
 from ..links import lines_outside_code
-from ..model import Tier
+from ..model import Document, EscalationStep, Tier
 from .groups import Groups, anchors
 from .render import Page, page_header, render_marked
 
@@ -67,6 +68,19 @@ def embed_body(body: str, from_uri: str, to_uri: str) -> str:
 EMBED_LIMIT = 150
 
 
+@dataclass(frozen=True, slots=True)
+class _Section:
+    """One system's part of a playbook (a class, not a dict: the template reads its
+    fields as attributes, and a dict's miss each time with an exception)."""
+
+    system: Document
+    anchor: str
+    own: EscalationStep | None
+    next: EscalationStep | None
+    next_tier: Tier | None
+    entries: list
+
+
 def playbook_page(tier: Tier, catalog: Catalog, groups: Groups) -> Page:
     here = playbook_uri(tier)
     embed = len(groups.runbooks[tier]) <= EMBED_LIMIT
@@ -88,17 +102,18 @@ def playbook_page(tier: Tier, catalog: Catalog, groups: Groups) -> Page:
                 source = catalog.bodies.get(doc.path, doc.body)
                 body = Markup(embed_body(source, doc.src_uri, here))
             target, steps = catalog.escalation_target(doc)
-            entries.append((doc, body, target, dict((s.system.id, st) for s, st in steps)))
+            steps_by_system = {s.system.id: st for s, st in steps}
+            entries.append((doc, doc.runbook, body, target, steps_by_system))
         next_tier = tier.next
         sections.append(
-            {
-                "system": system,
-                "anchor": section[system.system.id],
-                "own": system.system.ladder.get(tier),
-                "next": system.system.ladder.get(next_tier) if next_tier else None,
-                "next_tier": next_tier,
-                "entries": entries,
-            }
+            _Section(
+                system=system,
+                anchor=section[system.system.id],
+                own=system.system.ladder.get(tier),
+                next=system.system.ladder.get(next_tier) if next_tier else None,
+                next_tier=next_tier,
+                entries=entries,
+            )
         )
     lookup = []
     for doc in groups.runbooks[tier]:
