@@ -186,3 +186,38 @@ def test_fork_map_without_a_temporary_folder_does_the_work_itself(
     assert fork_map(lambda i: (i, os.getpid()), list(range(50)), 3) == [
         (i, os.getpid()) for i in range(50)
     ]
+
+
+def test_loading_and_rendering_leave_no_cycles_and_freeze_what_they_made(tmp_path: Path) -> None:
+    """What loading and rendering made is frozen after (no collection walks it again),
+    which is only safe because they make no reference cycles: frozen, a cycle's
+    objects would never be freed, and a live preview reloads again and again."""
+    import gc
+
+    from opskb.load import LoadCache
+    from opskb.pages import render_site
+    from opskb.pipeline import load_kb
+
+    root = write_kb(tmp_path / "kb", documents=150).root
+    cache = LoadCache()
+    load_kb(root, cache=cache)  # modules imported, templates compiled
+    was_enabled = gc.isenabled()
+    gc.unfreeze()
+    gc.collect()  # whatever was garbage before
+    gc.disable()
+    try:
+        for _ in range(2):  # the second load keeps files from the first, as a preview does
+            kb = load_kb(root, cache=cache)  # one process: forking freezes what there is
+            site = render_site(kb.catalog)
+        del kb, site
+        assert gc.get_freeze_count() == 0
+        assert gc.collect() == 0, "loading or rendering made reference cycles"
+        gc.enable()
+        load_kb(root)
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
+        if was_enabled:
+            gc.enable()
+        else:
+            gc.disable()
