@@ -131,6 +131,11 @@ def _is_public(doc: Document, settings: Settings) -> bool:
     return settings.include_drafts or doc.status is not Status.DRAFT
 
 
+def _entry_line(doc: Document, lines: KeyLines, key: str, index: int) -> int:
+    """The line of entry ``index`` of the list under ``key`` (of ``key``, if not a list)."""
+    return lines.line(key, index) if isinstance(doc.meta.get(key), list) else lines.line(key)
+
+
 def _check_systems(doc: Document, catalog: Catalog, problems: Problems, lines: KeyLines) -> None:
     key = "systems" if "systems" in doc.meta or "system" not in doc.meta else "system"
     for index, system_id in enumerate(doc.systems):
@@ -143,9 +148,13 @@ def _check_systems(doc: Document, catalog: Catalog, problems: Problems, lines: K
             else f"add content/systems/{system_id}.md, or use one of: "
             f"{', '.join(sorted(catalog.systems)) or '(no systems yet)'}"
         )
-        line = lines.line(key, index) if isinstance(doc.meta.get(key), list) else lines.line(key)
         problems.error(
-            doc.path, line, f"unknown system '{system_id}'", hint, key=key, code="unknown-system"
+            doc.path,
+            _entry_line(doc, lines, key, index),
+            f"unknown system '{system_id}'",
+            hint,
+            key=key,
+            code="unknown-system",
         )
 
 
@@ -160,13 +169,12 @@ def _resolve_list(
     want: Kind | None = None,
 ) -> list[Document]:
     found = []
-    listed = isinstance(doc.meta.get(key), list)
     for index, ref in enumerate(refs):
         path, why = resolve_reference(ref, doc.path, known, catalog.settings.content_dir)
         if path is None:
             problems.error(
                 doc.path,
-                lines.line(key, index) if listed else lines.line(key),
+                _entry_line(doc, lines, key, index),
                 f"'{key}' entry '{ref}' {why}",
                 "write a path from the knowledge-base root, e.g. runbooks/vpn/reset-token.md",
                 key=key,
@@ -177,7 +185,7 @@ def _resolve_list(
         if want is not None and target.kind is not want:
             problems.error(
                 doc.path,
-                lines.line(key, index) if listed else lines.line(key),
+                _entry_line(doc, lines, key, index),
                 f"'{key}' entry '{ref}' is a {target.kind}, not a {want}",
                 f"list only {want}s here",
                 key=key,
@@ -242,9 +250,7 @@ def build_catalog(
                 if dep not in catalog.systems:
                     problems.error(
                         doc.path,
-                        lines.line("depends_on", index)
-                        if isinstance(doc.meta.get("depends_on"), list)
-                        else lines.line("depends_on"),
+                        _entry_line(doc, lines, "depends_on", index),
                         f"'depends_on' names unknown system '{dep}'",
                         f"use one of: {', '.join(sorted(catalog.systems))}",
                         key="depends_on",

@@ -43,7 +43,7 @@ class _Choice(enum.Enum):
 
     @classmethod
     def choices(cls) -> list[str]:
-        return [m.value for m in cls]
+        return [m.text for m in cls]
 
     @classmethod
     def parse(cls, value: Any):
@@ -54,7 +54,7 @@ class _Choice(enum.Enum):
             return None
         table = _BY_TEXT.get(cls)
         if table is None:
-            table = _BY_TEXT[cls] = {member.value.lower(): member for member in cls}
+            table = _BY_TEXT[cls] = {member.slug: member for member in cls}
         return table.get(str(value).strip().lower())
 
     def __str__(self) -> str:
