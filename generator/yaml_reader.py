@@ -260,15 +260,74 @@ def count_values(value: Any, budget: int = MAX_VALUES) -> int:
     return count
 
 
+def _flow_too_deep(source: str, limit: int) -> int | None:
+    """The 0-based line where ``[``/``{`` collections nest deeper than ``limit``, else ``None``.
+
+    Read from the text itself, before any YAML parser sees it, so the message
+    is ours whatever a PyYAML release does with such input (6.0.4's scanner
+    stops at 1,000 levels with an error of its own; earlier releases crash).
+    A bracket opens a collection only where a value starts or inside another
+    collection, never inside quotes, comments or block scalars, so text such
+    as ``title: a[b`` or a ``|`` block of brackets is not counted.
+    """
+    depth = 0
+    line = 0
+    block_indent = -1  # inside a block scalar: lines indented more than this are its text
+    for text in source.split("\n"):
+        indent = len(text) - len(text.lstrip(" "))
+        if block_indent >= 0:
+            if not text.strip() or indent > block_indent:
+                line += 1
+                continue
+            block_indent = -1
+        quote = ""
+        start = True  # a value may start here
+        i = 0
+        while i < len(text):
+            char = text[i]
+            if quote:
+                if char == "\\" and quote == '"':
+                    i += 1
+                elif char == quote:
+                    if quote == "'" and text[i + 1 : i + 2] == "'":
+                        i += 1
+                    else:
+                        quote = ""
+            elif char == "#" and (i == 0 or text[i - 1] in " \t"):
+                break
+            elif char in "[{" and (start or depth):
+                depth += 1
+                if depth > limit:
+                    return line
+                start = True
+            elif char in "]}" and depth:
+                depth -= 1
+            elif char in "\"'" and start:
+                quote = char
+            elif char in ",:-?" and (depth or char != ","):
+                start = i + 1 == len(text) or text[i + 1] in " \t" or (depth > 0 and char == ",")
+                if char == ":" and depth == 0 and start and text[i + 1 :].strip()[:1] in ("|", ">"):
+                    block_indent = indent
+            elif char not in " \t":
+                start = False
+            i += 1
+        line += 1
+    return None
+
+
 def too_deep(source: str, limit: int = MAX_DEPTH) -> int | None:
     """The 0-based line where lists or mappings nest deeper than ``limit``, else ``None``.
 
-    Reads LibYAML's event stream, which is flat (no recursion), so it can see
-    the depth before the recursive composer would crash on it. Raises
-    ``yaml.YAMLError`` for YAML that does not parse.
+    Flow collections are counted in the text first (see :func:`_flow_too_deep`);
+    block nesting from LibYAML's event stream, which is flat (no recursion), so
+    it can see the depth before the recursive composer would crash on it.
+    Raises ``yaml.YAMLError`` for YAML that does not parse.
     """
     if len(source) <= 2 * limit:  # each level takes at least two characters
         return None
+    flow = _flow_too_deep(source, limit)
+    if flow is not None:
+        return flow
     depth = 0
     for event in yaml.parse(source, Loader=FrontMatterLoader):
         if isinstance(event, yaml.CollectionStartEvent):

@@ -461,3 +461,53 @@ def test_relative_links_are_the_plain_definition_and_need_no_html_escape(
     link = relative_url(target, from_uri, directory_urls)
     assert link == quote(rel, safe="/.-_~")
     assert html.escape(link) == link
+
+
+@st.composite
+def flow_values(draw, depth: int = 0) -> str:
+    """A flow value: plain words, quoted text holding brackets, or a nested [ ] / { }."""
+    if depth >= 6 or draw(st.booleans()):
+        return draw(st.sampled_from(["a", "b c", '"[{x"', "'}] it''s'", '"q\\" ["', "a-b", "1"]))
+    items = draw(st.lists(flow_values(depth + 1), max_size=3))
+    if draw(st.booleans()):
+        return "[" + ", ".join(items) + "]"
+    return "{" + ", ".join(f"k{n}: {item}" for n, item in enumerate(items)) + "}"
+
+
+def _event_depth(source: str) -> int:
+    depth = deepest = 0
+    for event in yaml.parse(source, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return deepest
+
+
+@settings(PROFILE)
+@given(value=flow_values(), comment=st.sampled_from(["", " # [[[[ not counted"]))
+def test_the_text_depth_check_counts_what_yaml_nests(value: str, comment: str) -> None:
+    """The depth check that runs before any parser counts exactly the flow nesting YAML
+    reads: brackets in quotes, plain words and comments are not counted."""
+    from opskb.yaml_reader import _flow_too_deep
+
+    source = f"title: x\ntags: {value}{comment}\n"
+    nested = _event_depth(source) - 1  # the front matter's own mapping is not flow
+    assert _flow_too_deep(source, nested) is None
+    if nested:
+        assert _flow_too_deep(source, nested - 1) == 1
+
+
+def test_the_text_depth_check_skips_block_scalars_and_reports_the_line() -> None:
+    from opskb.yaml_reader import MAX_DEPTH, read_yaml
+
+    brackets = "[" * (MAX_DEPTH + 10)
+    block = f"title: x\nnotes: |\n  {brackets}\n  more\nowner: Ops\n"
+    assert read_yaml("a.md", block, 2)[1] is None
+    plain = f"title: x{brackets}\n"
+    assert read_yaml("a.md", plain, 2)[1] is None
+    deep = f"title: x\nowner: Ops\ntags: {brackets}{']' * len(brackets)}\n"
+    value, problem = read_yaml("a.md", deep, 2)
+    assert value is None and problem.line == 4
+    assert f"more than {MAX_DEPTH} levels deep" in problem.message
