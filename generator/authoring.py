@@ -5,26 +5,29 @@ team can change what a new document asks for; the packaged defaults stand in
 for any template a knowledge base does not have. A template is a document with
 ``{{ placeholder }}`` markers. In the front matter a placeholder stands for a
 whole value and is written YAML-quoted, so no title can break the YAML; in the
-body it is written HTML-escaped, since a body is published as written. What is
-written is validated before it touches the disk, and an existing file is never
-overwritten.
+body (and in comments) it is written as inert Markdown, every character Markdown
+or HTML reads as syntax escaped, since a body is published as written: a value
+copied from a system page can never become a link, markup or code there. Only a
+portal that is an http(s) address becomes a link. What is written is validated
+before it touches the disk, and an existing file is never overwritten.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
-import html
 import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from .config import Settings
 from .load import parse_text, split
 from .model import Document, Kind, Severity, Tier
+from .pages.render import escape_md
 from .pipeline import load_kb
 from .problems import Problems
 from .validate import page_location, validate_document
@@ -51,10 +54,31 @@ _NOT_YAML_PRINTABLE = re.compile(
 )
 _BEFORE_VALUE = set(" \t[{,")
 _AFTER_VALUE = set(" \t]},")
+# what a portal's address keeps as it is in an autolink: no bracket, parenthesis, quote,
+# backtick, backslash or angle bracket, which Markdown could read as a link or markup
+_URL_KEEPS = ":/?#@!$&+,;=%-._~"
 
 
 class AuthoringError(Exception):
     """Why a new document could not be written; nothing was written."""
+
+
+@dataclass(frozen=True)
+class WebAddress:
+    """An http(s) address: the address itself in the front matter, a link in the body."""
+
+    url: str
+
+    def __str__(self) -> str:
+        return self.url
+
+    @classmethod
+    def parse(cls, text: str) -> WebAddress | None:
+        text = text.strip()
+        return cls(text) if text.lower().startswith(("http://", "https://")) else None
+
+    def as_markdown(self) -> str:
+        return f"<{quote(self.url, safe=_URL_KEEPS)}>"
 
 
 @dataclass(frozen=True)
@@ -107,12 +131,14 @@ def _yaml_value(value: Any) -> str:
 
 
 def _plain_value(value: Any) -> str:
-    """Text for the body and comments: HTML-escaped, since the body is published as written."""
+    """Text for the body and comments: inert Markdown that shows the value as written."""
     if value is None:
         return ""
+    if isinstance(value, WebAddress):
+        return value.as_markdown()
     if isinstance(value, list | tuple):
         value = ", ".join(str(v) for v in value)
-    return html.escape(str(value), quote=False)
+    return escape_md(str(value))
 
 
 def fill(template: str, values: dict[str, Any], label: str) -> str:
@@ -215,8 +241,13 @@ def _values(request: NewDocument, systems: dict[str, Document], today: dt.date) 
         "vendor": (vendor.vendor or vendor.team) if vendor else "the vendor",
         "vendor_contact": (vendor.contact if vendor else "") or "(vendor phone)",
         "contract": (vendor.contract if vendor else "") or "(contract number)",
-        "portal": (vendor.portal if vendor else "") or "(vendor portal)",
+        "portal": _portal(vendor.portal if vendor else ""),
     }
+
+
+def _portal(text: str) -> WebAddress | str:
+    """A link when the portal is an http(s) address; else its text, shown as written."""
+    return WebAddress.parse(text) or text or "(vendor portal)"
 
 
 def target_path(request: NewDocument, settings: Settings, today: dt.date) -> str:

@@ -25,16 +25,17 @@ from .config import CONFIG_FILE
 from .pipeline import load_kb
 from .problems import format_problems
 from .reuse import forget_record, load_record, save_record
+from .terminal_text import terminal_lines, terminal_safe
 from .workers import remove_later, remove_orphans
 
 __all__ = ["build_site", "serve_site", "swap_into_place"]
 
 
 class _Echo(logging.Handler):
-    """Prints MkDocs' warnings and errors as single clean lines."""
+    """Prints MkDocs' warnings and errors as clean lines, what they quote never obeyed."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
+        message = terminal_lines(record.getMessage())
         click.echo(f"{record.levelname.lower()}: {message}", err=True)
 
 
@@ -209,7 +210,7 @@ def build_site(
     )
     refusal = unsafe_site_dir(root, target, sources)
     if refusal:
-        click.echo(f"error: {refusal}", err=True)
+        click.echo(f"error: {terminal_safe(refusal)}", err=True)
         return 1
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(target)
@@ -233,7 +234,7 @@ def build_site(
     except (Abort, ConfigurationError, MkDocsException) as exc:
         _end_if_worker(builder)
         shutil.rmtree(staging, ignore_errors=True)
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {terminal_lines(exc)}", err=True)
         click.echo("build failed; the previous site is untouched", err=True)
         return 1
     except BaseException:
@@ -244,7 +245,7 @@ def build_site(
     swap_into_place(staging, target)
     if plugin.record is not None:
         save_record(kb.settings.cache_dir, target, plugin.record)
-    _progress(f"built {target} in {time.perf_counter() - started:.1f} s", quiet)
+    _progress(f"built {terminal_safe(target)} in {time.perf_counter() - started:.1f} s", quiet)
     return 0
 
 
@@ -261,7 +262,7 @@ def serve_site(root: Path, *, dev_addr: str, open_browser: bool = False) -> None
     try:
         serve(config_file=str(root / CONFIG_FILE), dev_addr=dev_addr, open_in_browser=open_browser)
     except MkDocsException as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(terminal_lines(exc)) from None
     finally:
         signal.signal(signal.SIGTERM, previous)
 

@@ -13,6 +13,7 @@ import click
 
 from .config import find_root
 from .model import Severity, Tier
+from .terminal_text import terminal_safe
 
 __all__ = ["main"]
 
@@ -22,7 +23,7 @@ def _root(path: str | None) -> Path:
     root = find_root(start)
     if root is None:
         raise click.ClickException(
-            f"no mkdocs.yml in {start} or above: run this inside a knowledge base, "
+            f"no mkdocs.yml in {terminal_safe(start)} or above: run this inside a knowledge base, "
             "or create one with `opskb init DIR`"
         )
     return root
@@ -113,9 +114,10 @@ def init(directory: str, name: str | None) -> None:
     try:
         written = create_kb(target, site_name=name)
     except (ScaffoldError, OSError) as exc:
-        raise click.ClickException(f"{exc}; nothing was written") from None
-    click.echo(f"created a knowledge base in {target} ({len(written)} files)")
-    click.echo(f"next: cd {target} && opskb serve")
+        raise click.ClickException(terminal_safe(f"{exc}; nothing was written")) from None
+    shown = terminal_safe(target)
+    click.echo(f"created a knowledge base in {shown} ({len(written)} files)")
+    click.echo(f"next: cd {shown} && opskb serve")
 
 
 def _interactive() -> bool:
@@ -184,7 +186,9 @@ def new(
         from .pipeline import load_kb
 
         known = sorted(load_kb(root).catalog.systems)
-        systems = (click.prompt("System id", type=click.Choice(known) if known else str),)
+        choices = f" ({', '.join(map(terminal_safe, known))})" if known else ""
+        kind_of_id = click.Choice(known) if known else str
+        systems = (click.prompt(f"System id{choices}", type=kind_of_id, show_choices=False),)
     if "severity" in missing:
         severity = click.prompt("Severity", type=click.Choice(Severity.choices()), default="SEV3")
     request = NewDocument(
@@ -200,11 +204,12 @@ def new(
     try:
         path = create_document(root, request)
     except (AuthoringError, OSError) as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(path.relative_to(root).as_posix())
+        raise click.ClickException(terminal_safe(exc)) from None
+    click.echo(terminal_safe(path.relative_to(root).as_posix()))
     if doc_kind is Kind.SYSTEM:
         click.echo(
-            f"next: opskb new runbook --tier L1 --system {path.stem} --title '...'", err=True
+            f"next: opskb new runbook --tier L1 --system {terminal_safe(path.stem)} --title '...'",
+            err=True,
         )
 
 
@@ -242,15 +247,15 @@ def export(kb_path: str | None, what: str, base_url: str, fmt: str | None) -> No
     if what == "alert-map":
         click.echo(format_alert_map(alert_map(kb.catalog, base_url), fmt or "yaml"))
         return
-    import json
-
     import yaml
+
+    from .terminal_text import terminal_json
 
     data = catalog_data(kb.catalog)
     if fmt == "yaml":
         click.echo(yaml.safe_dump(data, sort_keys=False, allow_unicode=True).rstrip("\n"))
     else:
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        click.echo(terminal_json(data, indent=2))
 
 
 @main.command("search")
@@ -299,7 +304,9 @@ def search_command(
         results = index.search(text, tier=tier, system=system, kind=kind, limit=limit)
     except OSError as exc:
         raise click.ClickException(
-            f"cannot read or write the search index in {index.store.folder}: {exc.strerror}"
+            terminal_safe(
+                f"cannot read or write the search index in {index.store.folder}: {exc.strerror}"
+            )
         ) from None
     hint = did_you_mean(results)
     if as_json:
@@ -310,7 +317,7 @@ def search_command(
     if hint:
         click.echo(click.style(hint, fg="magenta"))
     if not results.hits:
-        click.echo(f"no published document matches {text!r}")
+        click.echo(f"no published document matches '{terminal_safe(text)}'")
         return
     click.echo(hits_text(results, index.site_url, style=click.style))
 

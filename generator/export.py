@@ -15,6 +15,7 @@ import yaml
 
 from .catalog import Catalog
 from .model import Document, EscalationLadder
+from .terminal_text import terminal_json
 
 __all__ = ["CATALOG_URI", "alert_map", "catalog_data", "catalog_json", "format_alert_map"]
 
@@ -158,9 +159,9 @@ def catalog_json(catalog: Catalog) -> str:
 
 
 def format_alert_map(mapping: dict[str, str], fmt: str = "yaml") -> str:
-    """The alert map as YAML (for rule files and templating) or JSON."""
+    """The alert map as YAML (for rule files and templating) or JSON, to print."""
     if fmt == "json":
-        return json.dumps(mapping, indent=2, ensure_ascii=False)
+        return terminal_json(mapping, indent=2)
     if not mapping:
         return "{}"
     return yaml.safe_dump(mapping, sort_keys=True, allow_unicode=True, width=1000).rstrip("\n")

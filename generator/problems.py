@@ -8,9 +8,10 @@ that a user sees every problem of the knowledge base in one run.
 from __future__ import annotations
 
 import enum
-import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+
+from .terminal_text import terminal_json, terminal_safe
 
 __all__ = ["Level", "Problem", "Problems", "format_problems"]
 
@@ -40,11 +41,13 @@ class Problem:
         return self.level is Level.ERROR
 
     def as_text(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        key = f" [{self.key}]" if self.key else ""
-        text = f"{where}: {self.level.value}{key}: {self.message}"
+        """For a terminal: the file, line, key, message and fix as written, never obeyed."""
+        path = terminal_safe(self.path)
+        where = f"{path}:{self.line}" if self.line else path
+        key = f" [{terminal_safe(self.key)}]" if self.key else ""
+        text = f"{where}: {self.level.value}{key}: {terminal_safe(self.message)}"
         if self.hint:
-            text += f"\n    fix: {self.hint}"
+            text += f"\n    fix: {terminal_safe(self.hint)}"
         return text
 
     def as_dict(self) -> dict:
@@ -112,7 +115,7 @@ def format_problems(problems: Iterable[Problem], fmt: str = "text") -> str:
     """Render problems as ``text``, ``json`` or ``github`` annotations."""
     items = list(problems)
     if fmt == "json":
-        return json.dumps([p.as_dict() for p in items], indent=2, ensure_ascii=False)
+        return terminal_json([p.as_dict() for p in items], indent=2)
     if fmt == "github":
         return "\n".join(p.as_github() for p in items)
     lines = [p.as_text() for p in items]

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
+import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -297,3 +300,136 @@ def test_the_sample_knowledge_base_templates_write_documents_check_accepts(make_
         result = run_cli("new", *args, "--kb", root, "--system", "vpn", "--title", " ".join(args))
         assert result.exit_code == 0, result.output
     assert run_cli("check", "--kb", root, "--strict").exit_code == 0
+
+
+# A system whose every L4 value, and its title, holds Markdown and HTML a page would act on
+HOSTILE_L4 = {
+    "vendor": "[Open](javascript:alert(document.domain))",
+    "contact": "<img src=x onerror=alert(1)> [Call](javascript:alert(2))",
+    "contract": "**C-1** `code` ![i](javascript:alert(3)) <b>x</b>",
+    "portal": "javascript:alert(4)",
+}
+HOSTILE_TITLE = "VPN *not emphasis* [x](javascript:alert(5)) <i>y</i>"
+
+
+def hostile_system(**l4: str) -> str:
+    values = {**HOSTILE_L4, **l4}
+    return SYSTEM_VPN.replace("title: VPN", f"title: {json.dumps(HOSTILE_TITLE)}").replace(
+        """    contact: "+1 555 0100"
+    hours: "24x7"
+    response: 4h
+    vendor: Lattice
+    contract: "C-1"
+    portal: "https://support.example.com"
+""",
+        "".join(f"    {key}: {json.dumps(value)}\n" for key, value in values.items())
+        + '    hours: "24x7"\n    response: 4h\n',
+    )
+
+
+class _Live(HTMLParser):
+    """What a browser would act on in a page: links and sources, and planted elements."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+        self.planted: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.urls += [v or "" for k, v in attrs if k in {"href", "src"}]
+        if tag in {"b", "i"} or (tag == "img" and ("src", "x") in attrs):
+            self.planted.append(tag)
+
+    @property
+    def scripts(self) -> list[str]:
+        """The ``javascript:`` addresses, as a browser reads them."""
+        return [
+            u
+            for u in self.urls
+            if re.sub(r"[\s\x00-\x1f]", "", u).lower().startswith("javascript:")
+        ]
+
+
+def live(text: str) -> _Live:
+    parser = _Live()
+    parser.feed(text)
+    return parser
+
+
+def shown_text(text: str) -> str:
+    """A page's text as a reader sees it."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+
+
+def test_an_l4_runbook_shows_the_vendor_values_as_written_never_as_links(make_kb, build):
+    root = make_kb({"content/systems/vpn.md": hostile_system()})
+    args = ["new", "runbook", "--kb", root, "--tier", "L4", "--system", "vpn"]
+    assert run_cli(*args, "--title", "Open a vendor case").exit_code == 0
+    site = build(root)
+    for url in ("runbooks/vpn/open-a-vendor-case/", "playbooks/l4/"):
+        text = page(site, url)
+        found = live(text)
+        assert found.scripts == [], url
+        assert found.planted == [], url
+        shown = shown_text(text)
+        for value in [HOSTILE_TITLE, *HOSTILE_L4.values()]:
+            assert value in shown, (url, value)
+
+
+def test_an_http_portal_becomes_a_link_and_nothing_else_does(make_kb, build):
+    portal = "https://support.example.com/case?new=1&a=(b)"
+    root = make_kb({"content/systems/vpn.md": hostile_system(portal=portal)})
+    args = ["new", "runbook", "--kb", root, "--tier", "L4", "--system", "vpn"]
+    assert run_cli(*args, "--title", "Open a vendor case").exit_code == 0
+    text = page(build(root), "runbooks/vpn/open-a-vendor-case/")
+    assert "https://support.example.com/case?new=1&a=%28b%29" in live(text).urls
+    assert live(text).scripts == []
+
+
+def every_placeholder(front_matter: str) -> str:
+    """A team template printing every placeholder in its body, and two in a comment."""
+    names = sorted(_values(NewDocument(kind=Kind.RUNBOOK, title="t"), {}, dt.date(2026, 6, 1)))
+    body = "".join(f"- {name}: {{{{ {name} }}}}\n" for name in names)
+    head = "title: {{ title }}\nowner: {{ owner }}\n" + front_matter
+    comment = "# vendor {{ vendor }}, contract {{ contract }}\n"
+    return f"---\n{head}{comment}---\n{body}"
+
+
+def test_every_placeholder_of_every_kind_is_inert_markdown(make_kb, build):
+    """Team templates printing every placeholder, a hostile title, owner and system:
+    each new document's page shows the values as written, nothing of them live."""
+    # a line break in a value must not end the comment it is written into
+    contract = HOSTILE_L4["contract"] + "\nstatus: draft"
+    runbook = "tier: {{ tier }}\nsystems: {{ systems }}\nescalate_when: [x]\n"
+    incident = "date: {{ date }}\nseverity: {{ severity }}\nsystems: {{ systems }}\nstatus: open\n"
+    root = make_kb(
+        {
+            "content/systems/vpn.md": hostile_system(contract=contract),
+            **{f"templates/runbook-l{n}.md": every_placeholder(runbook) for n in range(1, 5)},
+            "templates/incident.md": every_placeholder(incident),
+            "templates/system.md": every_placeholder(""),
+        }
+    )
+    title = "Reset *now* [here](javascript:alert(6)) `x` <b>y</b>"
+    owner = "[Desk](javascript:alert(7)) <img src=x onerror=alert(8)>"
+    common = ["--kb", root, "--owner", owner, "--title"]
+    made = [
+        run_cli("new", "runbook", *common, f"{title} {tier}", "--tier", tier, "--system", "vpn")
+        for tier in ("L1", "L2", "L3", "L4")
+    ]
+    made.append(run_cli("new", "incident", *common, title, "--severity", "SEV2", "--system", "vpn"))
+    made.append(run_cli("new", "system", *common, title, "--id", "payroll"))
+    assert [r.exit_code for r in made] == [0] * 6, [r.output for r in made]
+    site = build(root, strict=False)
+    catalog = load_kb(root).catalog
+    for result in made:
+        doc = catalog.by_path[result.stdout.strip()]
+        assert doc.status.value == "published", doc.path
+        text = page(site, doc.url)
+        found = live(text)
+        assert found.scripts == [], doc.path
+        assert found.planted == [], doc.path
+        assert title in shown_text(text), doc.path
+    l1 = page(site, catalog.by_path[made[0].stdout.strip()].url)
+    for value in [HOSTILE_TITLE, owner, HOSTILE_L4["vendor"], HOSTILE_L4["contact"]]:
+        assert value in shown_text(l1), value

@@ -181,6 +181,28 @@ def test_init_creates_a_knowledge_base_that_builds_strict(tmp_path, build):
     assert again.exit_code != 0 and "Traceback" not in again.output
 
 
+@pytest.mark.parametrize("present", ["notes.txt", ".git/HEAD", "docs/index.md"])
+def test_init_refuses_a_folder_that_is_not_empty_and_writes_nothing(tmp_path, present):
+    target = tmp_path / "existing"
+    (target / present).parent.mkdir(parents=True)
+    (target / present).write_text("keep me\n", encoding="utf-8")
+    result = run_cli("init", target)
+    assert result.exit_code == 1
+    assert f"{target} is not empty" in result.output and "nothing was written" in result.output
+    assert "Traceback" not in result.output
+    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == [
+        present
+    ]
+
+
+def test_init_fills_an_empty_folder(tmp_path):
+    target = tmp_path / "empty"
+    target.mkdir()
+    result = run_cli("init", target)
+    assert result.exit_code == 0, result.output
+    assert (target / "mkdocs.yml").is_file() and (target / "templates/runbook-l1.md").is_file()
+
+
 def test_source_date_epoch_decides_today(make_kb, build, monkeypatch):
     root = make_kb(
         {

@@ -302,3 +302,32 @@ def test_markdown_in_a_symptom_shows_as_written(make_kb, uri: str) -> None:
     assert "<em>not emphasis</em>" not in converted
     assert 'href="https://example.org/x"' not in converted
     assert MARKDOWN_SYMPTOM in html.unescape(re.sub(r"<[^>]+>", "", converted))
+
+
+MARKER = "\0authored\0"  # the word between NULs, as the renderer once marked authors' text
+
+
+def test_front_matter_holding_the_renderers_marker_shows_as_written(make_kb, build) -> None:
+    """Text cannot forge where authors' Markdown lies in a page, nor vanish trying."""
+    from tests.conftest import RUNBOOK_RESET, SYSTEM_VPN, page
+
+    marked = json.dumps(f"Reset {MARKER} token")  # YAML reads \u0000 as NUL, as "\0"
+    runbook = (
+        RUNBOOK_RESET.replace("title: Reset VPN token", f"title: {marked}")
+        .replace("owner: Service Desk", f"owner: {json.dumps(f'Desk {MARKER} team')}")
+        .replace('"token code invalid"', json.dumps(f"code {MARKER} invalid"))
+    )
+    system = SYSTEM_VPN.replace("team: NetOps", f"team: {json.dumps(f'Net {MARKER} ops')}")
+    root = make_kb({"runbooks/vpn/reset-token.md": runbook, "content/systems/vpn.md": system})
+    site = build(root)
+
+    def shown(url: str) -> str:  # a NUL may be dropped or shown as U+FFFD, nothing else
+        text = html.unescape(re.sub(r"<[^>]+>", " ", page(site, url)))
+        return " ".join(text.replace("\0", "").replace("\ufffd", "").split())
+
+    runbook_page = shown("runbooks/vpn/reset-token/")
+    for text in ("Reset authored token", "Desk authored team", "code authored invalid"):
+        assert text in runbook_page
+    assert "Resync the token." in runbook_page
+    for url in ("systems/vpn/", "escalation/"):
+        assert "Net authored ops" in shown(url), url

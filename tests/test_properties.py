@@ -356,10 +356,10 @@ def test_simple_front_matter_nested_too_deep_is_left_to_the_loader() -> None:
 def test_escaped_text_is_the_one_table_applied_to_folded_whitespace(value: str) -> None:
     """The fast paths (no syntax, no odd spaces, seen before) give what the plain
     definition gives: whitespace runs folded to one space, then every syntax character
-    as an entity."""
-    from opskb.pages.render import _MD_ENTITIES, escape_md
+    as an entity and every other control character as U+FFFD."""
+    from opskb.pages.render import _CONTROLS, _MD_ENTITIES, escape_md
 
-    expected = " ".join(value.split()).translate(str.maketrans(_MD_ENTITIES))
+    expected = " ".join(value.split()).translate(str.maketrans({**_MD_ENTITIES, **_CONTROLS}))
     assert escape_md(value) == expected
     assert escape_md(value) == expected  # again, from what was escaped before
 

@@ -14,6 +14,7 @@ import html
 import json
 import posixpath
 import re
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,8 +67,12 @@ _MD_ENTITIES = {
     "+": "&#43;",
     "$": "&#36;",
 }
-_MD_TABLE = str.maketrans(_MD_ENTITIES)
-_SYNTAX = re.compile("[" + re.escape("".join(_MD_ENTITIES)) + "]")
+# C0 controls that are not whitespace mean nothing in a page (HTML shows U+FFFD for NUL):
+# shown as U+FFFD, so none reaches the page, Markdown's placeholders or our markers
+_CONTROLS = {chr(c): "\ufffd" for c in range(0x20) if not chr(c).isspace()}
+_CONTROL_TABLE = str.maketrans(_CONTROLS)
+_MD_TABLE = str.maketrans({**_MD_ENTITIES, **_CONTROLS})
+_SYNTAX = re.compile("[" + re.escape("".join([*_MD_ENTITIES, *_CONTROLS])) + "]")
 # the same names, teams, labels and dates are printed on page after page: escaped
 # once, kept by the value printed (text or a date: equal values of either print alike)
 _ESCAPED: dict[str | dt.date, str] = {}
@@ -75,7 +80,10 @@ _ESCAPED_MAX = 50_000
 _SPACES = re.compile(r"\s(?<! )|  |^ | $")  # any whitespace but single inner spaces
 _URL_SAFE_MARKS = "/.-_~"  # what a quoted link keeps as it is, besides letters and digits
 _URL_SAFE = re.compile(r"[A-Za-z0-9/._~-]*")
-AUTHORED = "\x00authored\x00"  # brackets authors' Markdown while a template renders
+# Brackets authors' Markdown while a template renders; made anew by each process, so
+# no text reaching a page by any path holds it (a marker in text would vanish with it,
+# and move where authors' Markdown lies)
+AUTHORED = f"\x00authored-{secrets.token_hex(8)}\x00"
 # Markup of text known to need no escaping, made without Markup's own constructor (a
 # Python call that looks for ``__html__``): for the link printed on page after page
 _trusted = functools.partial(str.__new__, Markup)
@@ -348,11 +356,13 @@ def _authored(value: Any) -> Markup:
 def page_header(title: str, **meta: Any) -> str:
     """The YAML front matter of a generated page.
 
-    The title is HTML-escaped because MkDocs themes print ``page.meta.title``
-    unescaped; our generated front matter is always present so MkDocs never
-    mistakes a body's leading ``Key: value`` lines for metadata.
+    The title is HTML-escaped (its control characters shown as U+FFFD) because
+    MkDocs themes print ``page.meta.title`` unescaped; our generated front matter
+    is always present so MkDocs never mistakes a body's leading ``Key: value``
+    lines for metadata.
     """
-    lines = ["---", _meta_line("title", html.escape(" ".join(title.split()), quote=True))]
+    shown = html.escape(" ".join(title.split()), quote=True).translate(_CONTROL_TABLE)
+    lines = ["---", _meta_line("title", shown)]
     lines += [(_text_line if type(v) is str else _meta_line)(k, v) for k, v in meta.items()]
     return "\n".join([*lines, "---", ""])
 

@@ -16,17 +16,18 @@ class ScaffoldError(Exception):
 
 
 def create_kb(target: Path, *, site_name: str | None = None) -> list[Path]:
-    """Write a new knowledge base into ``target``; never overwrites anything."""
+    """Write a new knowledge base into ``target``, a new or an empty folder.
+
+    A folder holding anything (hidden files too) is refused before anything is
+    written: a knowledge base mixed into other files would publish or break on them.
+    """
     target = Path(target)
     if target.exists() and not target.is_dir():
-        raise ScaffoldError(f"{target} exists and is not a folder")
-    clashes = [
-        p.relative_to(SOURCE)
-        for p in SOURCE.rglob("*")
-        if p.is_file() and (target / p.relative_to(SOURCE)).exists()
-    ]
-    if clashes:
-        raise ScaffoldError(f"{target} already holds {clashes[0]}; choose an empty folder")
+        raise ScaffoldError(f"{target} exists and is not a folder; choose an empty folder")
+    if target.is_dir() and next(target.iterdir(), None) is not None:
+        raise ScaffoldError(
+            f"{target} is not empty; choose an empty folder or a new one (opskb init creates it)"
+        )
     written = []
     for source in sorted(SOURCE.rglob("*")):
         if source.is_dir() or source.name == "__pycache__" or source.suffix == ".pyc":

@@ -2,14 +2,15 @@
 
 Kept apart from the command line so the wording can be tested without it.
 Matched words are marked with ANSI bold; callers strip styles when the
-output is not a terminal (click does).
+output is not a terminal (click does). What documents hold is shown as
+written, its control characters escaped, never sent to the terminal raw.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
+from ..terminal_text import terminal_json, terminal_safe
 from .engine import Hit
 from .index import Results
 
@@ -35,15 +36,19 @@ def hits_text(results: Results, site_url: str = "", style: Style = _plain) -> st
     width = len(str(len(results.hits)))
     for number, hit in enumerate(results.hits, 1):
         badges = " · ".join(b for b in (hit.tier, hit.kind, ", ".join(hit.systems)) if b)
-        title = style(hit.title, bold=True)
+        badges = terminal_safe(badges)
+        title = style(terminal_safe(hit.title), bold=True)
         lines.append(f"{number:>{width}}. {title}  {style('[' + badges + ']', dim=True)}")
         if hit.snippet:
             snippet = "".join(
-                style(text, bold=True, fg="yellow") if matched else text
+                style(terminal_safe(text), bold=True, fg="yellow")
+                if matched
+                else terminal_safe(text)
                 for text, matched in hit.snippet
             )
             lines.append(" " * (width + 2) + snippet)
-        lines.append(" " * (width + 2) + style(full_url(hit, site_url), fg="cyan"))
+        url = terminal_safe(full_url(hit, site_url))
+        lines.append(" " * (width + 2) + style(url, fg="cyan"))
     return "\n".join(lines)
 
 
@@ -54,7 +59,7 @@ def hits_json(results: Results, site_url: str = "") -> str:
         item = hit.as_json()
         item["url"] = full_url(hit, site_url)
         items.append(item)
-    return json.dumps(items, ensure_ascii=False, indent=2)
+    return terminal_json(items, indent=2)
 
 
 def did_you_mean(results: Results) -> str:
@@ -62,4 +67,4 @@ def did_you_mean(results: Results) -> str:
     if not results.corrections:
         return ""
     fixes = ", ".join(f"'{bad}' → '{good}'" for bad, good in results.corrections.items())
-    return f'did you mean "{results.did_you_mean}"? ({fixes})'
+    return terminal_safe(f'did you mean "{results.did_you_mean}"? ({fixes})')
