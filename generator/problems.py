@@ -57,7 +57,9 @@ class Problem:
 
     def as_github(self) -> str:
         def esc(value: str) -> str:
-            return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            # the workflow command's own escapes, then no control a log viewer would obey
+            value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            return terminal_safe(value)
 
         def esc_prop(value: str) -> str:
             return esc(value).replace(":", "%3A").replace(",", "%2C")

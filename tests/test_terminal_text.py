@@ -73,6 +73,15 @@ def test_check_json_keeps_the_text_and_holds_nothing_a_terminal_obeys(hostile_kb
     assert HOSTILE in messages
 
 
+def test_check_github_annotations_hold_nothing_a_log_viewer_obeys(hostile_kb):
+    result = on_a_terminal("check", "--kb", hostile_kb, "--format", "github")
+    assert result.exit_code == 1
+    assert obeyed(result.stdout) == []
+    assert "\\x1b]0;owned\\x07" in result.stdout
+    lines = result.stdout.splitlines()
+    assert lines and all(line.startswith("::") for line in lines), lines
+
+
 def test_search_shows_titles_snippets_and_symptoms_escaped(hostile_kb):
     result = on_a_terminal("search", "--kb", hostile_kb, "tunnel", "desrever")
     assert result.exit_code == 0, result.output
