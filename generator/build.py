@@ -7,8 +7,10 @@ previous site exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
+import errno
 import logging
 import os
 import secrets
@@ -23,7 +25,7 @@ import click
 
 from .config import CONFIG_FILE
 from .pipeline import load_kb
-from .problems import format_problems
+from .problems import Problem, format_problems
 from .reuse import forget_record, load_record, save_record
 from .terminal_text import terminal_lines, terminal_safe
 from .workers import remove_later, remove_orphans
@@ -32,10 +34,16 @@ __all__ = ["build_site", "serve_site", "swap_into_place"]
 
 
 class _Echo(logging.Handler):
-    """Prints MkDocs' warnings and errors as clean lines, what they quote never obeyed."""
+    """Prints MkDocs' warnings and errors as clean lines, what they quote never obeyed.
+
+    MkDocs logs a page that failed before raising its error again: a file-system error
+    is then reported once, by the build (``cannot_write``), naming the site's path.
+    """
 
     def emit(self, record: logging.LogRecord) -> None:
         message = terminal_lines(record.getMessage())
+        if message.startswith("Error building page") and isinstance(sys.exc_info()[1], OSError):
+            return
         click.echo(f"{record.levelname.lower()}: {message}", err=True)
 
 
@@ -117,26 +125,63 @@ def remove_stale_staging(target: Path) -> None:
         remove_orphans(target.parent, prefix)
 
 
-def unsafe_site_dir(root: Path, target: Path, sources: tuple[str, ...]) -> str | None:
-    """Why ``target`` must not be replaced by a built site, or ``None``.
+def unsafe_site_dir(root: Path, target: Path, sources: tuple[str, ...]) -> tuple[str, str] | None:
+    """Why ``target`` must not be replaced by a built site, and what to do; or ``None``.
 
-    Swapping the site in replaces the whole folder, so it must be neither the
+    Swapping the site in replaces the whole folder, so it must be neither a file, the
     knowledge base, a source folder, nor an unrelated folder of someone's files.
     """
+    choose = "choose another site folder"
+    if os.path.lexists(target) and not target.is_dir():
+        return f"the site folder {target} is a file, not a folder; refusing to replace it", choose
+    holder = next((p for p in target.parents if os.path.lexists(p)), None)
+    if holder is not None and not holder.is_dir():
+        return f"the site folder {target} is inside {holder}, which is a file", choose
     root, target = root.resolve(), target.resolve()
     if target == root or target in root.parents:
-        return f"the site folder {target} would replace the knowledge base; choose another"
+        return f"the site folder {target} would replace the knowledge base", choose
     for name in sources:
         source = (root / name).resolve()
         if target == source or source in target.parents or target in source.parents:
-            return f"the site folder {target} overlaps the source folder '{name}'; choose another"
+            return f"the site folder {target} overlaps the source folder '{name}'", choose
     looks_built = (target / "index.html").is_file() or (target / "sitemap.xml").is_file()
     if target.is_dir() and not looks_built and any(target.iterdir()):
         return (
-            f"{target} is not empty and holds no built site; refusing to replace it "
-            "(empty it or choose another site folder)"
+            f"{target} is not empty and holds no built site; refusing to replace it",
+            f"empty it or {choose}",
         )
     return None
+
+
+#: What to do about a file-system error met while writing the site, by ``errno``.
+_FIXES = {
+    errno.ENOSPC: "free space and build again",
+    errno.EDQUOT: "free space (or raise the disk quota) and build again",
+    errno.EROFS: "build into a folder on a writable file system",
+    errno.EACCES: "give this user write access to {folder}, or build into another folder",
+    errno.EPERM: (
+        "`lsattr -d {folder} {path}` shows whether one is immutable ('i'); clear that with "
+        "`chattr -i`, or build into another folder"
+    ),
+}
+
+
+def cannot_write(error: OSError, target: Path) -> str:
+    """One line for a file-system error met while building the site at ``target``: what
+    went wrong, where (in the site, not its staging folder), and how to fix it."""
+    path = _in_site(Path(error.filename) if error.filename else target, target)
+    reason = (error.strerror or str(error)).lower()
+    fix = _FIXES.get(error.errno, "fix that and build again").format(path=path, folder=path.parent)
+    return f"{reason} while writing {path}; {fix} (the previous site is untouched)"
+
+
+def _in_site(path: Path, target: Path) -> Path:
+    """``path`` as the site folder will have it: a path in a staging folder of ``target``
+    (or its replaced site) is shown in ``target``."""
+    parts = path.parts[len(target.parent.parts) :] if target.parent in path.parents else ()
+    if parts and parts[0].startswith((f".{target.name}-build-", f".{target.name}-old-")):
+        return target.joinpath(*parts[1:])
+    return path
 
 
 def swap_into_place(new: Path, target: Path) -> None:
@@ -148,7 +193,12 @@ def swap_into_place(new: Path, target: Path) -> None:
     if target.exists():
         old = _old_name(target)
         os.replace(target, old)
-    os.replace(new, target)
+    try:
+        os.replace(new, target)
+    except OSError:
+        if old is not None:
+            os.replace(old, target)  # the previous site back in its place
+        raise
     if old is not None:
         _discard(old, target)
 
@@ -163,8 +213,9 @@ def _discard(folder: Path, target: Path) -> None:
     seconds to delete); a folder it leaves is removed by the next build."""
     if folder.name.startswith(f".{target.name}-build-"):
         renamed = _old_name(target)
-        os.replace(folder, renamed)
-        folder = renamed
+        with contextlib.suppress(OSError):  # the new site is in place: never fail now
+            os.replace(folder, renamed)
+            folder = renamed
     remove_later(folder)
 
 
@@ -196,7 +247,6 @@ def build_site(
     _quiet_theme_banner()
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
 
     _setup_logging(logging.WARNING)
     target = Path(site_dir) if site_dir else root / kb.settings.site_dir
@@ -210,12 +260,18 @@ def build_site(
     )
     refusal = unsafe_site_dir(root, target, sources)
     if refusal:
-        click.echo(f"error: {terminal_safe(refusal)}", err=True)
+        what, fix = refusal
+        if site_dir is None:  # the folder named in mkdocs.yml
+            line = kb.settings.line("site_dir")
+            problem = Problem(CONFIG_FILE, line, what, fix, key="site_dir")
+            click.echo(format_problems([problem]), err=True)
+        else:
+            click.echo(f"error: {terminal_safe(what)}\n    fix: {terminal_safe(fix)}", err=True)
         return 1
-    target.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_staging(target)
-    staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(target), dir=target.parent))
-    staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; a web server must read it
+    try:
+        staging = _staging_folder(target)
+    except OSError as exc:
+        raise click.ClickException(terminal_lines(cannot_write(exc, target))) from None
     builder = os.getpid()
     try:
         config = load_config(str(root / CONFIG_FILE), site_dir=str(staging), strict=strict)
@@ -231,22 +287,44 @@ def build_site(
         plugin.previous_record = load_record(kb.settings.cache_dir, target)
         plugin.progress = _page_progress(quiet)
         mkdocs_build(config)
-    except (Abort, ConfigurationError, MkDocsException) as exc:
+        forget_record(kb.settings.cache_dir, target)
+        swap_into_place(staging, target)
+    except BaseException as exc:
         _end_if_worker(builder)
         shutil.rmtree(staging, ignore_errors=True)
-        click.echo(f"error: {terminal_lines(exc)}", err=True)
-        click.echo("build failed; the previous site is untouched", err=True)
-        return 1
-    except BaseException:
-        _end_if_worker(builder)
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    forget_record(kb.settings.cache_dir, target)
-    swap_into_place(staging, target)
+        return _failed(exc, target)
     if plugin.record is not None:
         save_record(kb.settings.cache_dir, target, plugin.record)
     _progress(f"built {terminal_safe(target)} in {time.perf_counter() - started:.1f} s", quiet)
     return 0
+
+
+def _staging_folder(target: Path) -> Path:
+    """A new, empty folder beside ``target`` to build into (stale ones are removed)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_staging(target)
+    staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(target), dir=target.parent))
+    staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; a web server must read it
+    return staging
+
+
+def _failed(error: BaseException, target: Path) -> int:
+    """Report a build that failed, once its staging folder is gone: the exit code.
+
+    Every file-system error ends here as one line naming the site's path and the fix,
+    also when MkDocs or a plugin raised its own error on meeting it. What is no build
+    failure (an interruption, a bug) is raised again.
+    """
+    from mkdocs.exceptions import MkDocsException
+
+    met = error.__context__ if isinstance(error, MkDocsException) else error
+    if isinstance(met, OSError):
+        raise click.ClickException(terminal_lines(cannot_write(met, target))) from None
+    if not isinstance(error, MkDocsException):
+        raise error
+    click.echo(f"error: {terminal_lines(error)}", err=True)
+    click.echo("build failed; the previous site is untouched", err=True)
+    return 1
 
 
 def serve_site(root: Path, *, dev_addr: str, open_browser: bool = False) -> None:

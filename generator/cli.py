@@ -29,6 +29,20 @@ def _root(path: str | None) -> Path:
     return root
 
 
+def _configured_root(path: str | None) -> Path:
+    """The knowledge base's root, once its ``mkdocs.yml`` is usable; else its problems
+    are printed and the command ends (``check`` and ``build`` report them with the rest)."""
+    from .config import load_settings
+    from .problems import format_problems
+
+    root = _root(path)
+    errors = [p for p in load_settings(root)[1] if p.is_error]
+    if errors:
+        click.echo(format_problems(errors), err=True)
+        sys.exit(1)
+    return root
+
+
 kb_option = click.option(
     "--kb",
     "kb_path",
@@ -100,7 +114,7 @@ def serve(kb_path: str | None, dev_addr: str, open_browser: bool) -> None:
     """Live preview: edits to any source re-render within seconds."""
     from .build import serve_site
 
-    serve_site(_root(kb_path), dev_addr=dev_addr, open_browser=open_browser)
+    serve_site(_configured_root(kb_path), dev_addr=dev_addr, open_browser=open_browser)
 
 
 @main.command()
@@ -165,7 +179,7 @@ def new(
     from .authoring import AuthoringError, NewDocument, create_document
     from .model import Kind, Severity, Tier
 
-    root = _root(kb_path)
+    root = _configured_root(kb_path)
     doc_kind = Kind(kind)
     needed = {"title": title}
     if doc_kind is Kind.RUNBOOK:
@@ -289,7 +303,7 @@ def search_command(
     from .search import SearchIndex
     from .search.terminal import did_you_mean, hits_json, hits_text
 
-    root = _root(kb_path)
+    root = _configured_root(kb_path)
     text = " ".join(query).strip()
     if not text:
         raise click.UsageError("give some words to search for")

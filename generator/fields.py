@@ -11,12 +11,11 @@ import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from .load import KeyLines
 from .problems import Problems
 
-__all__ = ["Field", "Invalid", "parse_response"]
+__all__ = ["Field", "Invalid", "KeyLineFinder", "parse_response"]
 
 _RESPONSE = re.compile(
     r"^\s*(\d+(?:\.\d+)?)\s*(m|min|mins|minutes?|h|hrs?|hours?|d|days?)\s*$", re.IGNORECASE
@@ -26,6 +25,13 @@ _UNIT_MINUTES = {"m": 1, "h": 60, "d": 1440}
 #: durations) can never overflow, whatever a file says.
 MAX_DAYS = 36_500
 YEARS = range(1900, 3000)
+
+
+class KeyLineFinder(Protocol):
+    """Finds the line of a key (and of keys nested below it) in the file being read:
+    ``load.KeyLines`` for front matter, ``config`` for ``mkdocs.yml``."""
+
+    def line(self, key: str, *inner: str | int) -> int: ...
 
 
 class Invalid(Exception):
@@ -66,7 +72,7 @@ class Field:
     """Reads the keys of one mapping of one document, recording problems."""
 
     path: str
-    lines: KeyLines
+    lines: KeyLineFinder
     problems: Problems
     prefix: tuple[str | int, ...] = ()
 
@@ -256,3 +262,15 @@ def response(value: Any) -> str:
             "write a number and a unit, e.g. 15m, 4h or 1d",
         )
     return result
+
+
+def exactly(types: tuple[type, ...], what: str, hint: str):
+    """A reader of a value that must already be one of ``types``, as written: settings
+    MkDocs reads too, which converts nothing (``"5"`` is no number, ``5`` no text)."""
+
+    def read(value: Any) -> Any:
+        if isinstance(value, types) and (bool in types or not isinstance(value, bool)):
+            return value
+        raise Invalid(f"must be {what}, not {_describe(value)}", hint)
+
+    return read

@@ -434,7 +434,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         if self._workers.is_worker:
-            self._workers.finish(failed=True)
+            self._workers.finish(failed=True, error=error)
         self._workers.stop()
         self._cancel_background()
 

@@ -48,6 +48,7 @@ __all__ = [
 ]
 
 OK, FAILED, WARNED = 0, 1, 3  # a worker's exit status: done, failed, done with warnings
+FILE_ERROR = 64  # a worker's exit status FILE_ERROR + errno: it met that file-system error
 PAGE_COST = 5_000  # the theme's cost of any page, in Markdown characters' worth of work
 MAX_AUTO_WORKERS = 4  # each worker's memory grows as it renders; more CPUs gain little
 
@@ -165,21 +166,28 @@ class BuildWorkers:
             self._children.append(pid)
         return 0
 
-    def finish(self, *, failed: bool = False) -> NoReturn:
-        """End a worker: its pages are written; its status tells the first process how."""
+    def finish(self, *, failed: bool = False, error: BaseException | None = None) -> NoReturn:
+        """End a worker: its pages are written; its status tells the first process how
+        (and which file-system ``error`` it met, such as a full disk)."""
         status = FAILED if failed else (WARNED if _warning_count() else OK)
+        if isinstance(error, OSError) and 0 < (error.errno or 0) < 256 - FILE_ERROR:
+            status = FILE_ERROR + error.errno
         with contextlib.suppress(Exception):
             sys.stdout.flush()
             sys.stderr.flush()
         os._exit(status)
 
     def wait(self) -> list[int]:
-        """Wait for every worker; their exit statuses."""
+        """Wait for every worker; their exit statuses. A file-system error a worker met
+        is raised here, as if this process had met it, so that it is reported once."""
         statuses = []
         for pid in self._children:
             _, status = os.waitpid(pid, 0)
             statuses.append(os.waitstatus_to_exitcode(status))
         self._children = []
+        for status in statuses:
+            if status > FILE_ERROR:
+                raise OSError(status - FILE_ERROR, os.strerror(status - FILE_ERROR))
         return statuses
 
     def stop(self) -> None:
@@ -187,7 +195,7 @@ class BuildWorkers:
         for pid in self._children:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGTERM)
-        with contextlib.suppress(ChildProcessError):
+        with contextlib.suppress(OSError):  # the build failed already: its error is reported
             self.wait()
 
 

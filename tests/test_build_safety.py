@@ -7,12 +7,20 @@
   site folder is.
 - A build opens no network connection.
 - The site folder is readable by a web server, and a site folder that would
-  replace the sources or someone's files is refused.
+  replace the sources or someone's files (a file included) is refused.
+- A build the file system stops (a full disk, a read-only or immutable folder)
+  ends with one line naming the path and the fix, the previous site intact and
+  no staging folder left behind.
 """
 
 from __future__ import annotations
 
+import builtins
+import contextlib
+import ctypes
+import errno
 import os
+import shutil
 import signal
 import socket
 import stat
@@ -23,7 +31,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import RUNBOOK_RESET, run_cli
+from tests.conftest import MKDOCS_YML, RUNBOOK_RESET, run_cli
 from tests.test_hostile import EPOCH, opskb, sources_digest, tree_digest
 
 INCIDENT = """\
@@ -218,3 +226,191 @@ def test_templates_are_compiled_once_and_kept_in_a_private_folder(tmp_path, monk
         assert render_once() == "4" and compiled == ["main.html", "main.html"]
     finally:
         render.bytecode_cache.cache_clear()
+
+
+@pytest.mark.parametrize("site_dir", ["mkdocs.yml", "notes.txt", "link-to-notes", "notes.txt/site"])
+def test_a_site_folder_that_is_a_file_is_refused_naming_the_setting(make_kb, site_dir) -> None:
+    root = make_kb(config=MKDOCS_YML + f"site_dir: {site_dir}\n")
+    (root / "notes.txt").write_text("keep me")
+    (root / "link-to-notes").symlink_to("notes.txt")
+    sources = sources_digest(root)
+    result = run_cli("build", "--kb", root)
+    assert result.exit_code == 1
+    line = len(MKDOCS_YML.splitlines()) + 1
+    assert f"mkdocs.yml:{line}: error [site_dir]: the site folder" in result.output
+    assert "which is a file" in result.output or "is a file, not a folder" in result.output
+    assert "fix: choose another site folder" in result.output
+    assert sources_digest(root) == sources
+    assert (root / "notes.txt").read_text() == "keep me" and (root / "link-to-notes").is_symlink()
+    assert not list(root.glob(".*-old-*")) and not list(root.glob(".*-build-*"))
+
+
+@pytest.mark.parametrize("site_dir", ["notes.txt", "link-to-notes", "notes.txt/site"])
+def test_a_site_folder_given_on_the_command_line_that_is_a_file_is_refused(
+    make_kb, site_dir
+) -> None:
+    root = make_kb()
+    (root / "notes.txt").write_text("keep me")
+    (root / "link-to-notes").symlink_to("notes.txt")
+    result = run_cli("build", "--kb", root, "-d", root / site_dir)
+    assert result.exit_code in (1, 2), result.output  # 2: refused as a usage error
+    assert "is a file" in result.output and "Traceback" not in result.output
+    assert (root / "notes.txt").read_text() == "keep me" and (root / "link-to-notes").is_symlink()
+    assert not list(root.glob(".notes.txt*")) and not list(root.glob(".site-*"))
+
+
+def _changed(root: Path) -> None:
+    """Edit a runbook, so that the next build writes its page again."""
+    runbook = root / "runbooks/vpn/reset-token.md"
+    runbook.write_text(runbook.read_text().replace("Resync the token.", "Resync it."))
+
+
+def _fail_writes_in_staging(monkeypatch, code: int, *, only_in_workers: bool = False) -> None:
+    """Every file opened for writing in a staging folder fails with ``code``."""
+    real_open, first = builtins.open, os.getpid()
+
+    def open_failing(file, mode="r", *args, **kwargs):
+        writing = any(flag in mode for flag in "wax+")
+        in_staging = ".site-build-" in os.fspath(file) if isinstance(file, str | Path) else False
+        if writing and in_staging and not (only_in_workers and os.getpid() == first):
+            raise OSError(code, os.strerror(code), os.fspath(file))
+        return real_open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", open_failing)
+
+
+def test_a_full_disk_fails_the_build_in_one_line_keeping_the_previous_site(
+    make_kb, build, monkeypatch
+) -> None:
+    root = make_kb({"content/incidents/2026-05-03-vpn.md": INCIDENT})
+    site = build(root)
+    before = tree_digest(site)
+    _changed(root)
+    _fail_writes_in_staging(monkeypatch, errno.ENOSPC)
+    result = run_cli("build", "--kb", root, "-q")
+    assert result.exit_code == 1
+    (line,) = result.output.splitlines()
+    assert line.startswith(f"Error: no space left on device while writing {site}")
+    assert line.endswith("; free space and build again (the previous site is untouched)")
+    assert tree_digest(site) == before
+    assert staging_folders(root) == []
+
+
+def test_a_full_disk_met_by_a_build_worker_is_reported_once(make_kb, build, monkeypatch) -> None:
+    config = MKDOCS_YML.replace("  - opskb\n", "  - opskb:\n      workers: 2\n")
+    root = make_kb({"content/incidents/2026-05-03-vpn.md": INCIDENT}, config=config)
+    site = build(root)
+    before = tree_digest(site)
+    _changed(root)
+    _fail_writes_in_staging(monkeypatch, errno.ENOSPC, only_in_workers=True)
+    result = run_cli("build", "--kb", root, "-q")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"Error: no space left on device while writing {site}; free space and build again "
+        "(the previous site is untouched)"
+    ]
+    assert tree_digest(site) == before
+    assert staging_folders(root) == []
+
+
+@pytest.mark.parametrize(
+    ("code", "said"),
+    [
+        (
+            errno.EROFS,
+            "read-only file system while writing {site}; build into a folder on a "
+            "writable file system",
+        ),
+        (
+            errno.EACCES,
+            "permission denied while writing {site}; give this user write access to {folder}",
+        ),
+    ],
+)
+def test_a_folder_the_site_cannot_be_written_in_fails_in_one_line(
+    make_kb, monkeypatch, tmp_path: Path, code: int, said: str
+) -> None:
+    """As root, ``chmod`` stops nothing: the file system's refusal is simulated."""
+    root = make_kb()
+    published = tmp_path / "published"
+    site = published / "site"
+    assert run_cli("build", "--kb", root, "-q", "-d", site).exit_code == 0
+    before = tree_digest(site)
+    real_mkdir = os.mkdir
+
+    def refuse(path, *args, **kwargs):
+        if Path(path).parent == published:
+            raise OSError(code, os.strerror(code), os.fspath(path))
+        return real_mkdir(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "mkdir", refuse)
+    result = run_cli("build", "--kb", root, "-q", "-d", site)
+    assert result.exit_code == 1
+    (line,) = result.output.splitlines()
+    assert line.startswith("Error: " + said.format(site=site, folder=published)), line
+    assert tree_digest(site) == before
+    assert sorted(p.name for p in published.iterdir()) == ["site"]
+
+
+def no_library(*args, **kwargs):
+    raise OSError(errno.ENOENT, "no C library in this test")
+
+
+@contextlib.contextmanager
+def immutable(path: Path):
+    """``path`` made immutable (``chattr +i``, which stops root too). Where the file
+    system cannot, the kernel's answer is simulated: EPERM for a rename of ``path``
+    or for a folder made in it."""
+    made = bool(shutil.which("chattr")) and (
+        subprocess.run(["chattr", "+i", path], capture_output=True, check=False).returncode == 0
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        if not made:
+
+            def refuse(real):
+                def call(source, *args, **kwargs):
+                    if Path(source) == path or Path(source).parent == path:
+                        raise PermissionError(errno.EPERM, os.strerror(errno.EPERM), str(source))
+                    return real(source, *args, **kwargs)
+
+                return call
+
+            patch.setattr(os, "replace", refuse(os.replace))
+            patch.setattr(os, "mkdir", refuse(os.mkdir))
+            patch.setattr(ctypes, "CDLL", no_library)  # no renameat2 to swap folders either
+        try:
+            yield
+        finally:
+            if made:
+                subprocess.run(["chattr", "-i", path], check=True)
+
+
+def test_an_immutable_site_folder_fails_in_one_line_and_leaves_nothing_behind(
+    make_kb, build
+) -> None:
+    root = make_kb()
+    site = build(root)
+    before = tree_digest(site)
+    _changed(root)
+    with immutable(site):
+        result = run_cli("build", "--kb", root, "-q")
+    assert result.exit_code == 1
+    (line,) = result.output.splitlines()
+    assert line.startswith(f"Error: operation not permitted while writing {site}; ")
+    assert f"lsattr -d {root} {site}" in line and "chattr -i" in line
+    assert tree_digest(site) == before
+    assert staging_folders(root) == [] and not list(root.glob(".site-old-*"))
+    build(root)  # and once the flag is cleared, the build goes through
+    assert "Resync it." in (site / "runbooks/vpn/reset-token/index.html").read_text()
+
+
+def test_an_immutable_folder_for_the_site_fails_in_one_line(make_kb, tmp_path: Path) -> None:
+    root = make_kb()
+    published = tmp_path / "published"
+    published.mkdir()
+    with immutable(published):
+        result = run_cli("build", "--kb", root, "-q", "-d", published / "site")
+    assert result.exit_code == 1
+    (line,) = result.output.splitlines()
+    assert line.startswith(f"Error: operation not permitted while writing {published / 'site'}")
+    assert list(published.iterdir()) == []
