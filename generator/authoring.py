@@ -30,6 +30,7 @@ from .model import Document, Kind, Severity, Tier
 from .pages.render import escape_md
 from .pipeline import load_kb
 from .problems import Problems
+from .reserved import generated_at
 from .validate import page_location, validate_document
 
 __all__ = [
@@ -313,6 +314,13 @@ def create_document(root: Path, request: NewDocument) -> Path:
     rel = target_path(request, settings, today)
     target = settings.root / rel
     _, url = page_location(rel, settings)
+    generated = generated_at(url)
+    if generated is not None:
+        raise AuthoringError(
+            f"{rel} would be the page '/{url}', where opskb generates {generated[1]}; "
+            "nothing was written. Choose another title"
+            + (" or --id" if request.kind is Kind.SYSTEM else "")
+        )
     clash = next((d.path for d in kb.catalog.documents if d.url == url), None)
     if target.exists() or clash:
         raise AuthoringError(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from .config import Settings
 from .load import KeyLines
 from .model import Document, EscalationStep, Kind, Status, Tier
 from .problems import Problems
+from .sources import MARKDOWN_SUFFIXES, markdown_stem
 
 __all__ = ["Catalog", "build_catalog", "resolve_reference"]
 
@@ -60,10 +62,13 @@ def _find(ref: str, here: str, known: set[str], content_dir: str) -> str | None:
     for base in _bases(ref, here, content_dir):
         if base == ".." or base.startswith("../"):
             continue
-        stem = base.rstrip("/").removesuffix(".md")
-        for candidate in (base, stem + ".md", stem + "/index.md"):
-            if candidate in known:
-                return candidate
+        stem = markdown_stem(base.rstrip("/"))
+        if base in known:
+            return base
+        for name in ("", "/index", "/README"):
+            for suffix in MARKDOWN_SUFFIXES:
+                if stem + name + suffix in known:
+                    return stem + name + suffix
     return None
 
 
@@ -81,6 +86,19 @@ class Catalog:
     incidents_of_runbook: dict[str, list[Document]] = field(default_factory=dict)
     dependents: dict[str, list[str]] = field(default_factory=dict)
     bodies: dict[str, str] = field(default_factory=dict)  # bodies with links rewritten
+    #: The other source files the site publishes (images, attachments), by source path.
+    files: frozenset[str] = frozenset()
+
+    @functools.cached_property
+    def folders(self) -> frozenset[str]:
+        """Every folder holding a document or a published file, by source path."""
+        found = set()
+        for path in (*self.by_path, *self.files):
+            folder = posixpath.dirname(path)
+            while folder and folder not in found:
+                found.add(folder)
+                folder = posixpath.dirname(folder)
+        return frozenset(found)
 
     def of_kind(self, kind: Kind, *, published: bool = True) -> list[Document]:
         pool = self.published if published else self.documents
@@ -203,8 +221,10 @@ def build_catalog(
     today: dt.date,
     problems: Problems,
     key_lines: dict[str, KeyLines],
+    files: frozenset[str] = frozenset(),
 ) -> Catalog:
-    catalog = Catalog(settings=settings, today=today, documents=documents)
+    """The catalogue of ``documents``; ``files``: the other files the site publishes."""
+    catalog = Catalog(settings=settings, today=today, documents=documents, files=files)
     catalog.by_path = {d.path: d for d in documents}
     catalog.published = [d for d in documents if _is_public(d, settings)]
     catalog.published_paths = frozenset(d.path for d in catalog.published)

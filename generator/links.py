@@ -17,6 +17,7 @@ from .catalog import Catalog
 from .config import Settings
 from .model import Document
 from .problems import Problems
+from .sources import is_markdown, virtual_path
 from .validate import page_location
 
 __all__ = ["LinkedBody", "lines_outside_code", "link_body", "rewrite_links", "virtual_path"]
@@ -32,12 +33,6 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 # Where a link's target is in the page tree: (its source path, resolved; the link as
 # written; its line) → its path in the page tree, or None (the finder said why).
 Finder = Callable[[str, str, int], str | None]
-
-
-def virtual_path(path: str, content_dir: str) -> str:
-    """Where a source file sits in the site's page tree."""
-    prefix = content_dir.rstrip("/") + "/"
-    return path[len(prefix) :] if path.startswith(prefix) else path
 
 
 def _rewrite_target(
@@ -73,7 +68,7 @@ def _in_catalog(catalog: Catalog, doc_path: str, problems: Problems) -> Finder:
     content_dir = catalog.settings.content_dir
 
     def find(resolved: str, bare: str, line: int) -> str | None:
-        if resolved.endswith(".md"):
+        if is_markdown(resolved):
             doc = catalog.by_path.get(resolved)
             if doc is None:
                 problems.warning(
@@ -94,18 +89,25 @@ def _in_catalog(catalog: Catalog, doc_path: str, problems: Problems) -> Finder:
                 )
                 return None
             return doc.src_uri
-        if not (catalog.settings.root / resolved).exists():
+        if not _published(catalog, resolved):
             problems.warning(
                 doc_path,
                 line,
-                f"link '{bare}' points to a missing file",
-                "fix the path; links are relative to this file",
+                f"link '{bare}' points to a missing file (or one the site leaves out)",
+                "fix the path; links are relative to this file, "
+                "and reach files in the knowledge base's source folders only",
                 code="broken-link",
             )
             return None
         return virtual_path(resolved, content_dir)
 
     return find
+
+
+def _published(catalog: Catalog, path: str) -> bool:
+    """Whether the site has the file (or a folder of files) at source path ``path``:
+    what the walk of the sources found and did not leave out."""
+    return path in catalog.files or path in catalog.folders
 
 
 def lines_outside_code(body: str) -> Iterator[tuple[int, str, bool]]:
@@ -186,7 +188,7 @@ def link_body(doc: Document, settings: Settings, problems: Problems) -> LinkedBo
 
     def find(resolved: str, bare: str, line: int) -> str:
         assumed.append(resolved)
-        if resolved.endswith(".md"):
+        if is_markdown(resolved):
             return page_location(resolved, settings)[0]
         return virtual_path(resolved, settings.content_dir)
 
@@ -205,7 +207,7 @@ def rewrite_links(
     the catalogue would have made of it; it is rewritten here otherwise.
     """
     linked = linked or {}
-    published, root = catalog.published_paths, catalog.settings.root
+    published = catalog.published_paths
     bodies = {}
     for doc in catalog.documents:
         done = linked.get(doc.path, doc)  # the document itself: not linked where read
@@ -213,7 +215,7 @@ def rewrite_links(
             bodies[doc.path] = doc.body
             continue
         if isinstance(done, LinkedBody) and all(
-            path in published if path.endswith(".md") else (root / path).exists()
+            path in published if is_markdown(path) else _published(catalog, path)
             for path in done.assumed
         ):
             bodies[doc.path] = done.body

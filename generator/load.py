@@ -1,4 +1,4 @@
-"""Load: read every source file of a knowledge base into raw documents.
+"""Load: read every document the walk of the sources (``sources.py``) found into raw documents.
 
 Reading never fails on bad input. A file that cannot be read as a document
 (bytes that are not UTF-8, broken YAML, a front matter that is not a mapping)
@@ -8,15 +8,18 @@ document is ever silently dropped.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
-from collections.abc import Callable, Hashable, Iterator
+import stat
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .config import CONFIG_FILE, Settings
-from .problems import Level, Problem
+from .config import Settings
+from .problems import Problem
+from .sources import DEFAULTS_FILE, SourceFile, SourceTree, relative_path
 from .yaml_reader import read_yaml
 
 __all__ = [
@@ -24,14 +27,15 @@ __all__ = [
     "KeyLines",
     "LoadCache",
     "RawDocument",
-    "iter_sources",
     "load_all",
     "load_document",
     "split",
 ]
 
 MAX_BYTES = 20 * 1024 * 1024
-DEFAULTS_FILE = "_defaults.yml"
+#: A defaults file applies to every document below it, so it is read for each
+#: folder and its keys go into each document: it holds shared keys, not text.
+MAX_DEFAULTS_BYTES = 1024 * 1024
 
 T = TypeVar("T")
 
@@ -190,28 +194,28 @@ def _decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
         ]
 
 
-def _relative(root: Path, file: Path) -> str:
-    """``file``'s path below ``root`` with forward slashes (without pathlib's parsing)."""
-    text, base = str(file), str(root) + os.sep
-    if text.startswith(base):
-        return text[len(base) :].replace(os.sep, "/")
-    return file.relative_to(root).as_posix()
+def _read_bytes(file: Path, limit: int = MAX_BYTES) -> bytes | int:
+    """The file's bytes, or its size when that is over ``limit``. Raises OSError.
 
-
-def _read_bytes(file: Path) -> bytes | int:
-    """The file's bytes, or its size when that is over :data:`MAX_BYTES`. Raises OSError."""
-    fd = os.open(file, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    Opened without blocking and read only when it is a regular file: the walk
+    leaves special files out, and one put in a file's place since is refused.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(file, flags)
     try:
-        size = os.fstat(fd).st_size
-        if size > MAX_BYTES:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(0, "not a regular file")
+        size = info.st_size
+        if size > limit:
             return size
         data = os.read(fd, size + 1)  # one byte more: a file that grew since is read on
-        while len(data) > size and len(data) <= MAX_BYTES:
+        while len(data) > size and len(data) <= limit:
             more = os.read(fd, 1 << 16)
             if not more:
                 break
             data += more
-        return len(data) if len(data) > MAX_BYTES else data
+        return len(data) if len(data) > limit else data
     finally:
         os.close(fd)
 
@@ -224,7 +228,7 @@ def _unread(rel: str) -> RawDocument:
 def load_document(
     root: Path, file: Path, defaults: dict[str, Any] | None = None
 ) -> tuple[RawDocument, list[Problem]]:
-    rel = _relative(root, file)
+    rel = relative_path(root, file)
     try:
         data = _read_bytes(file)
     except OSError as exc:
@@ -255,129 +259,69 @@ def load_document(
     return raw, problems
 
 
-def _inside(root: Path, path: Path) -> bool:
-    try:
-        path.resolve().relative_to(root)
-        return True
-    except (ValueError, OSError, RuntimeError):
-        return False
-
-
-def _link_problem(root: Path, path: Path) -> Problem | None:
-    """A symbolic link that would publish or read something from outside the KB."""
-    rel = path.relative_to(root).as_posix()
-    if not _inside(root, path):
-        return Problem(
-            rel,
-            0,
-            "symbolic link points outside the knowledge base; it would publish what it points to",
-            "copy the file or folder into the knowledge base instead",
-            code="outside",
-        )
-    if path.is_dir():
-        return Problem(
-            rel,
-            0,
-            "symbolic link to a folder: opskb reads the documents at their real place only",
-            "remove the link, or move the folder here",
-            level=Level.WARNING,
-            code="folder-link",
-        )
-    return None
-
-
-def iter_sources(settings: Settings) -> Iterator[tuple[Path, list[Problem]]]:
-    """Every Markdown source file, sorted, with problems about links that leave the KB.
-
-    Every symbolic link below the source folders is checked, not only those
-    of documents: the site engine copies other files (images, attachments)
-    into the site, and a link to ``/etc`` must not publish it.
-    """
-    root = settings.root.resolve()
-    folders = (
-        ("docs_dir", settings.content_dir, "content"),
-        ("runbooks_dir", settings.runbooks_dir, "runbooks"),
-    )
-    for setting, top, example in folders:
-        base = root / top
-        if not _inside(root, base) or base.resolve() == root:
-            problem = Problem(
-                CONFIG_FILE,
-                0,
-                f"{setting} '{top}' must be a folder inside the knowledge base",
-                f"set {setting} to a sub-folder name such as '{example}'",
-                key=setting,
-                code="outside",
-            )
-            yield root / CONFIG_FILE, [problem]
-            continue
-        if base.is_dir():
-            yield from _walk(root, base)
-
-
-def _walk(root: Path, folder: Path) -> Iterator[tuple[Path, list[Problem]]]:
-    """``iter_sources`` in one folder: its links' problems, its files, then its folders."""
-    try:
-        with os.scandir(folder) as found:
-            entries = sorted(found, key=lambda entry: entry.name)
-    except OSError:
-        return  # a folder that cannot be listed holds nothing to publish
-    folders, files = [], []
-    for entry in entries:
-        try:
-            is_folder = entry.is_dir()  # follows a link, as the site engine would
-        except OSError:
-            is_folder = False
-        (folders if is_folder else files).append(entry)
-    for entry in folders:
-        if entry.is_symlink() and not entry.name.startswith("."):
-            problem = _link_problem(root, folder / entry.name)
-            if problem is not None:
-                yield folder / entry.name, [problem]
-    for entry in files:
-        if entry.name.startswith("."):
-            continue
-        file = folder / entry.name
-        problem = _link_problem(root, file) if entry.is_symlink() else None
-        if problem is not None:
-            yield file, [problem]
-        elif entry.name.endswith(".md"):
-            yield file, []
-    for entry in folders:
-        if not entry.name.startswith(".") and not entry.is_symlink():
-            yield from _walk(root, folder / entry.name)
-
-
 class FolderDefaults:
-    """``_defaults.yml`` values per folder, merged from the top folder down."""
+    """``_defaults.yml`` values per folder, merged from the top folder down.
 
-    def __init__(self, root: Path) -> None:
+    Only the defaults files the walk found are read (``files``: their paths
+    below ``root``), each once, whatever the number of documents below it.
+    """
+
+    def __init__(self, root: Path, files: Iterable[str]) -> None:
         self.root = root
-        self._cache: dict[Path, dict[str, Any]] = {}
+        self._files = set(files)
+        self._cache: dict[Path, tuple[dict[str, Any], str]] = {}
         self.problems: list[Problem] = []
 
     @staticmethod
-    def _read(rel: str, file: Path) -> tuple[Any, Problem | None]:
+    def _read(rel: str, file: Path) -> tuple[Any, bytes, Problem | None]:
         try:
-            data = file.read_bytes()
+            data = _read_bytes(file, MAX_DEFAULTS_BYTES)
         except OSError as exc:
-            return None, Problem(rel, 0, f"cannot read file: {exc.strerror}", code="unreadable")
+            problem = Problem(
+                rel,
+                0,
+                f"cannot read file: {exc.strerror}",
+                "check the file's permissions",
+                code="unreadable",
+            )
+            return None, b"", problem
+        if isinstance(data, int):
+            problem = Problem(
+                rel,
+                0,
+                f"folder defaults file is {data:,} bytes; the limit is "
+                f"{MAX_DEFAULTS_BYTES // 2**20} MiB ({MAX_DEFAULTS_BYTES:,} bytes): "
+                "it is not read, so its keys do not apply",
+                "keep in it only the keys its documents share, and long text in the documents",
+                code="too-large",
+            )
+            return None, str(data).encode(), problem
         text, problems = _decode(rel, data)
         if text is None:
-            return None, problems[0]
-        return read_yaml(rel, text.replace("\r\n", "\n"), 1, DEFAULTS_FILE)
+            return None, data, problems[0]
+        found, problem = read_yaml(rel, text.replace("\r\n", "\n"), 1, DEFAULTS_FILE)
+        return found, data, problem
 
     def for_folder(self, folder: Path) -> dict[str, Any]:
+        """The defaults that apply to the documents in ``folder``."""
+        return self._merged(folder)[0]
+
+    def digest(self, folder: Path) -> str:
+        """A digest of every defaults file that applies in ``folder``, worked out once."""
+        return self._merged(folder)[1]
+
+    def _merged(self, folder: Path) -> tuple[dict[str, Any], str]:
         if folder in self._cache:
             return self._cache[folder]
         parent: dict[str, Any] = {}
+        parent_digest = ""
         if folder != self.root and self.root in folder.parents:
-            parent = self.for_folder(folder.parent)
-        merged = dict(parent)
+            parent, parent_digest = self._merged(folder.parent)
+        merged, digest = parent, parent_digest
         file = folder / DEFAULTS_FILE
-        if file.is_file():
-            rel = file.relative_to(self.root).as_posix()
-            data, problem = self._read(rel, file)
+        rel = file.relative_to(self.root).as_posix() if self._files else ""
+        if rel in self._files:
+            data, read, problem = self._read(rel, file)
             if problem is not None:
                 self.problems.append(problem)
                 data = {}
@@ -394,9 +338,11 @@ class FolderDefaults:
                     )
                 )
                 data = {}
-            merged.update({str(k): v for k, v in data.items()})
-        self._cache[folder] = merged
-        return merged
+            merged = {**parent, **{str(k): v for k, v in data.items()}}
+            seed = f"{parent_digest}\0{rel}\0".encode()
+            digest = hashlib.blake2b(seed + read, digest_size=16).hexdigest()
+        self._cache[folder] = (merged, digest)
+        return merged, digest
 
 
 class LoadCache:
@@ -412,22 +358,23 @@ class LoadCache:
         self.made_under: tuple[Settings, Hashable] | None = None
 
 
-def _unchanged_key(file: Path, defaults: dict[str, Any]) -> tuple | None:
+def _unchanged_key(source: SourceFile, defaults_digest: str) -> tuple | None:
     try:
-        stat = file.stat()
+        info = source.entry.stat()
     except OSError:
         return None
-    return (stat.st_mtime_ns, stat.st_size, stat.st_ino, repr(defaults))
+    return (info.st_mtime_ns, info.st_size, info.st_ino, defaults_digest)
 
 
 def load_all(
     settings: Settings,
+    sources: SourceTree,
     cache: LoadCache | None = None,
     workers: int = 1,
     check: Callable[[RawDocument], tuple[T, list[Problem]]] | None = None,
     context: Hashable = None,
 ) -> tuple[list[tuple[RawDocument, T | None]], list[Problem]]:
-    """Every source document of the knowledge base, in path order, and problems.
+    """Every document the walk of the sources found, in path order, and problems.
 
     ``check`` (validation) is called on each document in the process that read
     it, so that it is shared too; each document comes with what it returned.
@@ -439,15 +386,14 @@ def load_all(
     from .workers import fork_map
 
     root = settings.root.resolve()
-    defaults = FolderDefaults(root)
+    defaults = FolderDefaults(root, (source.rel for source in sources.defaults))
     entries: list[tuple[Path, dict[str, Any], tuple | None]] = []
     problems: list[Problem] = []
-    for file, found in iter_sources(settings):
-        problems.extend(found)
-        if not found:
-            folder_defaults = defaults.for_folder(file.parent)
-            key = _unchanged_key(file, folder_defaults) if cache is not None else None
-            entries.append((file, folder_defaults, key))
+    for source in sources.documents:
+        file = source.path
+        folder_defaults = defaults.for_folder(file.parent)
+        key = _unchanged_key(source, defaults.digest(file.parent)) if cache is not None else None
+        entries.append((file, folder_defaults, key))
 
     def read(entry: tuple[Path, dict[str, Any], tuple | None]):
         raw, found = load_document(root, entry[0], entry[1])

@@ -31,6 +31,7 @@ from .pipeline import KnowledgeBase, load_kb
 from .problems import format_problems
 from .reuse import BuildRecord, context_digest, digest, reusable_pages
 from .search.records import RecordStore, search_records
+from .sources import virtual_path
 from .watching import watch_natively
 from .workers import (
     OK,
@@ -227,6 +228,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         config.nav = _nav_config(self.site.nav)
         self._root = root
         self._settings = kb.settings
+        self._files = kb.catalog.files
         custom = 1 if config.theme.custom_dir else 0
         if str(THEME_DIR) not in config.theme.dirs:
             config.theme.dirs.insert(custom, str(THEME_DIR))
@@ -250,20 +252,18 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         build_log = logging.getLogger("mkdocs.commands.build")
         build_log.removeFilter(self._quiet_skipped_pages)  # once, across live-preview rebuilds
         build_log.addFilter(self._quiet_skipped_pages)
+        # Other files come from the walk of the sources, as documents do: MkDocs' own walk
+        # of docs_dir would copy what the walk leaves out (named pipes, links round a loop).
+        published = {virtual_path(p, self._settings.content_dir): p for p in self._files}
         for file in list(files):
-            if file.is_documentation_page() and not file.generated_by:
+            if file.generated_by:
+                continue
+            if file.is_documentation_page() or file.src_dir == config.docs_dir:
                 files.remove(file)
-        runbooks = self._root / self._settings.runbooks_dir
-        if runbooks.is_dir():
-            for folder, dirs, names in os.walk(runbooks):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(names):
-                    if name.endswith(".md") or name.startswith((".", "_")):
-                        continue
-                    path = Path(folder) / name
-                    src_uri = path.relative_to(self._root).as_posix()
-                    if src_uri not in files.src_uris:
-                        files.append(File.generated(config, src_uri, abs_src_path=str(path)))
+        for src_uri, path in sorted(published.items()):
+            if src_uri not in files.src_uris:
+                abs_src_path = str(self._root / path)
+                files.append(File.generated(config, src_uri, abs_src_path=abs_src_path))
         in_nav = set(_nav_uris(self.site.nav))
         self._pages = {page.src_uri: page for page in self.site.pages}
         self._set_aside.clear()

@@ -14,6 +14,8 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from .sources import markdown_stem
+
 __all__ = [
     "ActionItem",
     "Document",
@@ -253,7 +255,7 @@ class Document:
         """A stable identifier: the system id for systems, else the path without .md."""
         if self.system is not None:
             return self.system.id
-        return self.path.removesuffix(".md")
+        return markdown_stem(self.path)
 
     def review_due(self, default_every: int) -> dt.date | None:
         if self.last_reviewed is None:

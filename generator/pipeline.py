@@ -17,6 +17,8 @@ from .links import LinkedBody, link_body, rewrite_links
 from .load import LoadCache, RawDocument, load_all
 from .model import Document
 from .problems import Problem, Problems
+from .reserved import reserved_files
+from .sources import walk_sources
 from .validate import validator
 from .workers import available_cpus, collector_paused
 
@@ -52,13 +54,17 @@ def load_kb(
     on_date = on_date or today()
     problems = Problems(config_problems)
     with collector_paused():
+        sources = walk_sources(settings)
+        problems.extend(sources.problems)
+        files = frozenset(source.rel for source in sources.files)
+        problems.extend(reserved_files(files, settings.content_dir))
         check = _checker(settings, on_date)
-        loaded, found = load_all(settings, cache, workers, check, on_date)
+        loaded, found = load_all(settings, sources, cache, workers, check, on_date)
         problems.extend(found)
         checked = [(doc, linked) for _, (doc, linked) in loaded if doc is not None]
         documents = [doc for doc, _ in checked]
         key_lines = {raw.path: raw.lines for raw, _ in loaded}
-        catalog = build_catalog(documents, settings, on_date, problems, key_lines)
+        catalog = build_catalog(documents, settings, on_date, problems, key_lines, files)
         linked = {doc.path: body for doc, body in checked}
         catalog.bodies = rewrite_links(catalog, problems, linked)
         check_governance(catalog, problems, key_lines)

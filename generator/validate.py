@@ -8,7 +8,7 @@ exists, belong to the catalogue.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -32,19 +32,30 @@ from .model import (
     Tier,
 )
 from .problems import Problem, Problems
+from .reserved import reserved_problem
+from .sources import markdown_stem
 
-__all__ = ["page_location", "validate_document", "validator"]
+__all__ = ["page_location", "page_stem", "validate_document", "validator"]
 
 _H1 = re.compile(r"^#[ \t]+(.*\S)[ \t]*$", re.MULTILINE)  # linear on hostile lines
 _SYSTEM_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _STEP_KEYS = ("team", "contact", "hours", "response", "vendor", "contract", "portal")
 
 
+def page_stem(src_uri: str) -> str:
+    """The page a source becomes, named as MkDocs names it: without its Markdown suffix,
+    and a ``README`` as its folder's ``index``."""
+    stem = markdown_stem(src_uri)
+    if stem == "README" or stem.endswith("/README"):
+        return stem.removesuffix("README") + "index"
+    return stem
+
+
 def page_location(path: str, settings: Settings) -> tuple[str, str]:
     """(src_uri, url) of the page for a source path; the URL mirrors the path."""
     top, _, rest = path.partition("/")  # a source path is relative, with single slashes
     src_uri = rest if rest and top == settings.content_dir else path
-    stem = src_uri.removesuffix(".md")
+    stem = page_stem(src_uri)
     if stem == "index":
         return src_uri, ""
     if stem.endswith("/index"):
@@ -72,7 +83,7 @@ def _without_closing_hashes(heading: str) -> str:
     return heading.strip()
 
 
-def _title(raw: RawDocument, meta: dict[str, Any], fld: Field) -> tuple[str, str]:
+def _title(raw: RawDocument, meta: Mapping[str, Any], fld: Field) -> tuple[str, str]:
     """The title and the body, without a leading ``# heading`` taken as the title."""
     title = fld.read(meta, "title", f.text, default="")
     if title:
@@ -88,7 +99,7 @@ def _title(raw: RawDocument, meta: dict[str, Any], fld: Field) -> tuple[str, str
     return stem.replace("-", " ").replace("_", " ").strip().capitalize() or raw.path, raw.body
 
 
-def _runbook(meta: dict[str, Any], fld: Field) -> RunbookInfo:
+def _runbook(meta: Mapping[str, Any], fld: Field) -> RunbookInfo:
     return RunbookInfo(
         symptoms=fld.read(meta, "symptoms", f.text_list, default=()),
         escalate_when=fld.read(meta, "escalate_when", f.text_list, default=()),
@@ -134,7 +145,7 @@ def _action_items(value: Any, fld: Field) -> tuple[ActionItem, ...]:
     return tuple(items)
 
 
-def _incident(meta: dict[str, Any], fld: Field) -> IncidentInfo | None:
+def _incident(meta: Mapping[str, Any], fld: Field) -> IncidentInfo | None:
     date = fld.read(meta, "date", f.date, required=True)
     severity = fld.read(meta, "severity", f.choice(Severity), required=True)
     status = fld.read(meta, "status", f.choice(IncidentStatus), required=True)
@@ -231,11 +242,38 @@ def _ladder(value: Any, fld: Field) -> EscalationLadder:
     return EscalationLadder(tuple(steps))
 
 
+class _WithDefaults(Mapping):
+    """A document's own keys over its folder's defaults, noting the defaults read.
+
+    A defaults file may hold many keys no document reads: only those read are
+    copied into each document, so the others are not copied, fingerprinted
+    and sent between processes once per document below the file.
+    """
+
+    def __init__(self, own: dict[str, Any], defaults: dict[str, Any]) -> None:
+        self.own, self.defaults = own, defaults
+        self.used: dict[str, Any] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        if key in self.own:
+            return self.own[key]
+        value = self.defaults[key]
+        self.used[key] = value
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.own
+        yield from (key for key in self.defaults if key not in self.own)
+
+    def __len__(self) -> int:
+        return len(self.own.keys() | self.defaults.keys())
+
+
 def validate_document(raw: RawDocument, settings: Settings, problems: Problems) -> Document | None:
     """A typed document, or ``None`` when it cannot be built at all."""
     if raw.broken:
         return None
-    meta = {**raw.defaults, **raw.meta}
+    meta = _WithDefaults(raw.meta, raw.defaults)
     fld = Field(raw.path, raw.lines, problems)
     kind = fld.read(meta, "kind", f.choice(Kind)) or kind_from_path(raw.path, settings)
     title, body = _title(raw, meta, fld)
@@ -291,6 +329,16 @@ def validate_document(raw: RawDocument, settings: Settings, problems: Problems) 
     if kind is Kind.INCIDENT and incident is None:
         return None
     src_uri, url = page_location(raw.path, settings)
+    reserved = reserved_problem(raw.path, url, page=True)
+    if reserved is not None:
+        problems.add(reserved)
+    common = {
+        "tags": fld.read(meta, "tags", f.text_list, default=()),
+        "owner": fld.read(meta, "owner", f.text, default=""),
+        "last_reviewed": fld.read(meta, "last_reviewed", f.date),
+        "review_every": fld.read(meta, "review_every", f.days),
+        "related": fld.read(meta, "related", f.text_list, default=()),
+    }
     return Document(
         path=raw.path,
         src_uri=src_uri,
@@ -301,13 +349,9 @@ def validate_document(raw: RawDocument, settings: Settings, problems: Problems) 
         body_line=raw.body_line,
         tier=tier,
         systems=system_ids,
-        tags=fld.read(meta, "tags", f.text_list, default=()),
-        owner=fld.read(meta, "owner", f.text, default=""),
         status=doc_status,
-        last_reviewed=fld.read(meta, "last_reviewed", f.date),
-        review_every=fld.read(meta, "review_every", f.days),
-        related=fld.read(meta, "related", f.text_list, default=()),
-        meta=meta,
+        meta={**meta.used, **raw.meta},  # every key is read by now
+        **common,
         runbook=runbook,
         incident=incident,
         system=system,

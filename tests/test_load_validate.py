@@ -327,3 +327,34 @@ def test_a_kept_load_cache_checks_links_against_what_is_there_now(make_kb):
     (root / "runbooks/vpn/other.md").write_text(other)
     body, codes = load()
     assert to_page in body and codes == ["link-outside"]
+
+
+def test_a_defaults_file_over_its_cap_is_refused_once_and_its_documents_still_load(make_kb):
+    """A defaults file applies to every document below it: it is capped at 1 MiB (far
+    below a document's cap), reported once at the file, and read no further."""
+    cap = 2**20
+    line = "unused_key_{:06d}: some value a team keeps for itself\n"
+    keys = "owner: Ops\n" + "".join(line.format(n) for n in range(cap // 40))
+    files = {"content/articles/_defaults.yml": keys[: cap + 1]}
+    files |= {f"content/articles/a{n}.md": f"---\ntitle: A{n}\n---\nText.\n" for n in range(50)}
+    root = make_kb(files)
+    kb = load_kb(root)
+    (problem,) = problems_of(kb, "content/articles/_defaults.yml")
+    assert "the limit is 1 MiB" in problem.message and problem.hint
+    assert all(not problems_of(kb, f"content/articles/a{n}.md") for n in range(50))
+    assert kb.catalog.by_path["content/articles/a7.md"].title == "A7"
+
+
+def test_a_document_takes_from_its_defaults_only_the_keys_it_uses(make_kb):
+    """Unused keys of a defaults file are not copied into (and fingerprinted with) each
+    document below it; the keys documents read still apply."""
+    keys = "owner: Ops\n" + "".join(f"team_note_{n}: kept for the team\n" for n in range(2000))
+    root = make_kb(
+        {
+            "content/articles/_defaults.yml": keys,
+            "content/articles/a.md": "---\ntitle: A\nmine: kept\n---\nText.\n",
+        }
+    )
+    doc = load_kb(root).catalog.by_path["content/articles/a.md"]
+    assert doc.owner == "Ops" and doc.meta["mine"] == "kept"
+    assert not [key for key in doc.meta if key.startswith("team_note_")]

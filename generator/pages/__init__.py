@@ -81,7 +81,7 @@ def _nav(catalog: Catalog, uris: set[str]) -> list[NavItem]:
     articles = [
         NavItem(d.title, d.src_uri)
         for d in catalog.of_kind(Kind.ARTICLE)
-        if d.src_uri != "index.md"
+        if d.url  # not the home page's own text
         and "/" not in d.src_uri.removeprefix("articles/")
         and d.src_uri.startswith("articles/")
     ]
@@ -120,7 +120,7 @@ def _render_site(
 ) -> Site:
     groups = group(catalog)
     overview_jobs = overview.page_jobs(catalog, groups)
-    documents = [doc for doc in catalog.published if doc.src_uri != "index.md"]
+    documents = [doc for doc in catalog.published if doc.url]  # the home page is generated
     uris = {uri for uri, _ in overview_jobs} | {SEARCH_URI} | {d.src_uri for d in documents}
     jobs = [job for _, job in overview_jobs]  # the slowest first, so processes end together
     if "systems/index.md" not in uris:

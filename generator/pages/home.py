@@ -20,7 +20,7 @@ def home_page(
 ) -> Page:
     """Search, a door per tier, systems, recent incidents and what needs review."""
     groups = groups or group(catalog)
-    index = catalog.by_path.get(f"{catalog.settings.content_dir}/index.md")
+    index = next((d for d in catalog.documents if not d.url), None)  # index.md or README.md
     title = index.title if index else site_name
     intro = Markup(catalog.bodies.get(index.path, "")) if index else Markup("")
     markdown = render_template(
@@ -38,7 +38,7 @@ def home_page(
         incidents=groups.incidents[:RECENT_INCIDENTS],
         incident_count=len(groups.incidents),
         review=review_summary(review_items(catalog)),
-        articles=[d for d in catalog.of_kind(Kind.ARTICLE) if d.src_uri != "index.md"],
+        articles=[d for d in catalog.of_kind(Kind.ARTICLE) if d.url],
     )
     return Page(
         "index.md",

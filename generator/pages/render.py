@@ -25,6 +25,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..model import Document
+from ..validate import page_stem
 from . import memo as memo_module
 
 __all__ = [
@@ -131,7 +132,7 @@ def _finalize(value: Any) -> str:
 @functools.lru_cache(maxsize=8192)
 def page_url(src_uri: str, directory_urls: bool = True) -> str:
     """The site path of the page written from ``src_uri``: ``a/b/`` (or ``a/b.html``)."""
-    stem = src_uri.removesuffix(".md")
+    stem = page_stem(src_uri)
     if stem == "index" or stem.endswith("/index"):
         return stem.removesuffix("index") + ("" if directory_urls else "index.html")
     return stem + ("/" if directory_urls else ".html")

@@ -114,7 +114,7 @@ class SearchIndex:
         from ..validate import validate_document
 
         settings, _ = load_settings(self.root)
-        defaults = FolderDefaults(self.root)
+        defaults = FolderDefaults(self.root, scan.defaults)
         records: dict[str, SearchRecord | None] = dict.fromkeys(removed)
         for path in changed:
             file = self.root / path

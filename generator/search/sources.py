@@ -14,11 +14,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..config import CONFIG_FILE
+from ..config import CONFIG_FILE, Settings
+from ..sources import walk_sources
 
 __all__ = ["SourceScan", "scan_sources"]
 
-DEFAULTS_FILE = "_defaults.yml"
 SETTLE_NS = 2_000_000_000  # a file modified this recently may still be being written
 
 Stamp = tuple[int, int]  # (mtime in ns, size in bytes)
@@ -57,53 +57,20 @@ class SourceScan:
         return False, changed, removed
 
 
-def _stamp(path: str | os.DirEntry) -> Stamp:
-    info = path.stat() if isinstance(path, os.DirEntry) else os.stat(path)
-    return info.st_mtime_ns, info.st_size
-
-
-def _walk(root: str, top: str, scan: SourceScan) -> None:
-    """Stamp Markdown sources and folder defaults below ``top``, as the loader finds them.
-
-    Plain strings and one ``stat`` per file: on 10,000 files this loop is
-    most of what an up-to-date ``opskb search`` costs before its query.
-    """
-    documents, defaults = scan.documents, scan.defaults
-    pending = [top]
-    while pending:
-        rel_dir = pending.pop()
-        try:
-            entries = os.scandir(os.path.join(root, rel_dir))
-        except OSError:
-            continue
-        with entries:
-            for entry in entries:
-                name = entry.name
-                if name[0] == ".":
-                    continue
-                try:
-                    if name.endswith(".md"):
-                        if entry.is_file():
-                            info = entry.stat()
-                            documents[f"{rel_dir}/{name}"] = (info.st_mtime_ns, info.st_size)
-                    elif entry.is_dir(follow_symlinks=False):
-                        pending.append(f"{rel_dir}/{name}")
-                    elif name == DEFAULTS_FILE:
-                        defaults[f"{rel_dir}/{name}"] = _stamp(entry)
-                except OSError:
-                    continue
-
-
 def scan_sources(root: Path, content_dir: str, runbooks_dir: str) -> SourceScan:
-    """Stamp ``mkdocs.yml``, every Markdown source and every ``_defaults.yml``."""
+    """Stamp ``mkdocs.yml``, and every document and ``_defaults.yml`` the loader reads
+    (the walk of ``sources``: a file it leaves out is never indexed either)."""
     try:
-        config = _stamp(str(root / CONFIG_FILE))
+        info = os.stat(root / CONFIG_FILE)
+        config = (info.st_mtime_ns, info.st_size)
     except OSError:
         config = (0, 0)
     scan = SourceScan(config)
-    for top in dict.fromkeys((content_dir.strip("/"), runbooks_dir.strip("/"))):
-        if top and (root / top).is_dir():
-            _walk(str(root), top, scan)
-    if (root / DEFAULTS_FILE).is_file():  # the root folder's defaults apply below it too
-        scan.defaults[DEFAULTS_FILE] = _stamp(str(root / DEFAULTS_FILE))
+    tree = walk_sources(Settings(root=root, content_dir=content_dir, runbooks_dir=runbooks_dir))
+    for found, stamps in ((tree.documents, scan.documents), (tree.defaults, scan.defaults)):
+        for source in found:
+            try:
+                stamps[source.rel] = source.stamp()
+            except OSError:
+                continue
     return scan
