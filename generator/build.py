@@ -229,6 +229,7 @@ def build_site(
         plugin.previous_site = target if target.is_dir() else None  # reuse.py: unchanged pages
         plugin.previous_record = load_record(kb.settings.cache_dir, target)
         plugin.progress = _page_progress(quiet)
+        plugin.notice = None if quiet else plugin.notice  # a slow page, named
         mkdocs_build(config)
     except (Abort, ConfigurationError, MkDocsException) as exc:
         _end_if_worker(builder)
