@@ -28,6 +28,7 @@ from .load import LoadCache
 from .pages import NavItem, Page, RenderMemo, SimilarDocuments, Site, render_site
 from .pages.render import bytecode_cache, header_meta
 from .pipeline import KnowledgeBase, load_kb
+from .preview import LivePreview
 from .problems import format_problems
 from .reuse import BuildRecord, context_digest, digest, reusable_pages
 from .search.records import RecordStore, search_records
@@ -507,4 +508,4 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         if runbooks.is_dir():
             server.watch(str(runbooks))
         watch_natively(server, more=[str(p) for p in config.watch])
-        return server
+        return LivePreview(report=log.error).keep_serving(server)
