@@ -286,6 +286,7 @@ def build_site(
         plugin.previous_site = target if target.is_dir() else None  # reuse.py: unchanged pages
         plugin.previous_record = load_record(kb.settings.cache_dir, target)
         plugin.progress = _page_progress(quiet)
+        plugin.notice = None if quiet else plugin.notice  # a slow page, named
         mkdocs_build(config)
         forget_record(kb.settings.cache_dir, target)
         swap_into_place(staging, target)

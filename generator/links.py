@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -20,12 +21,23 @@ from .problems import Problems
 from .sources import is_markdown, virtual_path
 from .validate import page_location
 
-__all__ = ["LinkedBody", "lines_outside_code", "link_body", "rewrite_links", "virtual_path"]
+__all__ = [
+    "LinkedBody",
+    "lines_outside_code",
+    "link_body",
+    "link_texts",
+    "map_targets",
+    "rewrite_links",
+    "virtual_path",
+]
 
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
-# No character class below can run into the next link's opening bracket, so
-# matching stays linear on hostile lines ("[[[[…", "[a](" × 100,000).
-_INLINE = re.compile(r"(!?\[[^\[\]\n]*\]\()(<[^<>\n]+>|[^()\s]+)((?:[ \t]+\"[^\"\n]*\")?\))")
+# The one scanner of Markdown links: every stage that finds or rewrites them uses
+# these. No character class can run into the next link's opening bracket, so
+# matching stays linear on hostile lines ("[[[[…", "](" then "[" × 40,000, "[a](" ×
+# 100,000), where a class that admits "[" took 5 s on a 40,000-character line.
+_INLINE = re.compile(r"(!?\[([^\[\]\n]*)\]\()(<[^<>\n]+>|[^()\s]+)((?:[ \t]+\"[^\"\n]*\")?\))")
+_REFERENCE = re.compile(r"!?\[([^\[\]\n]*)\]\[[^\[\]\n]*\]")  # [text][label]
 _REFDEF = re.compile(r"^([ \t]{0,3}\[[^\]\n]+\]:[ \t]*)(<[^>\n]+>|\S+)(.*)$")
 _CODE_SPAN = re.compile(r"`+[^`\n]*`+")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -36,15 +48,12 @@ Finder = Callable[[str, str, int], str | None]
 
 
 def _rewrite_target(
-    target: str, doc_path: str, doc_uri: str, find: Finder, problems: Problems, line: int
+    bare: str, doc_path: str, doc_uri: str, find: Finder, problems: Problems, line: int
 ) -> str:
-    bare = target[1:-1] if target.startswith("<") else target
-    if not bare or bare.startswith(("#", "/")) or _SCHEME.match(bare):
-        return target
     path_part, sep, anchor = bare.partition("#")
     path_part, qsep, query = path_part.partition("?")
     if not path_part:
-        return target
+        return bare
     resolved = posixpath.normpath(posixpath.join(posixpath.dirname(doc_path), path_part))
     if resolved == ".." or resolved.startswith("../"):
         problems.warning(
@@ -54,13 +63,12 @@ def _rewrite_target(
             "link to a document inside the knowledge base, or use a full URL",
             code="link-outside",
         )
-        return target
+        return bare
     new_target = find(resolved, bare, line)
     if new_target is None:
-        return target
+        return bare
     rel = posixpath.relpath(new_target, posixpath.dirname(doc_uri) or ".")
-    rel += (qsep + query) + (sep + anchor)
-    return f"<{rel}>" if target.startswith("<") else rel
+    return rel + (qsep + query) + (sep + anchor)
 
 
 def _in_catalog(catalog: Catalog, doc_path: str, problems: Problems) -> Finder:
@@ -133,6 +141,47 @@ def _may_link(body: str) -> bool:
     return "](" in body or "]:" in body  # else nothing in it could be a link
 
 
+def _relative(target: str, replace: Callable[[str], str]) -> str:
+    bare = target[1:-1] if target.startswith("<") else target
+    if not bare or bare.startswith(("#", "/")) or _SCHEME.match(bare):
+        return target  # an anchor, a path from the site's root, or a URL
+    new = replace(bare)
+    return f"<{new}>" if target.startswith("<") else new
+
+
+def map_targets(line: str, replace: Callable[[str], str]) -> str:
+    """``line`` with each relative target of a link or image on it, and of a reference
+    definition, replaced by ``replace(it)`` (given and taken without ``<…>``); links in
+    code spans are left alone.
+
+    Linear in the line's length however hostile it is (see ``_INLINE``).
+    """
+    if "](" in line:
+        spans = [m.span() for m in _CODE_SPAN.finditer(line)] if "`" in line else []
+        starts = [start for start, _ in spans]
+
+        def inline(m: re.Match) -> str:
+            span = bisect_right(starts, m.start()) - 1  # the last code span starting before
+            if span >= 0 and m.start() < spans[span][1]:
+                return m.group(0)
+            return m.group(1) + _relative(m.group(3), replace) + m.group(4)
+
+        line = _INLINE.sub(inline, line)
+    ref = _REFDEF.match(line) if "]:" in line else None
+    if ref:
+        line = ref.group(1) + _relative(ref.group(2), replace) + ref.group(3)
+    return line
+
+
+def link_texts(text: str) -> str:
+    """``text`` with each inline or reference link and image replaced by its text."""
+    if "](" in text:
+        text = _INLINE.sub(r"\2", _INLINE.sub(r"\2", text))  # twice: an image in a link
+    if "][" in text:
+        text = _REFERENCE.sub(r"\1", text)
+    return text
+
+
 def _rewrite_body(
     body: str, first_line: int, doc_path: str, doc_uri: str, find: Finder, problems: Problems
 ) -> str:
@@ -144,24 +193,14 @@ def _rewrite_body(
             out.append(line)
             continue
         number = first_line + offset
-
-        def inline(m: re.Match, number=number) -> str:
-            new = _rewrite_target(m.group(2), doc_path, doc_uri, find, problems, number)
-            return m.group(1) + new + m.group(3)
-
-        spans = [(m.start(), m.end()) for m in _CODE_SPAN.finditer(line)]
-
-        def outside_code(m: re.Match, spans=spans, inline=inline) -> str:
-            if any(s <= m.start() < e for s, e in spans):
-                return m.group(0)
-            return inline(m)
-
-        line = _INLINE.sub(outside_code, line)
-        ref = _REFDEF.match(line)
-        if ref:
-            new = _rewrite_target(ref.group(2), doc_path, doc_uri, find, problems, number)
-            line = ref.group(1) + new + ref.group(3)
-        out.append(line)
+        out.append(
+            map_targets(
+                line,
+                lambda target, n=number: _rewrite_target(
+                    target, doc_path, doc_uri, find, problems, n
+                ),
+            )
+        )
     return "\n".join(out)
 
 

@@ -28,9 +28,11 @@ from .load import LoadCache
 from .pages import NavItem, Page, RenderMemo, SimilarDocuments, Site, render_site
 from .pages.render import bytecode_cache, header_meta
 from .pipeline import KnowledgeBase, load_kb
+from .preview import LivePreview
 from .problems import format_problems
 from .reuse import BuildRecord, context_digest, digest, reusable_pages
 from .search.records import RecordStore, search_records
+from .slow_markdown import ConversionWatch, terminal_notice
 from .sources import virtual_path
 from .watching import watch_natively
 from .workers import (
@@ -60,6 +62,7 @@ class OpskbConfig(base.Config):
     tags = c.Optional(c.ListOfItems(c.Type(str)))
     related = c.Type(bool, default=True)  # related documents and similar past incidents
     workers = c.Type(int, default=0)  # processes sharing a build's pages; 0: one per CPU
+    slow_page = c.Type((int, float), default=10)  # seconds a page converts before a warning
 
 
 def _nav_config(items: list[NavItem]) -> list:
@@ -139,6 +142,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self.previous_record: BuildRecord | None = None
         self.record: BuildRecord | None = None
         self.progress: Callable[[str, int, int], None] | None = None  # (stage, done, of)
+        self.notice = terminal_notice()  # names a page that converts for long, or None
+        self._watch = ConversionWatch(None, float("inf"))  # made for each build
         self._reused: dict[str, Path] = {}  # src_uri → the previous build's HTML of it
         self._made: set[Path] = set()  # folders made in the site for reused pages
         self._others: set[str] = set()  # plugins configured besides ours and search
@@ -180,6 +185,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         else:
             kb = self.kb
         self.kb = None  # a serve rebuild must reload the sources
+        self._watch.close()
+        self._watch = ConversionWatch(self.notice, self.config.slow_page)
         problems = kb.problems.for_build()
         if not self.reported:
             for problem in problems:
@@ -381,6 +388,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         src_uri = page.file.src_uri
         if src_uri not in self._reused and src_uri not in self._elsewhere:
             ours = self._pages.get(src_uri)
+            self._watch.started(ours.source if ours and ours.source else src_uri)
             if ours is None or not ours.markdown.endswith(markdown):
                 return markdown  # another plugin changed it: convert it as it is
             converted, blocks = set_aside(markdown, ours.authored, self._token)
@@ -393,6 +401,9 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
 
     @event_priority(100)
     def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str:
+        slow = self._watch.finished()
+        if slow is not None:
+            log.warning(slow.as_text().replace("\n", " "))
         pending = self._set_aside.pop(page.file.src_uri, None)
         if pending is not None:
             markdown, blocks = pending
@@ -424,6 +435,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     @event_priority(100)
     def _end_shared_build(self, *, config: MkDocsConfig) -> None:
         """A worker ends here; the first process waits for the workers' pages."""
+        self._watch.close()
         if self._workers.is_worker:
             self._workers.finish()
         statuses = self._workers.wait()
@@ -433,6 +445,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             raise PluginError("pages rendered by a build worker had warnings (above)")
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._watch.close()
         if self._workers.is_worker:
             self._workers.finish(failed=True, error=error)
         self._workers.stop()
@@ -495,4 +508,4 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         if runbooks.is_dir():
             server.watch(str(runbooks))
         watch_natively(server, more=[str(p) for p in config.watch])
-        return server
+        return LivePreview(report=log.error).keep_serving(server)

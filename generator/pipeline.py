@@ -18,6 +18,7 @@ from .load import LoadCache, RawDocument, load_all
 from .model import Document
 from .problems import Problem, Problems
 from .reserved import reserved_files
+from .slow_markdown import check_slow_markdown
 from .sources import walk_sources
 from .validate import validator
 from .workers import available_cpus, collector_paused
@@ -78,8 +79,8 @@ def _checker(
     settings: Settings, on_date: dt.date
 ) -> Callable[[RawDocument], tuple[Checked, list[Problem]]]:
     """What is done with each document where it is read: validation, the governance
-    findings about it on its own, and its links rewritten (as far as they can be
-    without the catalogue)."""
+    findings about it on its own, its links rewritten (as far as they can be
+    without the catalogue), and a paragraph that would be slow to convert."""
     validate = validator(settings)
 
     def check(raw: RawDocument) -> tuple[Checked, list[Problem]]:
@@ -89,6 +90,7 @@ def _checker(
         findings = Problems(found)
         document_findings(doc, settings, on_date, findings, raw.lines)
         linked = link_body(doc, settings, findings)
+        check_slow_markdown(doc, findings)
         return (doc, linked), findings.sorted()
 
     return check

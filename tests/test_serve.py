@@ -37,11 +37,20 @@ def wait_for(url: str, text: str, process: subprocess.Popen, limit: float = 90) 
     return False
 
 
-def test_serve_rerenders_after_edits_in_runbooks_and_content(make_kb, tmp_path):
-    root = make_kb()
+def wait_until(url: str, check, process: subprocess.Popen, limit: float = 90) -> str:
+    """Polls ``url`` until ``check(its text)``; the text then, or "" (a bounded loop)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and process.poll() is None:
+        text = fetch(url)
+        if text and check(text):
+            return text
+        time.sleep(0.3)
+    return ""
+
+
+def serve(root, scratch) -> tuple[subprocess.Popen, str]:
+    """``opskb serve`` on ``root`` in a subprocess; the process and the site's address."""
     port = free_port()
-    scratch = tmp_path / "scratch"  # where the server keeps its site while it runs
-    scratch.mkdir()
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "TMPDIR": str(scratch)}
     process = subprocess.Popen(
         [sys.executable, "-m", "opskb.cli", "serve", "--kb", str(root), "-a", f"127.0.0.1:{port}"],
@@ -49,7 +58,14 @@ def test_serve_rerenders_after_edits_in_runbooks_and_content(make_kb, tmp_path):
         stderr=subprocess.DEVNULL,
         env=env,
     )
-    base = f"http://127.0.0.1:{port}/"
+    return process, f"http://127.0.0.1:{port}/"
+
+
+def test_serve_rerenders_after_edits_in_runbooks_and_content(make_kb, tmp_path):
+    root = make_kb()
+    scratch = tmp_path / "scratch"  # where the server keeps its site while it runs
+    scratch.mkdir()
+    process, base = serve(root, scratch)
     try:
         assert wait_for(base + "runbooks/vpn/reset-token/", "Resync the token.", process)
         runbook = root / "runbooks/vpn/reset-token.md"
@@ -65,6 +81,34 @@ def test_serve_rerenders_after_edits_in_runbooks_and_content(make_kb, tmp_path):
     assert process.returncode == 0
     left = [p.name for p in scratch.iterdir() if not p.name.startswith("_jinja2-cache")]
     assert left == []  # its temporary sites and indexing folders removed (compiled templates kept)
+
+
+def test_serve_keeps_answering_with_the_last_good_page_and_the_problem_while_a_source_is_broken(
+    make_kb, tmp_path
+):
+    """A rebuild that fails on the sources used to hold every request until it succeeded."""
+    root = make_kb()
+    process, base = serve(root, tmp_path)
+    url = base + "runbooks/vpn/reset-token/"
+    runbook = root / "runbooks/vpn/reset-token.md"
+    good = runbook.read_text()
+    try:
+        assert wait_for(url, "Resync the token.", process)
+        runbook.write_text(good.replace("tier: L1", 'tier: "<b>L9</b>"'))
+        broken = wait_until(url, lambda text: "opskb-preview-problems" in text, process)
+        assert "Resync the token." in broken  # the last page that built
+        banner = broken[broken.index('id="opskb-preview-problems"') :]
+        banner = banner[: banner.index("</div>")]
+        assert "runbooks/vpn/reset-token.md:3: error [tier]" in banner
+        assert "&lt;b&gt;L9&lt;/b&gt;" in banner and "<b>L9" not in banner
+        assert "fix:" in banner
+        runbook.write_text(good.replace("Resync the token.", "Reissue the token."))
+        fixed = wait_until(url, lambda text: "Reissue the token." in text, process)
+        assert fixed and "opskb-preview-problems" not in fixed
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    assert process.returncode == 0
 
 
 def _server(tmp_path):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from ..catalog import Catalog
-from ..links import lines_outside_code
+from ..links import lines_outside_code, map_targets
 from ..model import Document, EscalationStep, Tier
 from .groups import Groups, anchors
 from .render import Page, page_header, render_marked
@@ -24,9 +24,6 @@ from .render import Page, page_header, render_marked
 __all__ = ["embed_body", "playbook_page", "playbook_pages", "playbook_uri"]
 
 _HEADING = re.compile(r"^(#{1,6})(?=[ \t]|$)")
-_LINK = re.compile(r"(!?\[[^\]\n]*\]\()(<[^>\n]+>|[^)\s]+)")
-_REFDEF = re.compile(r"^([ \t]{0,3}\[[^\]\n]+\]:[ \t]*)(<[^>\n]+>|\S+)")
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def playbook_uri(tier: Tier) -> str:
@@ -34,12 +31,8 @@ def playbook_uri(tier: Tier) -> str:
 
 
 def _rebase(target: str, from_uri: str, to_uri: str) -> str:
-    bare = target[1:-1] if target.startswith("<") else target
-    if not bare or bare.startswith(("#", "/")) or _SCHEME.match(bare):
-        return target
-    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(from_uri), bare))
-    rebased = posixpath.relpath(resolved, posixpath.dirname(to_uri) or ".")
-    return f"<{rebased}>" if target.startswith("<") else rebased
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(from_uri), target))
+    return posixpath.relpath(resolved, posixpath.dirname(to_uri) or ".")
 
 
 def embed_body(body: str, from_uri: str, to_uri: str) -> str:
@@ -53,11 +46,8 @@ def embed_body(body: str, from_uri: str, to_uri: str) -> str:
         if heading:
             text = line[heading.end() :].strip().rstrip("#").strip()
             line = f"\n**{text}**\n" if text else ""
-        if "](" in line:
-            line = _LINK.sub(lambda m: m.group(1) + _rebase(m.group(2), from_uri, to_uri), line)
-        ref = _REFDEF.match(line)
-        if ref:
-            line = ref.group(1) + _rebase(ref.group(2), from_uri, to_uri) + line[ref.end() :]
+        if "](" in line or "]:" in line:
+            line = map_targets(line, lambda target: _rebase(target, from_uri, to_uri))
         out.append(line)
     return "\n".join(out).strip()
 

@@ -1,0 +1,99 @@
+"""Links: one scanner finds and rewrites them everywhere, in linear time on any line."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+
+import pytest
+from opskb.links import rewrite_links
+from opskb.pages.playbooks import embed_body
+from opskb.pipeline import load_kb
+from opskb.problems import Problems
+from opskb.search.records import plain_text
+from opskb.slow_markdown import slow_paragraph
+
+from tests.conftest import page
+
+# Lines that made one stage or another scan quadratically: seconds each at 40,000
+# characters (5 s in the playbooks, 13 s in the search text), milliseconds now.
+HOSTILE = {
+    "unclosed brackets": lambda n: "[" * n,
+    "brackets after a link's middle": lambda n: "](" + "[" * n,
+    "links between code spans": lambda n: "`x`[a](b)" * (n // 9),
+    "unclosed link targets": lambda n: "[a](" * (n // 4),
+    "unclosed reference links": lambda n: "[a][" * (n // 4),
+    "braces": lambda n: "{" * n,
+    "blank lines": lambda n: " \n" * (n // 2),
+}
+
+
+def _searched(text: str) -> str:
+    plain_text.cache_clear()  # it keeps what it made for the next build
+    return plain_text(text)
+
+
+def _rewriting(make_kb) -> Callable[[str], Callable[[str], object]]:
+    """A runbook of ``body`` loaded; its links rewritten against the catalogue on call."""
+
+    def prepare(body: str) -> Callable[[str], object]:
+        runbook = "---\ntier: L1\nsystems: [vpn]\nescalate_when: [x]\n---\n" + body + "\n"
+        kb = load_kb(make_kb({"runbooks/vpn/hostile.md": runbook}, name=f"kb{len(body)}"))
+        return lambda _: rewrite_links(kb.catalog, Problems())
+
+    return prepare
+
+
+def seconds(scan: Callable[[str], object], text: str) -> float:
+    """The least time ``scan(text)`` takes, each try over enough calls to measure."""
+    best = math.inf
+    for _ in range(5):
+        calls, started = 0, time.perf_counter()
+        while True:
+            scan(text)
+            calls += 1
+            elapsed = time.perf_counter() - started
+            if elapsed > 0.02:
+                break
+        best = min(best, elapsed / calls)
+    return best
+
+
+@pytest.mark.parametrize("line", HOSTILE.values(), ids=HOSTILE.keys())
+@pytest.mark.parametrize(
+    "stage", ["link rewriting", "playbook embedding", "search text", "slow paragraph check"]
+)
+def test_every_stage_that_scans_for_links_takes_linear_time_on_hostile_lines(
+    make_kb, stage: str, line: Callable[[int], str]
+) -> None:
+    """Four times the line, about four times the work (a quadratic scan: sixteen; 15 to
+    21 measured before the fix), with room for a busy machine."""
+    if stage == "link rewriting":
+        prepare = _rewriting(make_kb)
+        small, big = (prepare(line(n)) for n in (10_000, 40_000))
+        ratio = seconds(big, "") / seconds(small, "")
+    else:
+        scan = {
+            "playbook embedding": lambda text: embed_body(
+                text, "runbooks/vpn/hostile.md", "playbooks/l1.md"
+            ),
+            "search text": _searched,
+            "slow paragraph check": slow_paragraph,
+        }[stage]
+        ratio = seconds(scan, line(40_000)) / seconds(scan, line(10_000))
+    assert ratio < 10, f"{stage}: 4 × the line took {ratio:.1f} × the time"
+
+
+def test_a_playbook_leaves_links_in_code_spans_as_written_like_the_runbook_page(
+    make_kb, build
+) -> None:
+    """Playbooks re-based links with a scanner of their own, code samples included."""
+    runbook = (
+        "---\ntier: L1\nsystems: [vpn]\nescalate_when: [x]\n---\n"
+        "Write `[the token](token.md)` in the ticket, then read [the reset](reset-token.md).\n"
+    )
+    site = build(make_kb({"runbooks/vpn/ticket.md": runbook}))
+    for html in (page(site, "runbooks/vpn/ticket/"), page(site, "playbooks/l1/")):
+        assert "<code>[the token](token.md)</code>" in html
+    assert 'href="../../runbooks/vpn/reset-token/"' in page(site, "playbooks/l1/")
