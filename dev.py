@@ -137,7 +137,11 @@ def latest() -> None:
     extras = ",".join(EXTRAS)
     run(python(LATEST), *PIP, "install", "--upgrade", "--upgrade-strategy", "eager",
         "-e", f".[{extras}]")
-    run(python(LATEST), *PIP, "list", "--format=freeze", "--exclude-editable")
+    pinned, have = wanted(LATEST), installed(LATEST)
+    newer = [f"{n} {have[n]} (locked {pinned[n]})" for n in sorted(have) if n in pinned
+             and have[n] != pinned[n]] + [f"{n} {have[n]} (not locked)" for n in sorted(have)
+                                            if n not in pinned and n not in KEEP]
+    print("newer than the lock: " + (", ".join(newer) or "nothing"), flush=True)
 
 
 def lock() -> int:
