@@ -69,7 +69,15 @@ def load_kb(
         linked = {doc.path: body for doc, body in checked}
         catalog.bodies = rewrite_links(catalog, problems, linked)
         check_governance(catalog, problems, key_lines)
-    return KnowledgeBase(settings, catalog, problems)
+    return KnowledgeBase(settings, catalog, _unsilenced(problems, loaded))
+
+
+def _unsilenced(problems: Problems, loaded: list[tuple[RawDocument, object]]) -> Problems:
+    """``problems`` without the warnings a folder's adoption map says not to report."""
+    maps = {raw.path: raw.inherited.adoption for raw, _ in loaded if raw.inherited.adoption.quiet}
+    if not maps:
+        return problems
+    return Problems(p for p in problems if p.path not in maps or not maps[p.path].silences(p))
 
 
 Checked = tuple[Document | None, LinkedBody | None]

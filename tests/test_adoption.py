@@ -1,0 +1,170 @@
+"""Adopting a repository written for another tool: the adoption map of ``_defaults.yml``,
+problems that scale with the folder rather than its files, and ``opskb adopt``."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import page, run_cli
+
+# A runbook repository in the style of one runbook per alert, a last-review key of its own.
+HUGO_STYLE = {
+    "runbooks/vpn/_defaults.yml": """\
+    tier: L2
+    systems: [vpn]
+    owner: Network Team
+    adopt:
+      aliases: {last_reviewed_on: last_reviewed, review_in: review_every}
+      derive:
+        alerts: {from: file_name}
+    """,
+    "runbooks/vpn/TunnelFlapping.md": """\
+    ---
+    title: Tunnel Flapping
+    last_reviewed_on: 2026-03-01
+    review_in: 6 months
+    ---
+    # TunnelFlapping
+
+    ## Meaning
+
+    The tunnel goes up and down.
+    """,
+}
+
+# Postmortems named by date, with their own time keys and no severity.
+POSTMORTEMS = {
+    "content/incidents/_defaults.yml": """\
+    systems: [vpn]
+    status: resolved
+    severity: SEV3
+    root_cause: see the write-up
+    adopt:
+      aliases: {began: detected_at}
+      derive:
+        date: {from: file_date}
+    """,
+    "content/incidents/2025-11-02-gateway-restart.md": """\
+    ---
+    title: Gateway restarted during the day
+    began: 2025-11-02T09:30:00Z
+    workaround: Reconnect.
+    ---
+    The gateway restarted.
+    """,
+    "content/incidents/2024-02-10-cert-expiry.md": """\
+    ---
+    title: Certificate expired
+    workaround: Reconnect.
+    ---
+    The certificate expired.
+    """,
+}
+
+
+def check_json(root, *extra):
+    result = run_cli("check", "--kb", root, "--format", "json", *extra)
+    return result, json.loads(result.output or "[]")
+
+
+def test_aliases_and_derived_values_reach_the_page_and_the_catalogue(make_kb, build):
+    root = make_kb({**HUGO_STYLE, **POSTMORTEMS})
+    result, problems = check_json(root)
+    assert result.exit_code == 0, problems
+    site = build(root, strict=False)
+    published = json.loads((site / "api/catalog.json").read_text())["documents"]
+    catalog = {d["source"]: d for d in published}
+    runbook = catalog["runbooks/vpn/TunnelFlapping.md"]
+    assert runbook["last_reviewed"] == "2026-03-01"
+    assert runbook["review_due"] == "2026-08-30"  # six months later
+    assert runbook["runbook"]["alerts"] == ["TunnelFlapping"]
+    assert "2026-03-01" in page(site, "runbooks/vpn/TunnelFlapping/")
+    dated = catalog["content/incidents/2025-11-02-gateway-restart.md"]["incident"]
+    assert (dated["date"], dated["severity"]) == ("2025-11-02", "SEV3")
+    assert dated["detected_at"] == "2025-11-02T09:30:00+00:00"
+    other = catalog["content/incidents/2024-02-10-cert-expiry.md"]["incident"]
+    assert other["date"] == "2024-02-10"
+
+
+def test_a_document_s_own_key_wins_over_its_alias_and_derived_value(make_kb):
+    files = dict(HUGO_STYLE)
+    files["runbooks/vpn/TunnelFlapping.md"] = """\
+    ---
+    last_reviewed: 2026-05-01
+    last_reviewed_on: 2020-01-01
+    alerts: [VpnTunnelDown]
+    ---
+    Steps.
+    """
+    root = make_kb(files)
+    exported = json.loads(run_cli("export", "--kb", root).output)["documents"]
+    entry = next(d for d in exported if d["source"].endswith("TunnelFlapping.md"))
+    assert entry["last_reviewed"] == "2026-05-01"
+    assert entry["runbook"]["alerts"] == ["VpnTunnelDown"]
+
+
+def test_a_bad_value_in_a_defaults_file_is_one_problem_at_that_file(make_kb):
+    files = {
+        "runbooks/vpn/_defaults.yml": "systems: [vpn]\nowner: Network Team\ntier: L9\n",
+        **{f"runbooks/vpn/alert-{n}.md": f"# Alert {n}\n\nSteps.\n" for n in range(5)},
+    }
+    root = make_kb(files)
+    result, problems = check_json(root)
+    assert result.exit_code == 1
+    tier = [p for p in problems if p["key"] == "tier"]
+    assert [(p["path"], p["line"]) for p in tier] == [("runbooks/vpn/_defaults.yml", 3)]
+    assert "L9" in tier[0]["message"] and "L1" in tier[0]["message"]
+
+
+def test_a_missing_required_key_says_it_can_go_in_the_defaults_file(make_kb):
+    files = {
+        "runbooks/vpn/_defaults.yml": "systems: [vpn]\n",
+        "runbooks/vpn/alert.md": "# Alert\n\nSteps.\n",
+        "runbooks/db/slow.md": "---\ntier: L2\n---\n# Slow\n",
+    }
+    root = make_kb(files)
+    text = run_cli("check", "--kb", root).output
+    assert "add 'tier:' to the front matter or to runbooks/vpn/_defaults.yml" in text
+    assert "to the front matter or to runbooks/db/_defaults.yml" in text  # systems, not there yet
+
+
+def test_a_wrong_adoption_map_is_one_problem_at_its_line_with_the_fix(make_kb):
+    files = {
+        "runbooks/vpn/_defaults.yml": """\
+        tier: L2
+        systems: [vpn]
+        adopt:
+          aliases: {last_reviewed_on: [last_reviewed]}
+          derive:
+            alerts: {from: filename}
+          silence: [escalate_when]
+        """,
+        **{f"runbooks/vpn/alert-{n}.md": "# Alert\n\nSteps.\n" for n in range(3)},
+    }
+    root = make_kb(files)
+    result, problems = check_json(root)
+    assert result.exit_code == 1
+    adopt = sorted((p["line"], p["key"]) for p in problems if p["key"].startswith("adopt"))
+    assert adopt == [
+        (4, "adopt.aliases.last_reviewed_on"),
+        (6, "adopt.derive.alerts"),
+        (7, "adopt.silence"),
+    ]
+    text = run_cli("check", "--kb", root).output
+    assert "from: file_name, file_date, folder_name, key" in text
+    assert "allowed: aliases, derive, quiet" in text
+
+
+def test_quiet_silences_a_folder_s_warnings_and_nothing_else(make_kb):
+    files = {
+        "runbooks/vpn/legacy/_defaults.yml": "adopt:\n  quiet: [escalate_when]\n",
+        "runbooks/vpn/legacy/old.md": "---\ntier: L2\nsystems: [vpn]\n---\n# Old\n",
+        "runbooks/vpn/new.md": "---\ntier: L2\nsystems: [vpn]\n---\n# New\n",
+        "runbooks/vpn/legacy/bad.md": "---\ntier: L2\nsystems: [nope]\n---\n# Bad\n",
+    }
+    root = make_kb(files)
+    _, problems = check_json(root)
+    codes = {(p["path"], p["code"]) for p in problems}
+    assert ("runbooks/vpn/new.md", "no-escalation") in codes
+    assert ("runbooks/vpn/legacy/old.md", "no-escalation") not in codes
+    assert ("runbooks/vpn/legacy/bad.md", "unknown-system") in codes  # an error stays
