@@ -69,14 +69,20 @@ def main() -> None:
     help="How to print problems.",
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-def check(kb_path: str | None, fmt: str, strict: bool) -> None:
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="Print each problem on its own line, even one shared by many files of a folder.",
+)
+def check(kb_path: str | None, fmt: str, strict: bool, every: bool) -> None:
     """Validate every document and cross-reference; report every problem at once."""
     from .pipeline import load_kb
-    from .problems import format_problems
+    from .problems import FOLD, format_problems
 
     kb = load_kb(_root(kb_path))
     problems = list(kb.problems)
-    output = format_problems(problems, fmt)
+    output = format_problems(problems, fmt, fold=0 if every else FOLD)
     if output:
         click.echo(output)
     elif fmt == "text":

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import page, run_cli
+from tests.conftest import RUNBOOK_RESET, page, run_cli
 
 # A runbook repository in the style of one runbook per alert, a last-review key of its own.
 HUGO_STYLE = {
@@ -168,3 +168,36 @@ def test_quiet_silences_a_folder_s_warnings_and_nothing_else(make_kb):
     assert ("runbooks/vpn/new.md", "no-escalation") in codes
     assert ("runbooks/vpn/legacy/old.md", "no-escalation") not in codes
     assert ("runbooks/vpn/legacy/bad.md", "unknown-system") in codes  # an error stays
+
+
+def _unescalated(count: int) -> dict[str, str]:
+    runbook = "---\ntier: L2\nsystems: [vpn]\n---\n# Alert {n}\n\nSteps.\n"
+    return {f"runbooks/vpn/alerts/alert-{n}.md": runbook.format(n=n) for n in range(count)}
+
+
+def test_check_folds_a_problem_shared_by_many_files_of_a_folder(make_kb):
+    root = make_kb(_unescalated(7))
+    text = run_cli("check", "--kb", root).output
+    assert text.count("runbook has no 'escalate_when'") == 1
+    assert "runbooks/vpn/alerts/ (7 files: alert-0.md, alert-1.md, alert-2.md, ...)" in text
+    assert "0 errors, 7 warnings in 7 files" in text
+    every = run_cli("check", "--kb", root, "--all").output
+    assert every.count("runbook has no 'escalate_when'") == 7
+    _, problems = check_json(root)
+    assert sum(p["code"] == "no-escalation" for p in problems) == 7
+    github = run_cli("check", "--kb", root, "--format", "github").output
+    assert github.count("runbook has no 'escalate_when'") == 7
+
+
+def test_a_few_files_sharing_a_problem_are_each_named(make_kb):
+    text = run_cli("check", "--kb", make_kb(_unescalated(3))).output
+    assert text.count("runbook has no 'escalate_when'") == 3
+
+
+def test_a_broken_link_is_reported_once_by_a_build(make_kb):
+    root = make_kb(
+        {"runbooks/vpn/reset-token.md": RUNBOOK_RESET + "\nSee [the guide](missing-guide.md).\n"}
+    )
+    result = run_cli("build", "--kb", root, "-q")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("missing-guide.md") == 1, result.output
