@@ -13,6 +13,7 @@ from pathlib import Path
 from .catalog import Catalog, build_catalog
 from .config import Settings, load_settings, today
 from .governance import check_governance, document_findings
+from .history import last_changes
 from .links import LinkedBody, link_body, rewrite_links
 from .load import LoadCache, RawDocument, load_all
 from .model import Document
@@ -66,6 +67,7 @@ def load_kb(
         documents = [doc for doc, _ in checked]
         key_lines = {raw.path: raw.lines for raw, _ in loaded}
         catalog = build_catalog(documents, settings, on_date, problems, key_lines, files)
+        catalog.changes = last_changes(settings.root, settings.cache_dir)
         linked = {doc.path: body for doc, body in checked}
         catalog.bodies = rewrite_links(catalog, problems, linked)
         check_governance(catalog, problems, key_lines)

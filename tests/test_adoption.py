@@ -201,3 +201,49 @@ def test_a_broken_link_is_reported_once_by_a_build(make_kb):
     result = run_cli("build", "--kb", root, "-q")
     assert result.exit_code == 0, result.output
     assert result.output.count("missing-guide.md") == 1, result.output
+
+
+def _commit(root, author: str, when: str) -> None:
+    import subprocess
+
+    env = {
+        "GIT_AUTHOR_NAME": author,
+        "GIT_AUTHOR_EMAIL": "author@example.com",
+        "GIT_AUTHOR_DATE": when,
+        "GIT_COMMITTER_NAME": author,
+        "GIT_COMMITTER_EMAIL": "author@example.com",
+        "GIT_COMMITTER_DATE": when,
+        "GIT_CONFIG_GLOBAL": "/dev/null",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "PATH": __import__("os").environ["PATH"],
+    }
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "change"]):
+        subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+
+
+def test_a_git_checkout_shows_each_document_s_last_change(make_kb, build):
+    root = make_kb({"runbooks/vpn/unowned.md": "---\ntier: L2\nsystems: [vpn]\n---\n# Unowned\n"})
+    (root / ".gitignore").write_text("site/\n.opskb-cache/\n")
+    _commit(root, "Ada Lovelace", "2025-03-04T10:00:00+00:00")
+    site = build(root, strict=False)
+    reset = page(site, "runbooks/vpn/reset-token/")
+    assert "<strong>Last changed:</strong> 2025-03-04 by Ada Lovelace" in reset
+    assert "2025-03-04 · Ada Lovelace" in page(site, "review/")
+    (root / "runbooks/vpn/unowned.md").write_text("---\ntier: L2\nsystems: [vpn]\n---\n# Now\n")
+    _commit(root, "Grace Hopper", "2026-02-01T09:00:00+00:00")
+    site = build(root, strict=False)
+    documents = json.loads((site / "api/catalog.json").read_text())["documents"]
+    changed = {d["source"]: d["last_changed"] for d in documents}
+    assert changed["runbooks/vpn/unowned.md"] == {"date": "2026-02-01", "author": "Grace Hopper"}
+    assert changed["runbooks/vpn/reset-token.md"] == {
+        "date": "2025-03-04",
+        "author": "Ada Lovelace",
+    }
+    assert "2026-02-01 by Grace Hopper" in page(site, "runbooks/vpn/unowned/")
+
+
+def test_outside_a_git_checkout_no_change_is_shown_and_nothing_fails(make_kb, build):
+    site = build(make_kb())
+    assert "Last changed" not in page(site, "runbooks/vpn/reset-token/")
+    documents = json.loads((site / "api/catalog.json").read_text())["documents"]
+    assert {d["last_changed"] for d in documents} == {None}
