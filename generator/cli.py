@@ -233,6 +233,32 @@ def new(
         )
 
 
+@main.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@kb_option
+@click.option("--system", "system_id", required=True, help="The id of the system it documents.")
+@click.option(
+    "--tier",
+    required=True,
+    type=click.Choice(Tier.choices(), case_sensitive=False),
+    help="The tier its runbooks are for.",
+)
+@click.option("--owner", default="", help="The team that owns its documents.")
+def adopt(directory: str, kb_path: str | None, system_id: str, tier: str, owner: str) -> None:
+    """Adopt a folder copied from a runbook repository: write its system page and
+    _defaults.yml (never overwriting), then sum up what still needs a human."""
+    from .adopting import adopt_folder, format_report
+    from .authoring import AuthoringError
+    from .terminal_text import terminal_lines
+
+    root = _configured_root(kb_path or directory)
+    try:
+        report = adopt_folder(root, Path(directory), system_id, Tier.parse(tier), owner)
+    except (AuthoringError, OSError) as exc:
+        raise click.ClickException(terminal_safe(exc)) from None
+    click.echo(terminal_lines(format_report(report)))
+
+
 @main.command("export")
 @kb_option
 @click.option(

@@ -247,3 +247,75 @@ def test_outside_a_git_checkout_no_change_is_shown_and_nothing_fails(make_kb, bu
     assert "Last changed" not in page(site, "runbooks/vpn/reset-token/")
     documents = json.loads((site / "api/catalog.json").read_text())["documents"]
     assert {d["last_changed"] for d in documents} == {None}
+
+
+def test_opskb_adopt_writes_the_system_page_and_defaults_and_sums_up(make_kb):
+    root = make_kb(
+        {
+            "runbooks/k8s/NodeNotReady.md": """\
+            ---
+            title: Node not ready
+            last_reviewed_on: 2026-04-01
+            ---
+            # NodeNotReady
+
+            Steps.
+            """,
+            "runbooks/k8s/DiskAlmostFull.md": "# DiskAlmostFull\n\nSteps.\n",
+            "runbooks/k8s/broken.md": "---\nrelated: {a: 1}\n---\n# Broken\n",
+        }
+    )
+    result = run_cli("adopt", root / "runbooks/k8s", "--system", "k8s", "--tier", "L2")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "wrote content/systems/k8s.md" in out
+    assert "wrote runbooks/k8s/_defaults.yml" in out
+    assert "found: 2 alert-named files: alerts from the file name" in out
+    assert "found: 1 file write 'last_reviewed_on' for 'last_reviewed'" in out
+    assert "1 error" in out and "invalid [related]" in out and "no-escalation" in out
+    assert "runbooks/k8s/broken.md" in out
+    _, problems = check_json(root)
+    assert not [p for p in problems if p["code"] == "missing"]  # tier and systems are set
+    alerts = {p["path"] for p in problems if p["code"] == "no-escalation"}
+    assert alerts == {f"runbooks/k8s/{n}.md" for n in ("NodeNotReady", "DiskAlmostFull", "broken")}
+
+
+def test_opskb_adopt_never_overwrites(make_kb):
+    root = make_kb({"runbooks/vpn/_defaults.yml": "owner: Network Team\n"})
+    before = {
+        p: (root / p).read_text() for p in ("runbooks/vpn/_defaults.yml", "content/systems/vpn.md")
+    }
+    result = run_cli("adopt", root / "runbooks/vpn", "--system", "vpn", "--tier", "L1")
+    assert result.exit_code == 0, result.output
+    assert "kept runbooks/vpn/_defaults.yml (it exists; not changed)" in result.output
+    assert "kept content/systems/vpn.md" in result.output
+    assert {p: (root / p).read_text() for p in before} == before
+
+
+def test_opskb_adopt_dates_postmortems_from_their_file_names(make_kb):
+    root = make_kb(
+        {
+            "content/incidents/2025-01-05-db-failover.md": "# DB failover\n\nIt failed over.\n",
+            "content/incidents/2025-03-09-dns.md": "# DNS\n\nNames did not resolve.\n",
+        }
+    )
+    result = run_cli("adopt", root / "content/incidents", "--system", "vpn", "--tier", "L3")
+    assert result.exit_code == 0, result.output
+    assert "found: 2 dated file names: date from the file name" in result.output
+    _, problems = check_json(root)
+    assert not [p for p in problems if p["level"] == "error"], problems
+    exported = json.loads(run_cli("export", "--kb", root).output)["documents"]
+    dates = {d["source"]: d["incident"]["date"] for d in exported if d["kind"] == "incident"}
+    assert dates == {
+        "content/incidents/2025-01-05-db-failover.md": "2025-01-05",
+        "content/incidents/2025-03-09-dns.md": "2025-03-09",
+    }
+
+
+def test_opskb_adopt_refuses_a_folder_outside_the_sources(make_kb, tmp_path):
+    root = make_kb()
+    (root / "elsewhere").mkdir()
+    result = run_cli("adopt", root / "elsewhere", "--kb", root, "--system", "x", "--tier", "L1")
+    assert result.exit_code == 1
+    assert "is not a folder inside the knowledge base's runbooks/ or content/" in result.output
+    assert not (root / "elsewhere/_defaults.yml").exists()
