@@ -43,7 +43,9 @@ KNOWN_ALIASES = {
 }
 #: Keys an incident's date may be read from, when its file name holds none.
 DATE_KEYS = ("start_time", "started_at", "published", "published_at", "source_published_at")
-_ALERT_NAME = "[A-Z][a-z0-9]+(?:[A-Z][A-Za-z0-9]*)+"  # KubeNodeDown, VpnTunnelFlapping
+#: What Prometheus allows as an alert's name; a file named so, with a capital letter in it
+#: (NodeDown, etcdNoLeader, Watchdog), is taken for an alert's runbook
+_ALERT_NAME = "[A-Za-z_][A-Za-z0-9_]*"
 _DATED = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _FOLDER_PAGES = {"README", "index", "_index"}
 TOP_FILES = 5
@@ -140,7 +142,7 @@ def _defaults_text(settings, rel: str, system_id: str, tier: Tier, owner: str, r
         ]
     aliases = {old: new for old, new in KNOWN_ALIASES.items() if keys[old] and not keys[new]}
     derive = []
-    alerts = [s for s in stems if re.fullmatch(_ALERT_NAME, s)]
+    alerts = [s for s in stems if re.fullmatch(_ALERT_NAME, s) and not s.islower()]
     if not incidents and stems and len(alerts) * 2 > len(stems) and not keys["alerts"]:
         derive.append(f"alerts: {{from: file_name, match: {json.dumps(_ALERT_NAME)}}}")
         report.found.append(f"{len(alerts)} alert-named files: alerts from the file name")

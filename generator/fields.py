@@ -10,8 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from .problems import Problems
@@ -76,20 +75,12 @@ class Field:
     lines: KeyLineFinder
     problems: Problems
     prefix: tuple[str | int, ...] = ()
-    #: keys the mapping takes from a folder's defaults file: (that file, its key lines),
-    #: so a wrong value there is one problem at that file, not one in each document
-    elsewhere: Mapping[str, tuple[str, KeyLineFinder]] = field(default_factory=dict)
     #: where a missing key may be added for every document of the folder
     defaults_file: str = ""
 
-    def where(self, key: str | int) -> tuple[str, int]:
-        """The file and line of ``key``: this document's, or the defaults file's that set it."""
-        parts = (*self.prefix, key)
-        path, lines = self.elsewhere.get(str(parts[0]), (self.path, self.lines))
-        return path, lines.line(str(parts[0]), *parts[1:])
-
     def line(self, key: str | int) -> int:
-        return self.where(key)[1]
+        parts = (*self.prefix, key)
+        return self.lines.line(str(parts[0]), *parts[1:])
 
     def add_to(self, key: str) -> str:
         """The fix for a missing top-level ``key``: where it can be written."""
@@ -109,10 +100,10 @@ class Field:
         code: str = "invalid",
     ) -> None:
         add = self.problems.warning if warning else self.problems.error
-        add(*self.where(key), message, hint, key=self.name(key), code=code)
+        add(self.path, self.line(key), message, hint, key=self.name(key), code=code)
 
     def nested(self, key: str | int) -> Field:
-        return Field(self.path, self.lines, self.problems, (*self.prefix, key), self.elsewhere, "")
+        return Field(self.path, self.lines, self.problems, (*self.prefix, key))
 
     def read(
         self,

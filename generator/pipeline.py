@@ -5,6 +5,7 @@ One call, used by the CLI, the MkDocs plugin, search and the tests alike.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -71,15 +72,38 @@ def load_kb(
         linked = {doc.path: body for doc, body in checked}
         catalog.bodies = rewrite_links(catalog, problems, linked)
         check_governance(catalog, problems, key_lines)
-    return KnowledgeBase(settings, catalog, _unsilenced(problems, loaded))
+    return KnowledgeBase(settings, catalog, _as_reported(problems, loaded))
 
 
-def _unsilenced(problems: Problems, loaded: list[tuple[RawDocument, object]]) -> Problems:
-    """``problems`` without the warnings a folder's adoption map says not to report."""
-    maps = {raw.path: raw.inherited.adoption for raw, _ in loaded if raw.inherited.adoption.quiet}
-    if not maps:
+def _as_reported(problems: Problems, loaded: list[tuple[RawDocument, object]]) -> Problems:
+    """``problems`` as a user should read them: one caused by a value a document took
+    from a folder's defaults file is reported once, at that file's line (not once in
+    each document below it), and the warnings a folder's adoption map silences go."""
+    inherited = {
+        raw.path: raw for raw, _ in loaded if raw.inherited.origins or raw.inherited.adoption.quiet
+    }
+    if not inherited:
         return problems
-    return Problems(p for p in problems if p.path not in maps or not maps[p.path].silences(p))
+    own: dict[str, dict] = {}
+    reported = Problems()
+    for problem in problems:
+        raw = inherited.get(problem.path)
+        if raw is None:
+            reported.add(problem)
+            continue
+        if raw.inherited.adoption.silences(problem):
+            continue
+        top, *inner = problem.key.split(".") if problem.key else ("",)
+        origin = raw.inherited.origins.get(top)
+        if origin is not None:
+            if raw.path not in own:
+                own[raw.path] = raw.inherited.adoption.apply(raw.meta, raw.path)[0]
+            if top not in own[raw.path]:
+                path, lines = origin
+                parts = (int(p) if p.isdigit() else p for p in inner)
+                problem = dataclasses.replace(problem, path=path, line=lines.line(top, *parts))
+        reported.add(problem)
+    return reported
 
 
 Checked = tuple[Document | None, LinkedBody | None]

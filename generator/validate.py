@@ -278,10 +278,9 @@ def validate_document(raw: RawDocument, settings: Settings, problems: Problems) 
     own, written = inherited.adoption.apply(raw.meta, raw.path)
     meta = _WithDefaults(own, raw.defaults)
     lines = AliasedLines(raw.lines, written) if written else raw.lines
-    elsewhere = {k: v for k, v in inherited.origins.items() if k not in own}
     folder = raw.path.rpartition("/")[0]
     nearest = inherited.nearest or (f"{folder}/{DEFAULTS_FILE}" if folder else DEFAULTS_FILE)
-    fld = Field(raw.path, lines, problems, elsewhere=elsewhere, defaults_file=nearest)
+    fld = Field(raw.path, lines, problems, defaults_file=nearest)
     kind = fld.read(meta, "kind", f.choice(Kind)) or kind_from_path(raw.path, settings)
     title, body = _title(raw, meta, fld)
     status = fld.read(meta, "status", f.text, default="published")

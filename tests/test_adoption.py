@@ -116,6 +116,20 @@ def test_a_bad_value_in_a_defaults_file_is_one_problem_at_that_file(make_kb):
     assert "L9" in tier[0]["message"] and "L1" in tier[0]["message"]
 
 
+def test_a_dangling_reference_in_a_defaults_file_is_one_problem_there(make_kb):
+    files = {
+        "runbooks/vpn/_defaults.yml": "tier: L2\nsystems: [vnp]\nrelated: [nowhere.md]\n",
+        **{f"runbooks/vpn/alert-{n}.md": f"# Alert {n}\n\nSteps.\n" for n in range(4)},
+        "runbooks/vpn/own.md": "---\nsystems: [vpn]\n---\n# Own\n\nSteps.\n",
+    }
+    _, problems = check_json(make_kb(files))
+    found = sorted((p["path"], p["line"], p["code"]) for p in problems if p["level"] == "error")
+    assert found == [
+        ("runbooks/vpn/_defaults.yml", 2, "unknown-system"),
+        ("runbooks/vpn/_defaults.yml", 3, "dangling-reference"),
+    ]
+
+
 def test_a_missing_required_key_says_it_can_go_in_the_defaults_file(make_kb):
     files = {
         "runbooks/vpn/_defaults.yml": "systems: [vpn]\n",
