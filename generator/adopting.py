@@ -155,7 +155,8 @@ def _defaults_text(settings, rel: str, system_id: str, tier: Tier, owner: str, r
         report.found.append(f"incident dates from {', '.join(present)}")
     for old, new in aliases.items():
         count = keys[old]
-        report.found.append(f"{count} file{'s' * (count != 1)} write '{old}' for '{new}'")
+        files = f"{count} file writes" if count == 1 else f"{count} files write"
+        report.found.append(f"{files} '{old}' for '{new}'")
     if aliases or derive:
         lines.append("adopt:")
         if aliases:
