@@ -51,7 +51,8 @@ def last_changes(root: Path, cache_dir: Path | None = None) -> dict[str, Change]
     if kept is not None:
         return kept
     log_format = f"--format={_HEADER}%aI%x1f%an"
-    log = _git(git, root, "log", "--relative", "--name-only", log_format, "--", ".")
+    options = ("--relative", "--name-only", "--no-ext-diff", "--no-textconv", log_format)
+    log = _git(git, root, "log", *options, "--", ".")
     if log is None:
         return {}
     changes = _parse(log)
@@ -63,7 +64,8 @@ def _git(git: str, root: Path, *args: str) -> str | None:
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
     try:
         done = subprocess.run(
-            [git, "-c", "core.quotePath=false", *args],
+            # read-only, and no command a repository's own configuration names is run
+            [git, "-c", "core.quotePath=false", "-c", "core.fsmonitor=false", *args],
             cwd=root,
             capture_output=True,
             env=env,
