@@ -25,7 +25,7 @@ import click
 
 from .config import CONFIG_FILE
 from .pipeline import load_kb
-from .problems import Problem, format_problems
+from .problems import FOLD, Problem, format_problems
 from .reuse import forget_record, load_record, save_record
 from .terminal_text import terminal_lines, terminal_safe
 from .workers import remove_later, remove_orphans
@@ -233,7 +233,7 @@ def build_site(
     kb = load_kb(root, workers=None)
     problems = kb.problems.for_build()
     if problems:
-        click.echo(format_problems(problems), err=True)
+        click.echo(format_problems(problems, fold=FOLD), err=True)
     errors = [p for p in problems if p.is_error]
     if errors or (strict and problems):
         why = "errors" if errors else "warnings (--strict)"
@@ -281,6 +281,9 @@ def build_site(
                 f"{CONFIG_FILE}: the opskb plugin is not enabled; add "
                 "'- opskb' under 'plugins:' (and keep '- search')"
             )
+        # opskb's link check has reported each broken link (and the playbook copies
+        # of it) once already: MkDocs would repeat every one of them, once per page
+        config.validation.links.not_found = logging.DEBUG
         plugin.kb = kb
         plugin.reported = True
         plugin.previous_site = target if target.is_dir() else None  # reuse.py: unchanged pages

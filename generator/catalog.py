@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .config import Settings
+from .history import Change
 from .load import KeyLines
 from .model import Document, EscalationStep, Kind, Status, Tier
 from .problems import Problems
@@ -88,6 +89,8 @@ class Catalog:
     bodies: dict[str, str] = field(default_factory=dict)  # bodies with links rewritten
     #: The other source files the site publishes (images, attachments), by source path.
     files: frozenset[str] = frozenset()
+    #: Each source file's last change, when the knowledge base is a git checkout.
+    changes: dict[str, Change] = field(default_factory=dict)
 
     @functools.cached_property
     def folders(self) -> frozenset[str]:

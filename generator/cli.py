@@ -69,14 +69,20 @@ def main() -> None:
     help="How to print problems.",
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-def check(kb_path: str | None, fmt: str, strict: bool) -> None:
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="Print each problem on its own line, even one shared by many files of a folder.",
+)
+def check(kb_path: str | None, fmt: str, strict: bool, every: bool) -> None:
     """Validate every document and cross-reference; report every problem at once."""
     from .pipeline import load_kb
-    from .problems import format_problems
+    from .problems import FOLD, format_problems
 
     kb = load_kb(_root(kb_path))
     problems = list(kb.problems)
-    output = format_problems(problems, fmt)
+    output = format_problems(problems, fmt, fold=0 if every else FOLD)
     if output:
         click.echo(output)
     elif fmt == "text":
@@ -225,6 +231,32 @@ def new(
             f"next: opskb new runbook --tier L1 --system {terminal_safe(path.stem)} --title '...'",
             err=True,
         )
+
+
+@main.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@kb_option
+@click.option("--system", "system_id", required=True, help="The id of the system it documents.")
+@click.option(
+    "--tier",
+    required=True,
+    type=click.Choice(Tier.choices(), case_sensitive=False),
+    help="The tier its runbooks are for.",
+)
+@click.option("--owner", default="", help="The team that owns its documents.")
+def adopt(directory: str, kb_path: str | None, system_id: str, tier: str, owner: str) -> None:
+    """Adopt a folder copied from a runbook repository: write its system page and
+    _defaults.yml (never overwriting), then sum up what still needs a human."""
+    from .adopting import adopt_folder, format_report
+    from .authoring import AuthoringError
+    from .terminal_text import terminal_lines
+
+    root = _configured_root(kb_path or directory)
+    try:
+        report = adopt_folder(root, Path(directory), system_id, Tier.parse(tier), owner)
+    except (AuthoringError, OSError) as exc:
+        raise click.ClickException(terminal_safe(exc)) from None
+    click.echo(terminal_lines(format_report(report)))
 
 
 @main.command("export")

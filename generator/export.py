@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from .catalog import Catalog
+from .history import Change
 from .model import Document, EscalationLadder
 from .terminal_text import terminal_json
 
@@ -25,6 +26,10 @@ FORMAT_VERSION = 1
 
 def _date(value) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def _change(change: Change | None) -> dict[str, str] | None:
+    return {"date": change.date, "author": change.author} if change is not None else None
 
 
 def _ladder(ladder: EscalationLadder) -> list[dict[str, Any]]:
@@ -62,6 +67,7 @@ def _document(doc: Document, catalog: Catalog) -> dict[str, Any]:
         "last_reviewed": _date(doc.last_reviewed),
         "review_due": _date(doc.review_due(catalog.settings.review_every)),
         "review_overdue": catalog.review_overdue(doc),
+        "last_changed": _change(catalog.changes.get(doc.path)),
         "related": _urls(catalog.related.get(doc.path, [])),
     }
     if doc.runbook is not None:

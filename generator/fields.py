@@ -75,10 +75,17 @@ class Field:
     lines: KeyLineFinder
     problems: Problems
     prefix: tuple[str | int, ...] = ()
+    #: where a missing key may be added for every document of the folder
+    defaults_file: str = ""
 
     def line(self, key: str | int) -> int:
         parts = (*self.prefix, key)
         return self.lines.line(str(parts[0]), *parts[1:])
+
+    def add_to(self, key: str) -> str:
+        """The fix for a missing top-level ``key``: where it can be written."""
+        also = f" or to {self.defaults_file}" if self.defaults_file and not self.prefix else ""
+        return f"the front matter{also}"
 
     def name(self, key: str | int) -> str:
         return ".".join(str(p) for p in (*self.prefix, key))
@@ -115,7 +122,7 @@ class Field:
                 self.report(
                     key,
                     f"'{self.name(key)}' is required{why}",
-                    f"add '{key}:' to the front matter",
+                    f"add '{key}:' to {self.add_to(key)}",
                     code="missing",
                 )
             return default
@@ -225,15 +232,22 @@ def timestamp(value: Any) -> dt.datetime:
         ) from None
 
 
+_PERIOD = re.compile(r"([0-9]{1,6})\s*(days?|weeks?|months?|years?)?", re.IGNORECASE)
+#: a period as other tools write it (GOV.UK tech-docs' ``review_in: 12 months``), in days
+_PERIOD_DAYS = {"d": 1.0, "w": 7.0, "m": 365 / 12, "y": 365.0}  # 12 months are a year
+
+
 def days(value: Any) -> int:
     if isinstance(value, bool):
         raise Invalid(f"must be a number of days, not {_describe(value)}", "e.g. 90")
-    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,6}", value.strip()):
-        value = int(value.strip())
+    period = _PERIOD.fullmatch(value.strip()) if isinstance(value, str) else None
+    if period:
+        value = round(int(period.group(1)) * _PERIOD_DAYS[(period.group(2) or "d")[0].lower()])
     if isinstance(value, int) and 0 < value <= MAX_DAYS:
         return value
     raise Invalid(
-        f"must be a whole number of days from 1 to {MAX_DAYS:,}, not {_describe(value)}", "e.g. 90"
+        f"must be a whole number of days from 1 to {MAX_DAYS:,}, not {_describe(value)}",
+        "e.g. 90, or a period such as '12 months'",
     )
 
 

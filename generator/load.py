@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .adoption import ADOPT_KEY, Inherited, read_adoption
 from .config import Settings
 from .problems import Problem
 from .sources import DEFAULTS_FILE, SourceFile, SourceTree, relative_path
@@ -104,6 +105,7 @@ class RawDocument:
     body_line: int
     lines: KeyLines
     defaults: dict[str, Any] = field(default_factory=dict)
+    inherited: Inherited = field(default_factory=Inherited)  # where the defaults came from
     broken: bool = False  # the file could not be read as a document
 
 
@@ -226,7 +228,10 @@ def _unread(rel: str) -> RawDocument:
 
 
 def load_document(
-    root: Path, file: Path, defaults: dict[str, Any] | None = None
+    root: Path,
+    file: Path,
+    defaults: dict[str, Any] | None = None,
+    inherited: Inherited | None = None,
 ) -> tuple[RawDocument, list[Problem]]:
     rel = relative_path(root, file)
     try:
@@ -256,6 +261,7 @@ def load_document(
         return _unread(rel), problems
     raw, problems = parse_text(rel, text)
     raw.defaults = defaults or {}
+    raw.inherited = inherited or raw.inherited
     return raw, problems
 
 
@@ -269,7 +275,7 @@ class FolderDefaults:
     def __init__(self, root: Path, files: Iterable[str]) -> None:
         self.root = root
         self._files = set(files)
-        self._cache: dict[Path, tuple[dict[str, Any], str]] = {}
+        self._cache: dict[Path, tuple[dict[str, Any], str, Inherited]] = {}
         self.problems: list[Problem] = []
 
     @staticmethod
@@ -310,13 +316,18 @@ class FolderDefaults:
         """A digest of every defaults file that applies in ``folder``, worked out once."""
         return self._merged(folder)[1]
 
-    def _merged(self, folder: Path) -> tuple[dict[str, Any], str]:
+    def inherited(self, folder: Path) -> Inherited:
+        """Where the defaults of ``folder`` were set, and its adoption map."""
+        return self._merged(folder)[2]
+
+    def _merged(self, folder: Path) -> tuple[dict[str, Any], str, Inherited]:
         if folder in self._cache:
             return self._cache[folder]
         parent: dict[str, Any] = {}
         parent_digest = ""
+        inherited = Inherited()
         if folder != self.root and self.root in folder.parents:
-            parent, parent_digest = self._merged(folder.parent)
+            parent, parent_digest, inherited = self._merged(folder.parent)
         merged, digest = parent, parent_digest
         file = folder / DEFAULTS_FILE
         rel = file.relative_to(self.root).as_posix() if self._files else ""
@@ -338,11 +349,15 @@ class FolderDefaults:
                     )
                 )
                 data = {}
-            merged = {**parent, **{str(k): v for k, v in data.items()}}
+            own = {str(k): v for k, v in data.items()}
+            lines = KeyLines(read.decode("utf-8-sig", "replace").replace("\r\n", "\n"), 1)
+            adoption = read_adoption(own.pop(ADOPT_KEY, None), rel, lines, self.problems)
+            inherited = inherited.below(rel, own, lines, adoption)
+            merged = {**parent, **own}
             seed = f"{parent_digest}\0{rel}\0".encode()
             digest = hashlib.blake2b(seed + read, digest_size=16).hexdigest()
-        self._cache[folder] = (merged, digest)
-        return merged, digest
+        self._cache[folder] = (merged, digest, inherited)
+        return merged, digest, inherited
 
 
 class LoadCache:
@@ -387,16 +402,16 @@ def load_all(
 
     root = settings.root.resolve()
     defaults = FolderDefaults(root, (source.rel for source in sources.defaults))
-    entries: list[tuple[Path, dict[str, Any], tuple | None]] = []
+    entries: list[tuple[Path, dict[str, Any], tuple | None, Inherited]] = []
     problems: list[Problem] = []
     for source in sources.documents:
         file = source.path
         folder_defaults = defaults.for_folder(file.parent)
         key = _unchanged_key(source, defaults.digest(file.parent)) if cache is not None else None
-        entries.append((file, folder_defaults, key))
+        entries.append((file, folder_defaults, key, defaults.inherited(file.parent)))
 
-    def read(entry: tuple[Path, dict[str, Any], tuple | None]):
-        raw, found = load_document(root, entry[0], entry[1])
+    def read(entry: tuple[Path, dict[str, Any], tuple | None, Inherited]):
+        raw, found = load_document(root, entry[0], entry[1], entry[3])
         if check is None:
             return raw, None, found
         checked, more = check(raw)
@@ -410,10 +425,10 @@ def load_all(
             cache.made_under = (settings, context)
         kept = cache.files
         fresh = [e for e in entries if e[2] is None or kept.get(e[0], (None,))[0] != e[2]]
-        for (file, _, key), result in zip(fresh, fork_map(read, fresh, workers), strict=True):
+        for (file, _, key, _), result in zip(fresh, fork_map(read, fresh, workers), strict=True):
             kept[file] = (key, result)
-        results = [kept[file][1] for file, _, _ in entries]
-        for gone in kept.keys() - {file for file, _, _ in entries}:
+        results = [kept[file][1] for file, *_ in entries]
+        for gone in kept.keys() - {file for file, *_ in entries}:
             del kept[gone]
     documents: list[tuple[RawDocument, T | None]] = []
     for raw, checked, found in results:

@@ -5,6 +5,7 @@ One call, used by the CLI, the MkDocs plugin, search and the tests alike.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from pathlib import Path
 from .catalog import Catalog, build_catalog
 from .config import Settings, load_settings, today
 from .governance import check_governance, document_findings
+from .history import last_changes
 from .links import LinkedBody, link_body, rewrite_links
 from .load import LoadCache, RawDocument, load_all
 from .model import Document
@@ -66,10 +68,42 @@ def load_kb(
         documents = [doc for doc, _ in checked]
         key_lines = {raw.path: raw.lines for raw, _ in loaded}
         catalog = build_catalog(documents, settings, on_date, problems, key_lines, files)
+        catalog.changes = last_changes(settings.root, settings.cache_dir)
         linked = {doc.path: body for doc, body in checked}
         catalog.bodies = rewrite_links(catalog, problems, linked)
         check_governance(catalog, problems, key_lines)
-    return KnowledgeBase(settings, catalog, problems)
+    return KnowledgeBase(settings, catalog, _as_reported(problems, loaded))
+
+
+def _as_reported(problems: Problems, loaded: list[tuple[RawDocument, object]]) -> Problems:
+    """``problems`` as a user should read them: one caused by a value a document took
+    from a folder's defaults file is reported once, at that file's line (not once in
+    each document below it), and the warnings a folder's adoption map silences go."""
+    inherited = {
+        raw.path: raw for raw, _ in loaded if raw.inherited.origins or raw.inherited.adoption.quiet
+    }
+    if not inherited:
+        return problems
+    own: dict[str, dict] = {}
+    reported = Problems()
+    for problem in problems:
+        raw = inherited.get(problem.path)
+        if raw is None:
+            reported.add(problem)
+            continue
+        if raw.inherited.adoption.silences(problem):
+            continue
+        top, *inner = problem.key.split(".") if problem.key else ("",)
+        origin = raw.inherited.origins.get(top)
+        if origin is not None:
+            if raw.path not in own:
+                own[raw.path] = raw.inherited.adoption.apply(raw.meta, raw.path)[0]
+            if top not in own[raw.path]:
+                path, lines = origin
+                parts = (int(p) if p.isdigit() else p for p in inner)
+                problem = dataclasses.replace(problem, path=path, line=lines.line(top, *parts))
+        reported.add(problem)
+    return reported
 
 
 Checked = tuple[Document | None, LinkedBody | None]

@@ -13,7 +13,10 @@ from dataclasses import asdict, dataclass
 
 from .terminal_text import terminal_json, terminal_safe
 
-__all__ = ["Level", "Problem", "Problems", "format_problems"]
+__all__ = ["FOLD", "Level", "Problem", "Problems", "format_problems"]
+
+#: More files than this with the same problem in one folder are one line of ``check``'s text.
+FOLD = 5
 
 
 class Level(enum.Enum):
@@ -113,14 +116,18 @@ class Problems:
         return [p for p in self.sorted() if not p.dated]
 
 
-def format_problems(problems: Iterable[Problem], fmt: str = "text") -> str:
-    """Render problems as ``text``, ``json`` or ``github`` annotations."""
+def format_problems(problems: Iterable[Problem], fmt: str = "text", fold: int = 0) -> str:
+    """Render problems as ``text``, ``json`` or ``github`` annotations.
+
+    ``fold``: in text, the same problem in more than that many files of one folder
+    is one line with the count (JSON and annotations keep every one, for tools).
+    """
     items = list(problems)
     if fmt == "json":
         return terminal_json([p.as_dict() for p in items], indent=2)
     if fmt == "github":
         return "\n".join(p.as_github() for p in items)
-    lines = [p.as_text() for p in items]
+    lines = _folded(items, fold) if fold else [p.as_text() for p in items]
     errors = sum(p.is_error for p in items)
     warnings = len(items) - errors
     files = len({p.path for p in items})
@@ -130,3 +137,30 @@ def format_problems(problems: Iterable[Problem], fmt: str = "text") -> str:
             f"in {files} file{'s' * (files != 1)}"
         )
     return "\n".join(lines)
+
+
+def _folded(items: list[Problem], fold: int) -> list[str]:
+    """Each problem as text, but one line for a problem shared by many files of a folder."""
+    groups: dict[tuple, list[Problem]] = {}
+    for problem in items:
+        folder = problem.path.rpartition("/")[0]
+        same = (folder, problem.level, problem.code, problem.key, problem.message, problem.hint)
+        groups.setdefault(same, []).append(problem)
+    lines = []
+    for (folder, *_), group in groups.items():
+        if len({p.path for p in group}) <= fold:
+            lines.extend(p.as_text() for p in group)
+            continue
+        first = group[0]
+        names = ", ".join(p.path.rpartition("/")[2] for p in group[:3])
+        shown = Problem(
+            f"{folder}/ ({len(group)} files: {names}, ...)",
+            0,
+            first.message,
+            first.hint,
+            key=first.key,
+            level=first.level,
+            code=first.code,
+        )
+        lines.append(shown.as_text())
+    return lines

@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from . import fields as f
+from .adoption import AliasedLines
 from .config import Settings
 from .fields import Field
 from .load import RawDocument
@@ -33,7 +34,7 @@ from .model import (
 )
 from .problems import Problem, Problems
 from .reserved import reserved_problem
-from .sources import markdown_stem
+from .sources import DEFAULTS_FILE, markdown_stem
 
 __all__ = ["page_location", "page_stem", "validate_document", "validator"]
 
@@ -273,8 +274,13 @@ def validate_document(raw: RawDocument, settings: Settings, problems: Problems) 
     """A typed document, or ``None`` when it cannot be built at all."""
     if raw.broken:
         return None
-    meta = _WithDefaults(raw.meta, raw.defaults)
-    fld = Field(raw.path, raw.lines, problems)
+    inherited = raw.inherited
+    own, written = inherited.adoption.apply(raw.meta, raw.path)
+    meta = _WithDefaults(own, raw.defaults)
+    lines = AliasedLines(raw.lines, written) if written else raw.lines
+    folder = raw.path.rpartition("/")[0]
+    nearest = inherited.nearest or (f"{folder}/{DEFAULTS_FILE}" if folder else DEFAULTS_FILE)
+    fld = Field(raw.path, lines, problems, defaults_file=nearest)
     kind = fld.read(meta, "kind", f.choice(Kind)) or kind_from_path(raw.path, settings)
     title, body = _title(raw, meta, fld)
     status = fld.read(meta, "status", f.text, default="published")
@@ -304,7 +310,7 @@ def validate_document(raw: RawDocument, settings: Settings, problems: Problems) 
         fld.report(
             "systems",
             f"'systems' is required for {what}",
-            "add e.g. 'systems: [vpn]' naming a system id",
+            f"add e.g. 'systems: [vpn]' naming a system id to {fld.add_to('systems')}",
             code="missing",
         )
 
@@ -350,7 +356,7 @@ def validate_document(raw: RawDocument, settings: Settings, problems: Problems) 
         tier=tier,
         systems=system_ids,
         status=doc_status,
-        meta={**meta.used, **raw.meta},  # every key is read by now
+        meta={**meta.used, **own},  # every key is read by now
         **common,
         runbook=runbook,
         incident=incident,

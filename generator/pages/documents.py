@@ -27,6 +27,7 @@ def _common(doc: Document, catalog: Catalog, groups: Groups) -> dict:
         "systems": [catalog.systems[s] for s in doc.systems if s in catalog.systems],
         "overdue": catalog.review_overdue(doc),
         "review_due": doc.review_due(catalog.settings.review_every),
+        "changed": catalog.changes.get(doc.path),
         "related": [d for d in catalog.related.get(doc.path, []) if d.path in groups.published],
     }
 

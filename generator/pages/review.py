@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..catalog import Catalog
+from ..history import Change
 from ..model import Document
 from .render import Page, page_header, render_template
 
@@ -28,6 +29,7 @@ class ReviewItem:
     days_overdue: int
     draft: bool
     no_owner: bool
+    changed: Change | None = None  # its last change in git, when known
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,8 @@ def review_items(catalog: Catalog) -> list[ReviewItem]:
         due = doc.review_due(catalog.settings.review_every)
         if overdue or draft or not doc.owner:
             days = (catalog.today - due).days if overdue and due else 0
-            items.append(ReviewItem(doc, overdue, due, days, draft, not doc.owner))
+            changed = catalog.changes.get(doc.path)
+            items.append(ReviewItem(doc, overdue, due, days, draft, not doc.owner, changed))
     return items
 
 

@@ -118,7 +118,10 @@ class SearchIndex:
         records: dict[str, SearchRecord | None] = dict.fromkeys(removed)
         for path in changed:
             file = self.root / path
-            raw, _ = load_document(self.root, file, defaults.for_folder(file.parent))
+            folder = file.parent
+            raw, _ = load_document(
+                self.root, file, defaults.for_folder(folder), defaults.inherited(folder)
+            )
             doc = validate_document(raw, settings, Problems())
             public = doc is not None and (settings.include_drafts or not doc.is_draft)
             records[path] = search_record(doc) if public else None
