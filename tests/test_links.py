@@ -46,14 +46,18 @@ def _rewriting(make_kb) -> Callable[[str], Callable[[str], object]]:
 
 
 def seconds(scan: Callable[[str], object], text: str) -> float:
-    """The least time ``scan(text)`` takes, each try over enough calls to measure."""
+    """The least CPU time ``scan(text)`` takes, each try over enough calls to measure.
+
+    CPU time of this process, not the clock: other processes sharing the machine (the
+    suite's other workers) do not count, so the ratio below measures the work itself.
+    """
     best = math.inf
     for _ in range(5):
-        calls, started = 0, time.perf_counter()
+        calls, started = 0, time.process_time()
         while True:
             scan(text)
             calls += 1
-            elapsed = time.perf_counter() - started
+            elapsed = time.process_time() - started
             if elapsed > 0.02:
                 break
         best = min(best, elapsed / calls)
@@ -67,11 +71,11 @@ def seconds(scan: Callable[[str], object], text: str) -> float:
 def test_every_stage_that_scans_for_links_takes_linear_time_on_hostile_lines(
     make_kb, stage: str, line: Callable[[int], str]
 ) -> None:
-    """Four times the line, about four times the work (a quadratic scan: sixteen; 15 to
-    21 measured before the fix), with room for a busy machine."""
+    """Eight times the line, about eight times the work (a quadratic scan: sixty-four;
+    at four times, 15 to 21 were measured before the fix), with room for a busy machine."""
     if stage == "link rewriting":
         prepare = _rewriting(make_kb)
-        small, big = (prepare(line(n)) for n in (10_000, 40_000))
+        small, big = (prepare(line(n)) for n in (10_000, 80_000))
         ratio = seconds(big, "") / seconds(small, "")
     else:
         scan = {
@@ -81,8 +85,8 @@ def test_every_stage_that_scans_for_links_takes_linear_time_on_hostile_lines(
             "search text": _searched,
             "slow paragraph check": slow_paragraph,
         }[stage]
-        ratio = seconds(scan, line(40_000)) / seconds(scan, line(10_000))
-    assert ratio < 10, f"{stage}: 4 × the line took {ratio:.1f} × the time"
+        ratio = seconds(scan, line(80_000)) / seconds(scan, line(10_000))
+    assert ratio < 24, f"{stage}: 8 × the line took {ratio:.1f} × the time"
 
 
 def test_a_playbook_leaves_links_in_code_spans_as_written_like_the_runbook_page(
