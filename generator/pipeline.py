@@ -14,6 +14,7 @@ from .catalog import Catalog, build_catalog
 from .config import Settings, load_settings, today
 from .governance import check_governance, document_findings
 from .links import LinkedBody, link_body, rewrite_links
+from .lists import commonmark_lists
 from .load import LoadCache, RawDocument, load_all
 from .model import Document
 from .problems import Problem, Problems
@@ -68,6 +69,8 @@ def load_kb(
         catalog = build_catalog(documents, settings, on_date, problems, key_lines, files)
         linked = {doc.path: body for doc, body in checked}
         catalog.bodies = rewrite_links(catalog, problems, linked)
+        if settings.markdown_flavours:
+            catalog.bodies = {path: commonmark_lists(b) for path, b in catalog.bodies.items()}
         check_governance(catalog, problems, key_lines)
     return KnowledgeBase(settings, catalog, problems)
 
