@@ -110,3 +110,42 @@ def test_check_reports_unknown_shortcodes_and_broken_refs_with_their_lines(make_
         result.output
     )
     assert "tunnel-down.md:29: warning: shortcode '{{< youtube abc123 >}}'" in result.output
+
+
+RAW_HTML = FRONT.format(title="Diagram") + (
+    '<img src="../../content/img/diagram.png" alt="Diagram">\n\n'
+    '<p>See <a href="tunnel-restart.md#steps">the restart</a> or '
+    "<a href='https://example.com/x?a=1&amp;b=2'>the vendor</a>.</p>\n\n"
+    '`<img src="not-a-link.png">` in a code span\n'
+)
+
+
+def test_raw_html_images_and_links_resolve_to_built_files_and_are_checked(make_kb, build):
+    root = make_kb(
+        {
+            "runbooks/vpn/diagram.md": RAW_HTML,
+            "runbooks/vpn/tunnel-restart.md": RESTART,
+            "content/img/diagram.png": b"\x89PNG",
+        }
+    )
+    site = build(root, strict=False)
+    html = _article(page(site, "runbooks/vpn/diagram/"))
+    src = re.search(r'<img[^>]* src="([^"]+)"', html)[1]
+    built = (site / "runbooks/vpn/diagram" / src).resolve()
+    assert built == (site / "img/diagram.png").resolve() and built.is_file()
+    assert '<a href="../tunnel-restart/#steps">the restart</a>' in html
+    assert "https://example.com/x?a=1&amp;b=2" in html
+    assert '&lt;img src="not-a-link.png"&gt;' in html
+    playbook = page(site, "playbooks/l2/")
+    src = re.search(r'<img[^>]* src="([^"]+)"', playbook)[1]
+    assert (site / "playbooks/l2" / src).resolve() == built  # embedded steps: the same image
+
+    broken = RAW_HTML.replace("diagram.png", "diagarm.png").replace("restart.md", "rest.md")
+    (root / "runbooks/vpn/diagram.md").write_text(broken, encoding="utf-8")
+    result = run_cli("check", "--kb", root)
+    assert "diagram.md:9: warning: link '../../content/img/diagarm.png' points to a missing" in (
+        result.output
+    )
+    assert "diagram.md:11: warning: link 'tunnel-rest.md#steps' points to a missing" in (
+        result.output
+    )
