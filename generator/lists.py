@@ -16,6 +16,7 @@ One pass over the lines, keeping the open items: linear in the body's size.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 __all__ = ["commonmark_lists"]
@@ -25,12 +26,17 @@ _FENCE = re.compile(r"^ *(`{3,}|~{3,})")
 _MAY_HOLD_LIST = re.compile(r"^ *(?:[-*+]|\d{1,9}[.)])(?: |$)", re.MULTILINE)
 _THEMATIC_BREAK = re.compile(r"^ {0,3}([-*_])(?: *\1){2,} *$")
 _TAB = 4  # Python-Markdown's indentation of a list item's content
+_DEEPEST = 16  # lists nested deeper are shown at this depth
 
 
 @dataclass
 class _Item:
     source: int  # where the item's content starts in the source
     target: int  # where it starts in the rewritten body
+
+
+def _source(item: _Item) -> int:
+    return item.source
 
 
 def _indent(line: str) -> int:
@@ -65,6 +71,8 @@ def commonmark_lists(body: str) -> str:
         if item:
             while items and indent < items[-1].source:
                 items.pop()
+            if len(items) >= _DEEPEST:
+                items.pop()  # deeper still: a sibling, so the rewritten body stays linear
             parent = items[-1].target if items else 0
             if previous and not previous_item:
                 out.append("")  # a list, or its next item, straight after a line of text
@@ -75,7 +83,8 @@ def commonmark_lists(body: str) -> str:
             out.append(" " * parent + marker + (" " + text if text else ""))
             previous, previous_item = line, True
             continue
-        owner = next((n for n in range(len(items) - 1, -1, -1) if indent >= items[n].source), None)
+        owner = bisect_right(items, indent, key=_source) - 1  # sources grow with depth
+        owner = None if owner < 0 else owner
         shift = 0
         if owner is None:
             if previous == "" or _FENCE.match(line):
