@@ -6,7 +6,9 @@ between numbered steps. Python-Markdown reads list content only at 4 spaces
 and a list only after a blank line, so nested lists flatten, lists run into
 paragraphs and code blocks leave their step. Each body is rewritten to the
 same structure in the indentation both read alike: an item's content at 4
-spaces past its marker, a blank line before a list that follows text. The
+spaces past its marker, a blank line before a list that follows text. An item
+indented 2 or more spaces past the marker of the item above is nested in it,
+as its author meant even where CommonMark wants the full content indent. The
 numbers are left as written; Python-Markdown's ``sane_lists`` shows a list
 starting at 3 as starting at 3.
 
@@ -31,8 +33,10 @@ _DEEPEST = 16  # lists nested deeper are shown at this depth
 
 @dataclass
 class _Item:
+    marker: int  # where the item's marker starts in the source
     source: int  # where the item's content starts in the source
     target: int  # where it starts in the rewritten body
+    ordered: bool
 
 
 def _source(item: _Item) -> int:
@@ -69,17 +73,19 @@ def commonmark_lists(body: str) -> str:
         if item and not items and previous and not _may_interrupt(item):
             item = None  # "2019. was a good year" inside a paragraph
         if item:
-            while items and indent < items[-1].source:
-                items.pop()
+            sibling = None
+            while items and indent < items[-1].source and indent < items[-1].marker + 2:
+                sibling = items.pop()
             if len(items) >= _DEEPEST:
-                items.pop()  # deeper still: a sibling, so the rewritten body stays linear
+                sibling = items.pop()  # deeper still: a sibling, so the rewrite stays linear
             parent = items[-1].target if items else 0
-            if previous and not previous_item:
-                out.append("")  # a list, or its next item, straight after a line of text
             marker, text = item.group(2), item.group(4)
+            ordered = marker[0].isdigit()
+            if (previous and not previous_item) or (sibling and sibling.ordered != ordered):
+                out.append("")  # a list straight after a line of text, or another kind of list
             gap = len(item.group(3)) if text else 1
             gap = 1 if gap > 4 else gap  # 5+ spaces: the content is indented code
-            items.append(_Item(indent + len(marker) + gap, parent + _TAB))
+            items.append(_Item(indent, indent + len(marker) + gap, parent + _TAB, ordered))
             out.append(" " * parent + marker + (" " + text if text else ""))
             previous, previous_item = line, True
             continue
