@@ -73,16 +73,20 @@ def commonmark_lists(body: str) -> str:
         if item and not items and previous and not _may_interrupt(item):
             item = None  # "2019. was a good year" inside a paragraph
         if item:
-            sibling = None
+            sibling, closed = None, 0
             while items and indent < items[-1].source and indent < items[-1].marker + 2:
-                sibling = items.pop()
+                sibling, closed = items.pop(), closed + 1
             if len(items) >= _DEEPEST:
                 sibling = items.pop()  # deeper still: a sibling, so the rewrite stays linear
             parent = items[-1].target if items else 0
             marker, text = item.group(2), item.group(4)
             ordered = marker[0].isdigit()
-            if (previous and not previous_item) or (sibling and sibling.ordered != ordered):
-                out.append("")  # a list straight after a line of text, or another kind of list
+            if (
+                (previous and not previous_item)  # a list straight after a line of text
+                or (sibling and sibling.ordered != ordered)  # another kind of list
+                or (previous and closed > 1)  # the next item after a nested list
+            ):
+                out.append("")
             gap = len(item.group(3)) if text else 1
             gap = 1 if gap > 4 else gap  # 5+ spaces: the content is indented code
             items.append(_Item(indent, indent + len(marker) + gap, parent + _TAB, ordered))
