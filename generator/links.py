@@ -33,7 +33,7 @@ __all__ = [
     "virtual_path",
 ]
 
-_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}(?=[^`]*$)|~{3,})")  # "```x```" is code in a line
 # The one scanner of Markdown links: every stage that finds or rewrites them uses
 # these. No character class can run into the next link's opening bracket, so
 # matching stays linear on hostile lines ("[[[[…", "](" then "[" × 40,000, "[a](" ×

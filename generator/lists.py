@@ -24,7 +24,7 @@ from dataclasses import dataclass
 __all__ = ["commonmark_lists"]
 
 _ITEM = re.compile(r"^( *)([-*+]|\d{1,9}[.)])( +|$)(.*)$")
-_FENCE = re.compile(r"^ *(`{3,}|~{3,})")
+_FENCE = re.compile(r"^ *(`{3,}(?=[^`]*$)|~{3,})")  # "```x```" is code in a line
 _MAY_HOLD_LIST = re.compile(r"^ *(?:[-*+]|\d{1,9}[.)])(?: |$)", re.MULTILINE)
 _THEMATIC_BREAK = re.compile(r"^ {0,3}([-*_])(?: *\1){2,} *$")
 _TAB = 4  # Python-Markdown's indentation of a list item's content

@@ -104,3 +104,14 @@ def test_a_list_indented_under_a_step_is_nested_in_it_and_kinds_stay_apart(make_
     restart = r"<li><code>vpnctl restart</code></li>\s*</ul>\s*</li>\s*<li>\s*(<p>)?Tell the"
     assert re.search(restart, html)
     assert re.search(r"<li><code>ping</code></li>\s*</ul>\s*<ol>\s*<li>Run <code>vpnctl", html)
+
+
+def test_a_line_opening_with_inline_triple_backticks_is_no_code_block(make_kb, build):
+    body = (
+        "```vpnctl top```\n\nThe panel shows:\n- incoming traffic\n- outbound traffic\n\n"
+        "See [the reset](../runbooks/vpn/reset-token.md).\n"
+    )
+    root = make_kb({"content/notes.md": "---\ntitle: Notes\n---\n" + body})
+    html = _article(page(build(root), "notes/"))
+    assert "<li>incoming traffic</li>" in html
+    assert '<a href="../runbooks/vpn/reset-token/">the reset</a>' in html
