@@ -72,6 +72,8 @@ def commonmark_lists(body: str) -> str:
         item = None if _THEMATIC_BREAK.match(line) else _ITEM.match(line)
         if item and not items and previous and not _may_interrupt(item):
             item = None  # "2019. was a good year" inside a paragraph
+        if item and indent >= (items[-1].source if items else 0) + _TAB:
+            item = None  # indented code ("    - name: x" in a YAML sample), or its text
         if item:
             sibling, closed = None, 0
             while items and indent < items[-1].source and indent < items[-1].marker + 2:

@@ -80,13 +80,14 @@ def test_lists_can_be_read_as_python_markdown_reads_them(make_kb, build):
 def test_four_space_lists_and_list_lines_in_code_render_as_before(make_kb, build):
     body = (
         "- outer\n    - inner\n\n1. one\n\n    more about one\n\n2. two\n\n"
-        "```yaml\nitems:\n- a\n  - b\n```\n"
+        "```yaml\nitems:\n- a\n  - b\n```\n\nIndented:\n\n    - name: gw\n      port: 443\n"
     )
     root = make_kb({"content/notes.md": "---\ntitle: Notes\n---\n" + body})
     html = _article(page(build(root), "notes/"))
     assert re.search(r"<li>outer\s*<ul>\s*<li>inner</li>", html)
     assert re.search(r"<p>one</p>\s*<p>more about one</p>\s*</li>\s*<li>\s*<p>two</p>", html)
     assert "items:\n- a\n  - b" in html  # code shown exactly as written
+    assert "<pre><code>- name: gw\n  port: 443" in html
 
 
 def test_a_list_indented_under_a_step_is_nested_in_it_and_kinds_stay_apart(make_kb, build):
