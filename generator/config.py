@@ -38,6 +38,8 @@ class Settings:
     allowed_tags: tuple[str, ...] | None = None
     directory_urls: bool = True  # pages at "name/" rather than "name.html"
     workers: int = 0  # processes a build may use; 0: one per CPU
+    # Markdown as authors write it (CommonMark lists, other tools' flavours) read as meant
+    markdown_flavours: bool = True
     raw: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     lines: _ConfigLines | None = field(default=None, compare=False, hash=False, repr=False)
 
@@ -164,6 +166,7 @@ _OPTIONS = {
     "tags": ((list,), "a list of tags", "e.g. `tags: [vpn, email]`"),
     "related": ((bool,), "true or false", "write `related: true`"),
     "workers": ((int,), "a whole number", "e.g. `workers: 4` (0: one per CPU)"),
+    "markdown_flavours": ((bool,), "true or false", "write `markdown_flavours: true`"),
 }
 _THEME = {
     "name": (_TEXT, "a theme name", "e.g. `name: material`"),
@@ -289,6 +292,7 @@ def load_settings(root: Path) -> tuple[Settings, list[Problem]]:
             allowed_tags=tuple(str(t) for t in tags) if isinstance(tags, list) else None,
             directory_urls=values["use_directory_urls"] is not False,
             workers=_workers(options.get("workers") or 0),
+            markdown_flavours=options.get("markdown_flavours") is not False,
             raw=raw,
             lines=lines,
         ),

@@ -8,6 +8,7 @@ so links work in the editor, on the forge and on the site alike.
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 from bisect import bisect_right
@@ -26,12 +27,13 @@ __all__ = [
     "lines_outside_code",
     "link_body",
     "link_texts",
+    "map_html_targets",
     "map_targets",
     "rewrite_links",
     "virtual_path",
 ]
 
-_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}(?=[^`]*$)|~{3,})")  # "```x```" is code in a line
 # The one scanner of Markdown links: every stage that finds or rewrites them uses
 # these. No character class can run into the next link's opening bracket, so
 # matching stays linear on hostile lines ("[[[[…", "](" then "[" × 40,000, "[a](" ×
@@ -39,6 +41,12 @@ _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 _INLINE = re.compile(r"(!?\[([^\[\]\n]*)\]\()(<[^<>\n]+>|[^()\s]+)((?:[ \t]+\"[^\"\n]*\")?\))")
 _REFERENCE = re.compile(r"!?\[([^\[\]\n]*)\]\[[^\[\]\n]*\]")  # [text][label]
 _REFDEF = re.compile(r"^([ \t]{0,3}\[[^\]\n]+\]:[ \t]*)(<[^>\n]+>|\S+)(.*)$")
+# Links and images written as raw HTML: `<a href="…">`, `<img src="…">`. Linear too: the
+# tag's class stops at the next "<" or ">", so no two attempts scan the same characters.
+_HTML_LINK = re.compile(
+    r"""(<(?:a|img)\b[^<>]*?\s(?:href|src)[ \t]*=[ \t]*)(?:"([^"<>\n]*)"|'([^'<>\n]*)')""",
+    re.IGNORECASE,
+)
 _CODE_SPAN = re.compile(r"`+[^`\n]*`+")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
@@ -48,8 +56,17 @@ Finder = Callable[[str, str, int], str | None]
 
 
 def _rewrite_target(
-    bare: str, doc_path: str, doc_uri: str, find: Finder, problems: Problems, line: int
+    bare: str,
+    doc_path: str,
+    doc_uri: str,
+    find: Finder,
+    problems: Problems,
+    line: int,
+    html_urls: bool | None = None,
 ) -> str:
+    """``bare`` resolved, checked and rewritten: to the target's place in the page tree,
+    or (``html_urls``: whether pages are at directory URLs) for a raw HTML link, which
+    engines pass through as written, to the target's URL from the page's own."""
     path_part, sep, anchor = bare.partition("#")
     path_part, qsep, query = path_part.partition("?")
     if not path_part:
@@ -67,7 +84,13 @@ def _rewrite_target(
     new_target = find(resolved, bare, line)
     if new_target is None:
         return bare
-    rel = posixpath.relpath(new_target, posixpath.dirname(doc_uri) or ".")
+    if html_urls is None:
+        rel = posixpath.relpath(new_target, posixpath.dirname(doc_uri) or ".")
+    else:
+        from .pages.render import page_url, relative_url  # pages import this module
+
+        site_path = page_url(new_target, html_urls) if is_markdown(new_target) else new_target
+        rel = relative_url(site_path, doc_uri, html_urls)
     return rel + (qsep + query) + (sep + anchor)
 
 
@@ -138,7 +161,11 @@ def lines_outside_code(body: str) -> Iterator[tuple[int, str, bool]]:
 
 
 def _may_link(body: str) -> bool:
-    return "](" in body or "]:" in body  # else nothing in it could be a link
+    return "](" in body or "]:" in body or _may_link_html(body)  # else nothing could be a link
+
+
+def _may_link_html(text: str) -> bool:
+    return "<" in text and ("href" in text or "src" in text or "HREF" in text or "SRC" in text)
 
 
 def _relative(target: str, replace: Callable[[str], str]) -> str:
@@ -173,6 +200,27 @@ def map_targets(line: str, replace: Callable[[str], str]) -> str:
     return line
 
 
+def map_html_targets(line: str, replace: Callable[[str], str]) -> str:
+    """``line`` with each relative ``href``/``src`` of a raw HTML ``<a>`` or ``<img>`` on it
+    replaced by ``replace(it)``; tags in code spans are left alone. Linear, as
+    :func:`map_targets` is."""
+    spans = [m.span() for m in _CODE_SPAN.finditer(line)] if "`" in line else []
+    starts = [start for start, _ in spans]
+
+    def attribute(m: re.Match) -> str:
+        span = bisect_right(starts, m.start()) - 1
+        if span >= 0 and m.start() < spans[span][1]:
+            return m.group(0)
+        quote = '"' if m.group(2) is not None else "'"
+        target = html.unescape(m.group(2) if m.group(2) is not None else m.group(3))
+        new = _relative(target, replace)
+        if new == target:
+            return m.group(0)  # left as written: a URL, an anchor, a target not found
+        return f"{m.group(1)}{quote}{html.escape(new, quote=True)}{quote}"
+
+    return _HTML_LINK.sub(attribute, line)
+
+
 def link_texts(text: str) -> str:
     """``text`` with each inline or reference link and image replaced by its text."""
     if "](" in text:
@@ -183,24 +231,38 @@ def link_texts(text: str) -> str:
 
 
 def _rewrite_body(
-    body: str, first_line: int, doc_path: str, doc_uri: str, find: Finder, problems: Problems
+    body: str,
+    first_line: int,
+    doc_path: str,
+    doc_uri: str,
+    find: Finder,
+    problems: Problems,
+    directory_urls: bool,
 ) -> str:
     if not _may_link(body):
         return body
     out = []
     for offset, line, in_code in lines_outside_code(body):
-        if in_code or ("](" not in line and "]:" not in line):
+        markdown = "](" in line or "]:" in line
+        if in_code or not (markdown or _may_link_html(line)):
             out.append(line)
             continue
         number = first_line + offset
-        out.append(
-            map_targets(
+        if markdown:
+            line = map_targets(
                 line,
                 lambda target, n=number: _rewrite_target(
                     target, doc_path, doc_uri, find, problems, n
                 ),
             )
-        )
+        if _may_link_html(line):
+            line = map_html_targets(
+                line,
+                lambda target, n=number: _rewrite_target(
+                    target, doc_path, doc_uri, find, problems, n, directory_urls
+                ),
+            )
+        out.append(line)
     return "\n".join(out)
 
 
@@ -231,7 +293,9 @@ def link_body(doc: Document, settings: Settings, problems: Problems) -> LinkedBo
             return page_location(resolved, settings)[0]
         return virtual_path(resolved, settings.content_dir)
 
-    body = _rewrite_body(doc.body, doc.body_line, doc.path, doc.src_uri, find, problems)
+    body = _rewrite_body(
+        doc.body, doc.body_line, doc.path, doc.src_uri, find, problems, settings.directory_urls
+    )
     return LinkedBody(body, tuple(assumed))
 
 
@@ -261,6 +325,12 @@ def rewrite_links(
             continue
         find = _in_catalog(catalog, doc.path, problems)
         bodies[doc.path] = _rewrite_body(
-            doc.body, doc.body_line, doc.path, doc.src_uri, find, problems
+            doc.body,
+            doc.body_line,
+            doc.path,
+            doc.src_uri,
+            find,
+            problems,
+            catalog.settings.directory_urls,
         )
     return bodies

@@ -50,6 +50,8 @@ __all__ = ["OpskbPlugin"]
 log = get_plugin_logger(__name__)
 THEME_DIR = Path(__file__).parent / "theme"
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "tables", "admonition", "toc")
+# Lists numbered as written (`<ol start="3">`); their indentation is the core's (lists.py)
+FLAVOUR_EXTENSIONS = ("sane_lists",)
 REUSE_TEMPLATE = "opskb-reuse.html"  # a one-line template for pages whose HTML is reused
 # Plugins known to need nothing from pages another process renders (see workers.py).
 SHARED_BUILD_PLUGINS = frozenset({"search", "material/search", "opskb"})
@@ -63,6 +65,7 @@ class OpskbConfig(base.Config):
     related = c.Type(bool, default=True)  # related documents and similar past incidents
     workers = c.Type(int, default=0)  # processes sharing a build's pages; 0: one per CPU
     slow_page = c.Type((int, float), default=10)  # seconds a page converts before a warning
+    markdown_flavours = c.Type(bool, default=True)  # CommonMark lists and others (lists.py)
 
 
 def _nav_config(items: list[NavItem]) -> list:
@@ -242,7 +245,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         for sheet in ("assets/opskb/opskb.css", "assets/opskb/pages.css"):
             if sheet not in config.extra_css:
                 config.extra_css.append(sheet)
-        for ext in REQUIRED_EXTENSIONS:
+        wanted = REQUIRED_EXTENSIONS + (FLAVOUR_EXTENSIONS if self.config.markdown_flavours else ())
+        for ext in wanted:
             if ext not in config.markdown_extensions:
                 config.markdown_extensions.append(ext)
         return config

@@ -13,9 +13,11 @@ from pathlib import Path
 
 from .catalog import Catalog, build_catalog
 from .config import Settings, load_settings, today
+from .flavours import expand_blocks, read_flavours
 from .governance import check_governance, document_findings
 from .history import last_changes
 from .links import LinkedBody, link_body, rewrite_links
+from .lists import commonmark_lists
 from .load import LoadCache, RawDocument, load_all
 from .model import Document
 from .problems import Problem, Problems
@@ -71,6 +73,10 @@ def load_kb(
         catalog.changes = last_changes(settings.root, settings.cache_dir)
         linked = {doc.path: body for doc, body in checked}
         catalog.bodies = rewrite_links(catalog, problems, linked)
+        if settings.markdown_flavours:
+            catalog.bodies = {
+                path: commonmark_lists(expand_blocks(body)) for path, body in catalog.bodies.items()
+            }
         check_governance(catalog, problems, key_lines)
     return KnowledgeBase(settings, catalog, _as_reported(problems, loaded))
 
@@ -112,7 +118,8 @@ Checked = tuple[Document | None, LinkedBody | None]
 def _checker(
     settings: Settings, on_date: dt.date
 ) -> Callable[[RawDocument], tuple[Checked, list[Problem]]]:
-    """What is done with each document where it is read: validation, the governance
+    """What is done with each document where it is read: validation, other tools'
+    Markdown flavours read (``flavours.py``), the governance
     findings about it on its own, its links rewritten (as far as they can be
     without the catalogue), and a paragraph that would be slow to convert."""
     validate = validator(settings)
@@ -122,6 +129,9 @@ def _checker(
         if doc is None:
             return (None, None), found
         findings = Problems(found)
+        if settings.markdown_flavours:
+            body = read_flavours(doc.body, doc.path, doc.body_line, findings)
+            doc = doc if body == doc.body else dataclasses.replace(doc, body=body)
         document_findings(doc, settings, on_date, findings, raw.lines)
         linked = link_body(doc, settings, findings)
         check_slow_markdown(doc, findings)

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from ..catalog import Catalog
-from ..links import lines_outside_code, map_targets
+from ..links import lines_outside_code, map_html_targets, map_targets
 from ..model import Document, EscalationStep, Tier
 from .groups import Groups, anchors
-from .render import Page, page_header, render_marked
+from .render import Page, page_header, page_url, relative_url, render_marked
 
 __all__ = ["embed_body", "playbook_page", "playbook_pages", "playbook_uri"]
 
@@ -35,7 +35,18 @@ def _rebase(target: str, from_uri: str, to_uri: str) -> str:
     return posixpath.relpath(resolved, posixpath.dirname(to_uri) or ".")
 
 
-def embed_body(body: str, from_uri: str, to_uri: str) -> str:
+def _rebase_url(target: str, from_uri: str, to_uri: str, directory_urls: bool) -> str:
+    """A raw HTML link's target (a URL from the page of ``from_uri``) from ``to_uri``'s."""
+    end = min((target.find(c) for c in "?#" if c in target), default=len(target))
+    path, rest = target[:end], target[end:]  # the query and anchor kept as written
+    here = page_url(from_uri, directory_urls)
+    folder = here.rstrip("/") if here.endswith("/") else posixpath.dirname(here)
+    resolved = posixpath.normpath(posixpath.join(folder, path))
+    rebased = relative_url(resolved + ("/" if path.endswith("/") else ""), to_uri, directory_urls)
+    return rebased + rest
+
+
+def embed_body(body: str, from_uri: str, to_uri: str, directory_urls: bool = True) -> str:
     """A page body moved from ``from_uri`` into ``to_uri``, its headings made bold lines."""
     out = []
     for _, line, in_code in lines_outside_code(body):
@@ -48,6 +59,10 @@ def embed_body(body: str, from_uri: str, to_uri: str) -> str:
             line = f"\n**{text}**\n" if text else ""
         if "](" in line or "]:" in line:
             line = map_targets(line, lambda target: _rebase(target, from_uri, to_uri))
+        if "<" in line:
+            line = map_html_targets(
+                line, lambda target: _rebase_url(target, from_uri, to_uri, directory_urls)
+            )
         out.append(line)
     return "\n".join(out).strip()
 
@@ -90,7 +105,8 @@ def playbook_page(tier: Tier, catalog: Catalog, groups: Groups) -> Page:
                 body = Markup("")  # the template links to the runbook's page instead
             elif shown_in == system.system.id:
                 source = catalog.bodies.get(doc.path, doc.body)
-                body = Markup(embed_body(source, doc.src_uri, here))
+                urls = catalog.settings.directory_urls
+                body = Markup(embed_body(source, doc.src_uri, here, urls))
             target, steps = catalog.escalation_target(doc)
             steps_by_system = {s.system.id: st for s, st in steps}
             entries.append((doc, doc.runbook, body, target, steps_by_system))

@@ -1,0 +1,118 @@
+"""Lists as authors write them (CommonMark / GitHub) render as they meant them."""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import MKDOCS_YML, page
+
+RUNBOOK = """\
+---
+title: Restart the tunnel
+tier: L1
+systems: [vpn]
+owner: Service Desk
+escalate_when: ["it still drops"]
+last_reviewed: 2026-01-01
+---
+Check first:
+- the client is up to date
+- the user can reach the portal
+  - from the office
+  - from home
+
+1. Stop the client:
+
+   ```sh
+   vpnctl stop
+   ```
+
+2. Start it again:
+
+   ```sh
+   vpnctl start
+   ```
+
+3. Ask the user to sign in.
+
+Then, if it still drops:
+
+```sh
+vpnctl status
+```
+
+4. Collect the log.
+5. Escalate with the log attached.
+"""
+
+
+def _built(make_kb, build, config: str = MKDOCS_YML) -> str:
+    root = make_kb({"runbooks/vpn/restart.md": RUNBOOK}, config=config)
+    return page(build(root), "runbooks/vpn/restart/")
+
+
+def _article(html: str) -> str:
+    return html[html.index("<article") : html.index("</article>")]
+
+
+def test_nested_lists_with_two_or_three_space_indents_stay_nested(make_kb, build):
+    html = _article(_built(make_kb, build))
+    assert re.search(r"<li>the user can reach the portal\s*<ul>\s*<li>from the office</li>", html)
+    assert "<li>the client is up to date</li>" in html  # a list straight after a line
+
+
+def test_numbered_steps_keep_their_code_and_their_numbers(make_kb, build):
+    html = _article(_built(make_kb, build))
+    steps = html[html.index("<ol>") : html.index("Then, if it still drops")]
+    assert steps.count("<li>") == 3 and "vpnctl stop" in steps and "vpnctl start" in steps
+    assert "<ol>" not in html[html.index("Start it again") :].split("Then, if")[0]
+    assert '<ol start="4">' in html  # after a code block outside the list, counting on
+    assert "- the client" not in html and "1. Stop" not in html
+
+
+def test_lists_can_be_read_as_python_markdown_reads_them(make_kb, build):
+    config = MKDOCS_YML.replace("  - opskb\n", "  - opskb:\n      markdown_flavours: false\n")
+    html = _article(_built(make_kb, build, config))
+    assert '<ol start="4">' not in html
+    assert "- the client is up to date" in html  # the list ran into the paragraph
+
+
+def test_four_space_lists_and_list_lines_in_code_render_as_before(make_kb, build):
+    body = (
+        "- outer\n    - inner\n\n1. one\n\n    more about one\n\n2. two\n\n"
+        "```yaml\nitems:\n- a\n  - b\n```\n\nIndented:\n\n    - name: gw\n      port: 443\n"
+    )
+    root = make_kb({"content/notes.md": "---\ntitle: Notes\n---\n" + body})
+    html = _article(page(build(root), "notes/"))
+    assert re.search(r"<li>outer\s*<ul>\s*<li>inner</li>", html)
+    assert re.search(r"<p>one</p>\s*<p>more about one</p>\s*</li>\s*<li>\s*<p>two</p>", html)
+    assert "items:\n- a\n  - b" in html  # code shown exactly as written
+    assert "<pre><code>- name: gw\n  port: 443" in html
+
+
+def test_a_list_indented_under_a_step_is_nested_in_it_and_kinds_stay_apart(make_kb, build):
+    body = (
+        "1. Open the dashboards:\n  - [Gateways](https://example.com/gw)\n  - Tunnels\n"
+        "1. Restart the gateway,\n   from the console:\n   * `vpnctl restart`\n"
+        "2. Tell the caller.\n\n"
+        "- Check the tools:\n    * `vpnctl`\n    * `ping`\n    1. Run `vpnctl status`\n"
+    )
+    root = make_kb({"content/notes.md": "---\ntitle: Notes\n---\n" + body})
+    html = _article(page(build(root), "notes/"))
+    opened = r"<li>\s*(<p>)?Open the dashboards:(</p>)?\s*<ul>\s*<li><a [^>]*>Gateways</a></li>"
+    assert re.search(opened, html)
+    assert re.search(r"</ul>\s*</li>\s*<li>\s*(<p>)?Restart the gateway,", html)
+    restart = r"<li><code>vpnctl restart</code></li>\s*</ul>\s*</li>\s*<li>\s*(<p>)?Tell the"
+    assert re.search(restart, html)
+    assert re.search(r"<li><code>ping</code></li>\s*</ul>\s*<ol>\s*<li>Run <code>vpnctl", html)
+
+
+def test_a_line_opening_with_inline_triple_backticks_is_no_code_block(make_kb, build):
+    body = (
+        "```vpnctl top```\n\nThe panel shows:\n- incoming traffic\n- outbound traffic\n\n"
+        "See [the reset](../runbooks/vpn/reset-token.md).\n"
+    )
+    root = make_kb({"content/notes.md": "---\ntitle: Notes\n---\n" + body})
+    html = _article(page(build(root), "notes/"))
+    assert "<li>incoming traffic</li>" in html
+    assert '<a href="../runbooks/vpn/reset-token/">the reset</a>' in html
