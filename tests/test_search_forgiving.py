@@ -11,7 +11,7 @@ from opskb.search.vocabulary import closest, edit_distance
 
 from tests.conftest import run_cli
 
-DEFAULTS = "tier: L2\nsystems: [vpn]\nowner: NetOps\n"
+DEFAULTS = "tier: L2\nsystems: [vpn]\nowner: NetOps\nescalate_when: [the fix does not hold]\n"
 TUNNEL = """\
 # Readme
 

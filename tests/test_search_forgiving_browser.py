@@ -1,0 +1,75 @@
+"""Search that forgives, on the search page in headless Chromium: other word forms, some
+of the words, "did you mean" from the knowledge base's words, and repeated titles."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.browser import build_search_site, search_page_results
+from tests.test_search_forgiving import DEFAULTS, PORTAL, TUNNEL
+
+FILES = {
+    "runbooks/vpn/_defaults.yml": DEFAULTS,
+    "runbooks/vpn/gateway/README.md": TUNNEL,
+    "runbooks/vpn/portal/README.md": PORTAL,
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_search_site(tmp_path_factory.mktemp("search-forgiving"), FILES)
+
+
+def results_for(open_site, site: Path, query: str):
+    page, errors = open_site(site, "search/?q=" + query.replace(" ", "+"))
+    return page, search_page_results(page), errors
+
+
+def test_another_form_of_a_word_finds_the_page(site: Path, open_site) -> None:
+    _, results, errors = results_for(open_site, site, "restarting daemons")
+    assert results and "Restart the gateway daemon" in results[0] and not errors
+
+
+def test_a_typo_gets_did_you_mean_from_the_bodies_and_finds_the_page(site: Path, open_site) -> None:
+    page, results, errors = results_for(open_site, site, "leadr")
+    suggestion = page.locator("#opskb-search-suggestion")
+    assert suggestion.inner_text() == "Did you mean leader? Showing its results."
+    assert len(results) == 1 and "the leader gateway" in results[0]
+    page, _, _ = results_for(open_site, site, "leadr gateway")
+    hint = page.locator("#opskb-search-suggestion").inner_text()
+    assert hint.startswith("Did you mean leader gateway?")
+    page.locator("#opskb-search-suggestion a").click()
+    page.wait_for_url("**/search/?q=leader+gateway")
+    assert not errors
+
+
+def test_stop_words_are_never_suggested(site: Path, open_site) -> None:
+    page, _, _ = results_for(open_site, site, "wehn tunnel")
+    assert page.locator("#opskb-search-suggestion").inner_text() == ""
+
+
+def test_when_no_page_has_every_word_pages_with_most_of_them_come_first(
+    site: Path, open_site
+) -> None:
+    page, results, _ = results_for(open_site, site, "gateway lease portal")
+    status = page.locator("#opskb-search-status").inner_text()
+    assert status.startswith("No page has every word; showing pages with some.")
+    assert "runbooks/vpn/gateway" in results[0] and "runbooks/vpn/portal" in results[1]
+
+
+def test_repeated_titles_show_their_folder(site: Path, open_site) -> None:
+    page, results, _ = results_for(open_site, site, "readme")
+    titles = page.locator("a.opskb-search-title").all_inner_texts()
+    assert sorted(titles) == ["Readme (runbooks/vpn/gateway)", "Readme (runbooks/vpn/portal)"]
+    _, results, _ = results_for(open_site, site, "resync")
+    assert results[0].startswith("Reset VPN token") and "(" not in results[0].splitlines()[0]
+
+
+def test_the_vocabulary_shipped_with_the_site_is_small_and_has_no_stop_words(site: Path) -> None:
+    words = json.loads((site / "pagefind" / "words.json").read_text(encoding="utf-8"))
+    assert "leader" in words["words"] and "the" not in words["words"]
+    assert words["words"] == sorted(words["words"])
+    assert len(words["words"]) == len(words["documents"])
