@@ -26,18 +26,32 @@ The login portal shows a blank page: the portal cache is stale.
 
 1. Clear the portal cache.
 """
+ALERT = """\
+# VpnTunnelFlapping
+
+## Meaning
+
+The link goes up and down more than twice an hour.
+"""
+MISSPELT = """\
+# Night notes
+
+The gatewy restarts at night.
+"""
+ADOPTED = {
+    "runbooks/vpn/_defaults.yml": DEFAULTS,
+    "runbooks/vpn/tunnel/README.md": TUNNEL,
+    "runbooks/vpn/portal/README.md": PORTAL,
+    "runbooks/vpn/alerts/VpnTunnelFlapping.md": ALERT,
+    "runbooks/vpn/notes.md": MISSPELT,
+}
 
 
 @pytest.fixture
 def adopted(make_kb) -> Path:
-    """A knowledge base with two adopted folders whose pages are both titled "Readme"."""
-    return make_kb(
-        {
-            "runbooks/vpn/_defaults.yml": DEFAULTS,
-            "runbooks/vpn/tunnel/README.md": TUNNEL,
-            "runbooks/vpn/portal/README.md": PORTAL,
-        }
-    )
+    """Adopted folders whose pages are both titled "Readme", a runbook named after its
+    alert, and a page with a misspelling."""
+    return make_kb(ADOPTED)
 
 
 def search(root: Path, *words: str):
@@ -64,6 +78,18 @@ def test_when_no_page_has_every_word_pages_with_most_of_them_come_first(adopted:
         "runbooks/vpn/portal/README.md",
     ]
     assert "showing pages with some" not in search(adopted, "gateway", "lease")
+
+
+def test_the_words_of_a_joined_up_title_find_it(adopted: Path) -> None:
+    assert paths(adopted, "tunnel", "flapping")[:1] == ["runbooks/vpn/alerts/VpnTunnelFlapping.md"]
+
+
+def test_one_page_sharing_a_misspelling_does_not_hide_the_pages_spelt_right(
+    adopted: Path,
+) -> None:
+    found = paths(adopted, "gatewy", "restart")
+    assert found[0] == "runbooks/vpn/notes.md"
+    assert "runbooks/vpn/tunnel/README.md" in found[:3]
 
 
 def test_a_typo_is_corrected_from_the_words_of_the_bodies_and_finds_the_page(

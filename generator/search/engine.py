@@ -20,11 +20,11 @@ from whoosh.query import And, NullQuery, Or, Prefix, Query, Term, TermRange
 from whoosh.searching import Searcher
 
 from . import vocabulary
-from .records import SearchRecord
+from .records import SearchRecord, spelled_out
 
 __all__ = ["Hit", "build_schema", "document_fields", "filters", "staged_queries", "to_hit"]
 
-SCHEMA_VERSION = 5  # bump whenever document_fields() changes
+SCHEMA_VERSION = 6  # bump whenever document_fields() changes
 # A document's "lead" is what identifies it: title, symptoms (counted twice), tags
 # and systems. It is short, so searching it is cheap; matches there count three
 # times a body match. Titles and symptoms are also stored apart, for display.
@@ -95,9 +95,8 @@ def build_schema() -> Schema:
 def document_fields(record: SearchRecord) -> dict[str, str]:
     symptoms = "\n".join(record.symptoms)
     # symptoms twice: what callers say weighs most (TF-IDF counts repeats)
-    lead = "\n".join(
-        (record.title, symptoms, symptoms, " ".join(record.tags), " ".join(record.systems))
-    )
+    title = f"{record.title}\n{spelled_out(record.title)}"
+    lead = "\n".join((title, symptoms, symptoms, " ".join(record.tags), " ".join(record.systems)))
     return {
         "path": record.path,
         "url": record.url,
@@ -110,7 +109,7 @@ def document_fields(record: SearchRecord) -> dict[str, str]:
         "kind": record.kind,
         "body": record.body,
         "date": record.date,
-        "words": "\n".join((record.title, symptoms, *record.tags, *record.systems, record.body)),
+        "words": "\n".join((title, symptoms, *record.tags, *record.systems, record.body)),
     }
 
 

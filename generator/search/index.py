@@ -28,6 +28,9 @@ CACHE_DIR = ".opskb-cache"
 FORMAT = f"opskb-search-{engine.SCHEMA_VERSION}"
 RERANK_POOL = 20  # top hits re-ranked for an exact phrase in symptoms or title
 ANY_WORD_STAGE = 2  # the last of engine.staged_queries: documents holding only some words
+# Fewer hits than this with every word are topped up with pages holding some: one page
+# using a misspelling the query shares must not hide the pages spelt right.
+FEW_HITS = 3
 
 
 @dataclass(frozen=True)
@@ -273,8 +276,8 @@ def _ranked(searcher, query: str, flt, limit: int) -> tuple[list[tuple[int, floa
     ranked: list[tuple[int, float, dict]] = []
     seen: set[str] = set()
     for stage, q in enumerate(engine.staged_queries(query)):
-        if stage == ANY_WORD_STAGE and ranked:
-            break  # an OR over common words is the costliest query; only as a last resort
+        if stage == ANY_WORD_STAGE and len(ranked) >= FEW_HITS:
+            break  # an OR over common words is the costliest query; only when hits are few
         for h in searcher.search(q, limit=pool, filter=flt):
             stored = h.fields()
             if stored["path"] not in seen:

@@ -33,7 +33,7 @@ from urllib.parse import quote
 
 from ..workers import before_fork, can_fork, die_with_parent, remove_later, remove_orphans
 from .pagefind_files import canonicalise_filters
-from .records import SearchRecord
+from .records import SearchRecord, spelled_out
 from .store import link_or_copy
 from .vocabulary import site_vocabulary
 
@@ -57,7 +57,7 @@ TODO_FILE = "todo.pickle"  # in the staging folder: the parts a new process is t
 # documents Pagefind indexes at once: its memory, and what a rebuild indexes again, grow with it
 PART_SIZE = 1000
 STAGING_PREFIX = "opskb-pagefind-"  # in the temporary folder, then the process ID
-INDEX_FORMAT = "3"  # in every digest: a bundle of another format is indexed again
+INDEX_FORMAT = "4"  # in every digest: a bundle of another format is indexed again
 
 
 def _e(value: str) -> str:
@@ -83,6 +83,9 @@ def record_html(record: SearchRecord) -> str:
         *(f'<span data-pagefind-filter="facet:{_e(f)}"></span>' for f in facets),
         *(f'<span data-pagefind-meta="{_e(m)}"></span>' for m in meta),
     ]
+    apart = spelled_out(record.title)
+    if apart:
+        parts.append(f'<p data-pagefind-weight="8">{_e(apart)}</p>')
     if record.symptoms:
         items = "".join(f"<li>{_e(s)}</li>" for s in record.symptoms)
         parts.append(f'<ul data-pagefind-weight="10">{items}</ul>')

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 
 from whoosh.analysis import STOP_WORDS
 
-from .records import SearchRecord
+from .records import SearchRecord, spelled_out
 
 __all__ = [
     "SITE_VOCABULARY_SIZE",
@@ -86,7 +86,8 @@ def closest(word: str, candidates: Mapping[str, int]) -> str | None:
 
 def record_words(record: SearchRecord) -> set[str]:
     """The distinct words of a record's title, symptoms, tags, systems and body, lower case."""
-    text = " ".join((record.title, *record.symptoms, *record.tags, *record.systems, record.body))
+    title = f"{record.title} {spelled_out(record.title)}"
+    text = " ".join((title, *record.symptoms, *record.tags, *record.systems, record.body))
     return set(_WORD.findall(text.lower()))
 
 

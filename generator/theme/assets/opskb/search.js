@@ -23,6 +23,7 @@ const statusLine = document.getElementById("opskb-search-status");
 const list = document.getElementById("opskb-search-results");
 const suggestionLine = document.getElementById("opskb-search-suggestion");
 const SOME_WORDS = "No page has every word; showing pages with some.";
+const FEW_RESULTS = 3; // fewer pages with every word than this are topped up with pages with some
 
 function readAddress() {
   const params = new URLSearchParams(window.location.search);
@@ -134,13 +135,17 @@ async function run() {
     const fixes = await corrections(search, q);
     corrected = fixes.size ? queryWords(q).map((w) => fixes.get(w) || w).join(" ") : "";
     let searched = q;
-    if (results.length === 0 && corrected) {
-      results = (await search.search(corrected, options)).results;
-      searched = corrected;
+    if (corrected) {
+      // a misspelt word matches nothing, so the query as typed found only the other words
+      const fixed = (await search.search(corrected, options)).results;
+      if (fixed.length || results.length === 0) [results, searched] = [fixed, corrected];
     }
-    if (results.length === 0 && queryWords(searched).length > 1) {
-      results = await anyWord(search, searched, options);
-      note = results.length ? SOME_WORDS + " " : "";
+    if (results.length < FEW_RESULTS && queryWords(searched).length > 1) {
+      // as in the terminal: few pages with every word are topped up with pages with some
+      const ids = new Set(results.map((r) => r.id));
+      const some = (await anyWord(search, searched, options)).filter((r) => !ids.has(r.id));
+      if (results.length === 0 && some.length) note = SOME_WORDS + " ";
+      results = results.concat(some);
     }
     if (mine !== generation) return;
     showSuggestion(corrected, searched !== q);
