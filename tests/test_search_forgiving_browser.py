@@ -88,4 +88,14 @@ def test_the_vocabulary_shipped_with_the_site_is_small_and_has_no_stop_words(sit
     words = json.loads((site / "pagefind" / "words.json").read_text(encoding="utf-8"))
     assert "leader" in words["words"] and "the" not in words["words"]
     assert words["words"] == sorted(words["words"])
-    assert len(words["words"]) == len(words["documents"])
+    assert len(words["words"]) == len(words["documents"]) and words["complete"] is True
+
+
+def test_repeated_titles_in_the_header_box_show_their_folder(site: Path, open_site) -> None:
+    page, _ = open_site(site, "runbooks/vpn/reset-token/")
+    box = page.locator(".opskb-hsearch__input")
+    box.click()
+    box.press_sequentially("readme")
+    page.locator(".opskb-hsearch__all", has_text="All results for “readme”").wait_for()
+    titles = page.locator(".opskb-hsearch__title").all_inner_texts()
+    assert sorted(titles) == ["Readme (runbooks/vpn/gateway)", "Readme (runbooks/vpn/portal)"]

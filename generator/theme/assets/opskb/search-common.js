@@ -68,14 +68,19 @@ export function resultBadges(meta) {
 // "Did you mean": the knowledge base's words (pagefind/words.json, written with the index)
 // and the rule the terminal uses (opskb/search/vocabulary.py): at most two edits (one for
 // words of four letters or fewer), the fewest edits first, then the word most documents use.
-const vocabularies = new Map(); // site root → Map(word → documents)
+const vocabularies = new Map(); // site root → { words, complete }
 
+/** The site's vocabulary: `{ words: Map(word → documents), complete }`. */
 export async function loadVocabulary(root) {
   const key = root.href;
   if (!vocabularies.has(key)) {
     const loading = fetch(new URL("pagefind/words.json", root))
       .then((response) => (response.ok ? response.json() : { words: [], documents: [] }))
-      .then((data) => new Map(data.words.map((word, n) => [word, data.documents[n]])));
+      .then((data) => {
+        const words = new Map(data.words.map((word, n) => [word, data.documents[n]]));
+        // whole, a word it lacks is misspelt; else the index is asked too (search.js)
+        return { words, complete: data.complete === true };
+      });
     vocabularies.set(key, loading);
     loading.catch(() => vocabularies.delete(key));
   }
@@ -103,7 +108,8 @@ export function editDistance(a, b, limit) {
   return Math.min(row[b.length], limit + 1);
 }
 
-/** The vocabulary's word nearest `word`, or "" (a word it holds is never corrected). */
+/** The word of `vocabulary` (a Map) nearest `word`, or "" (a word it holds is never
+ * corrected). */
 export function closestWord(word, vocabulary) {
   if (word.length < 3 || /^\d+$/.test(word) || vocabulary.has(word)) return "";
   const limit = word.length <= 4 ? 1 : 2;

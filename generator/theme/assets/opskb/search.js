@@ -69,14 +69,14 @@ function engine() {
   return loadPagefind(siteRoot(), 24);
 }
 
-/** Misspelt words of `q` (not among the knowledge base's words, found nowhere) → the
- * knowledge base's word meant. */
+/** Misspelt words of `q` (not among the knowledge base's words) → the word meant. */
 async function corrections(search, q) {
   const vocabulary = await loadVocabulary(siteRoot());
   const fixes = new Map();
   for (const word of new Set(queryWords(q))) {
-    const fix = closestWord(word, vocabulary);
-    if (fix && (await search.search(word)).results.length === 0) fixes.set(word, fix);
+    const fix = closestWord(word, vocabulary.words);
+    const unknown = fix && (vocabulary.complete || !(await search.search(word)).results.length);
+    if (unknown) fixes.set(word, fix);
   }
   return fixes;
 }
