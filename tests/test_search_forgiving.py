@@ -36,7 +36,7 @@ The link goes up and down more than twice an hour.
 MISSPELT = """\
 # Night notes
 
-The gatewy restarts at night.
+The gatewy restarts at night, then the lead engineer is paged.
 """
 ADOPTED = {
     "runbooks/vpn/_defaults.yml": DEFAULTS,
@@ -112,8 +112,10 @@ def test_repeated_titles_show_their_folder(adopted: Path) -> None:
     assert "Reset VPN token (" not in search(adopted, "token", "resync")
 
 
-def test_the_closest_word_has_the_fewest_edits_then_the_most_documents() -> None:
+def test_the_closest_word_has_the_fewest_edits_then_left_out_letters_then_most_documents() -> None:
     assert closest("leadr", {"load": 40, "leader": 1}) == "leader"
+    assert closest("leadr", {"lead": 40, "leader": 1}) == "leader"  # a letter left out
+    assert closest("cant", {"want": 9}) is None  # "can't" without its apostrophe
     assert closest("leasx", {"lease": 1, "least": 3}) == "least"
     assert closest("gatewya", {"gateway": 2}) == "gateway"  # two letters swapped: one edit
     assert closest("lease", {"lease": 1, "least": 3}) is None  # a word it uses: not a typo

@@ -3,8 +3,11 @@
 "Did you mean" in the terminal and on the search page answer from the same
 rule: a word the knowledge base uses (titles, symptoms, tags, bodies), at
 most two edits away (one for words of four letters or fewer), the fewest
-edits first and then the word most documents use. Stop words are never
-suggested, and a word the knowledge base uses is never corrected. The page
+edits first, then one the typed word is missing letters of (the commonest
+slip: "leadr" is "leader" rather than "lead"), then the word most documents
+use. Stop words (and contractions typed without their apostrophe, "cant")
+are never suggested nor corrected, and a word the knowledge base uses is
+never corrected. The page
 gets the vocabulary as a small JSON file beside its index and applies the
 same rule in ``search-common.js``.
 """
@@ -35,7 +38,12 @@ __all__ = [
 # when the vocabulary is whole the page knows a word it lacks is misspelt.
 SITE_VOCABULARY_SIZE = 15_000
 _WORD = re.compile(r"[a-z][a-z0-9]*(?:['-][a-z0-9]+)*")
-_STOP_WORDS = frozenset(STOP_WORDS)
+# what callers type for "can't", "doesn't" …: words, not misspellings of "want" or "doers"
+CONTRACTIONS = frozenset({
+    "arent", "cant", "couldnt", "didnt", "doesnt", "dont", "hadnt", "hasnt", "havent", "im",
+    "isnt", "ive", "shouldnt", "thats", "wasnt", "werent", "wont", "wouldnt", "youre",
+})  # fmt: skip
+_STOP_WORDS = frozenset(STOP_WORDS) | CONTRACTIONS
 
 
 def max_edits(word: str) -> int:
@@ -69,20 +77,30 @@ def edit_distance(a: str, b: str, limit: int = 2) -> int:
     return min(row[-1], limit + 1)
 
 
+def _letters_left_out(word: str, candidate: str) -> bool:
+    """Whether ``word`` is ``candidate`` with letters left out (its letters, in order)."""
+    letters = iter(candidate)
+    return all(letter in letters for letter in word)
+
+
 def closest(word: str, candidates: Mapping[str, int]) -> str | None:
-    """The candidate nearest ``word`` (fewest edits, then most documents, then A–Z), or
-    ``None``; ``candidates`` maps words to how many documents use them."""
+    """The candidate nearest ``word`` (fewest edits, then one ``word`` leaves letters out
+    of, then most documents, then A–Z), or ``None``; ``candidates`` maps words to how many
+    documents use them."""
     if not is_correctable(word) or word in candidates:
         return None
     limit = max_edits(word)
-    best: tuple[int, int, str] | None = None
+    best: tuple[int, bool, int, str] | None = None
     for candidate, documents in candidates.items():
         if candidate in _STOP_WORDS or len(candidate) < 2:
             continue
         distance = edit_distance(word, candidate, limit)
-        if distance <= limit and (best is None or (distance, -documents, candidate) < best):
-            best = (distance, -documents, candidate)
-    return best[2] if best else None
+        if distance > limit:
+            continue
+        key = (distance, not _letters_left_out(word, candidate), -documents, candidate)
+        if best is None or key < best:
+            best = key
+    return best[3] if best else None
 
 
 def record_words(record: SearchRecord) -> set[str]:
@@ -93,7 +111,7 @@ def record_words(record: SearchRecord) -> set[str]:
 
 
 def site_vocabulary(records: Iterable[SearchRecord], size: int = SITE_VOCABULARY_SIZE) -> str:
-    """The page's vocabulary as JSON: ``{"words": [...], "documents": [...], "complete": …}``,
+    """The page's vocabulary as JSON: ``{"words", "documents", "complete", "stop"}``,
     the ``size`` words most documents use (stop words and one-letter words left out), in a
     fixed order; ``complete`` says whether it holds every word (else a word missing from it
     may still be one the knowledge base uses)."""
@@ -106,5 +124,6 @@ def site_vocabulary(records: Iterable[SearchRecord], size: int = SITE_VOCABULARY
         "words": [w for w, _ in kept],
         "documents": [n for _, n in kept],
         "complete": len(kept) == len(counts),
+        "stop": sorted(_STOP_WORDS),  # never corrected (the page's rule is this module's)
     }
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False)

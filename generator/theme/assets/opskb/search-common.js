@@ -67,10 +67,11 @@ export function resultBadges(meta) {
 
 // "Did you mean": the knowledge base's words (pagefind/words.json, written with the index)
 // and the rule the terminal uses (opskb/search/vocabulary.py): at most two edits (one for
-// words of four letters or fewer), the fewest edits first, then the word most documents use.
+// words of four letters or fewer), the fewest edits first, then a word the typed one leaves
+// letters out of, then the word most documents use; stop words are never corrected.
 const vocabularies = new Map(); // site root → { words, complete }
 
-/** The site's vocabulary: `{ words: Map(word → documents), complete }`. */
+/** The site's vocabulary: `{ words: Map(word → documents), complete, stop: Set }`. */
 export async function loadVocabulary(root) {
   const key = root.href;
   if (!vocabularies.has(key)) {
@@ -79,7 +80,7 @@ export async function loadVocabulary(root) {
       .then((data) => {
         const words = new Map(data.words.map((word, n) => [word, data.documents[n]]));
         // whole, a word it lacks is misspelt; else the index is asked too (search.js)
-        return { words, complete: data.complete === true };
+        return { words, complete: data.complete === true, stop: new Set(data.stop || []) };
       });
     vocabularies.set(key, loading);
     loading.catch(() => vocabularies.delete(key));
@@ -108,19 +109,35 @@ export function editDistance(a, b, limit) {
   return Math.min(row[b.length], limit + 1);
 }
 
-/** The word of `vocabulary` (a Map) nearest `word`, or "" (a word it holds is never
- * corrected). */
+/** Whether the list of numbers `a` sorts before `b`. */
+function ranksBefore(a, b) {
+  const n = a.findIndex((value, i) => value !== b[i]);
+  return n >= 0 && a[n] < b[n];
+}
+
+/** Whether `word` is `candidate` with letters left out (its letters, in order). */
+function lettersLeftOut(word, candidate) {
+  let at = 0;
+  for (const letter of word) {
+    at = candidate.indexOf(letter, at) + 1;
+    if (at === 0) return false;
+  }
+  return true;
+}
+
+/** The word of `vocabulary` ({ words, stop }) nearest `word`, or "" (a word it holds, or a
+ * stop word, is never corrected). */
 export function closestWord(word, vocabulary) {
-  if (word.length < 3 || /^\d+$/.test(word) || vocabulary.has(word)) return "";
+  if (word.length < 3 || /^\d+$/.test(word) || vocabulary.words.has(word)) return "";
+  if (vocabulary.stop.has(word)) return "";
   const limit = word.length <= 4 ? 1 : 2;
   let best = null;
-  for (const [candidate, documents] of vocabulary) {
+  for (const [candidate, documents] of vocabulary.words) {
     const distance = editDistance(word, candidate, limit);
     if (distance > limit) continue;
+    const key = [distance, lettersLeftOut(word, candidate) ? 0 : 1, -documents];
     // the vocabulary is in A–Z order, so a tie keeps the first word
-    if (!best || distance < best.distance || (distance === best.distance && documents > best.documents)) {
-      best = { word: candidate, distance, documents };
-    }
+    if (!best || ranksBefore(key, best.key)) best = { word: candidate, key };
   }
   return best ? best.word : "";
 }

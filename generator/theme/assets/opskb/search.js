@@ -74,7 +74,7 @@ async function corrections(search, q) {
   const vocabulary = await loadVocabulary(siteRoot());
   const fixes = new Map();
   for (const word of new Set(queryWords(q))) {
-    const fix = closestWord(word, vocabulary.words);
+    const fix = closestWord(word, vocabulary);
     const unknown = fix && (vocabulary.complete || !(await search.search(word)).results.length);
     if (unknown) fixes.set(word, fix);
   }
