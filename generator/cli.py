@@ -333,7 +333,7 @@ def search_command(
 ) -> None:
     """Ranked documents for QUERY; the index is brought up to date first."""
     from .search import SearchIndex
-    from .search.terminal import did_you_mean, hits_json, hits_text
+    from .search.terminal import did_you_mean, hits_json, hits_text, partial_note
 
     root = _configured_root(kb_path)
     text = " ".join(query).strip()
@@ -354,14 +354,14 @@ def search_command(
                 f"cannot read or write the search index in {index.store.folder}: {exc.strerror}"
             )
         ) from None
-    hint = did_you_mean(results)
+    notes = [note for note in (did_you_mean(results), partial_note(results)) if note]
     if as_json:
         click.echo(hits_json(results, index.site_url))
-        if hint:
-            click.echo(hint, err=True)
+        for note in notes:
+            click.echo(note, err=True)
         return
-    if hint:
-        click.echo(click.style(hint, fg="magenta"))
+    for note in notes:
+        click.echo(click.style(note, fg="magenta"))
     if not results.hits:
         click.echo(f"no published document matches '{terminal_safe(text)}'")
         return

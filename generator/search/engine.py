@@ -15,15 +15,16 @@ from dataclasses import dataclass
 from whoosh import formats, highlight, scoring
 from whoosh.analysis import STOP_WORDS, StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.lang.porter import stem
+from whoosh.lang.porter2 import stem
 from whoosh.query import And, NullQuery, Or, Prefix, Query, Term, TermRange
 from whoosh.searching import Searcher
 
-from .records import SearchRecord
+from . import vocabulary
+from .records import SearchRecord, spelled_out
 
 __all__ = ["Hit", "build_schema", "document_fields", "filters", "staged_queries", "to_hit"]
 
-SCHEMA_VERSION = 4  # bump whenever document_fields() changes
+SCHEMA_VERSION = 6  # bump whenever document_fields() changes
 # A document's "lead" is what identifies it: title, symptoms (counted twice), tags
 # and systems. It is short, so searching it is cheap; matches there count three
 # times a body match. Titles and symptoms are also stored apart, for display.
@@ -31,9 +32,15 @@ LEAD_BOOST = 3.0
 SNIPPET_FIELDS = ("symptoms", "body", "title")
 SNIPPET_SOURCE = 4000  # characters of a field scanned for a snippet
 MARK_START, MARK_END = "\x02", "\x03"
+SPELLING_CANDIDATES = 40  # words within two edits of a misspelling, ranked by vocabulary.closest
 LIKENESS_OPENING = 600  # characters of the body that, with the lead, say what a document is about
 _WORD = re.compile(r"[^\W_]+(?:['-][^\W_]+)*", re.UNICODE)
-_ANALYZER = StemmingAnalyzer()
+# Snowball English ("Porter2"), as Pagefind stems: Whoosh's default Porter stemmer leaves
+# doubled consonants ("dropping" → "dropp", "stopped" → "stopp"), so they missed "drops".
+_ANALYZER = StemmingAnalyzer(stemfn=stem)
+# In the any-word fallback a page's score is scaled by the share of the query's words it
+# holds: near 1, a page with two of three words ranks above any page with one.
+ANY_WORD_COORDINATION = 0.95
 
 
 @dataclass(frozen=True)
@@ -79,7 +86,8 @@ def build_schema() -> Schema:
         kind=ID(stored=True),
         body=TEXT(stored=True, analyzer=_ANALYZER),
         date=ID(stored=True),
-        # the words callers use, as written (unstemmed): the dictionary for "did you mean"
+        # every word as written (unstemmed), stop words left out: the dictionary for
+        # "did you mean", counted by the documents that use each word
         words=TEXT(analyzer=StandardAnalyzer(minsize=2), phrase=False),
     )
 
@@ -87,9 +95,8 @@ def build_schema() -> Schema:
 def document_fields(record: SearchRecord) -> dict[str, str]:
     symptoms = "\n".join(record.symptoms)
     # symptoms twice: what callers say weighs most (TF-IDF counts repeats)
-    lead = "\n".join(
-        (record.title, symptoms, symptoms, " ".join(record.tags), " ".join(record.systems))
-    )
+    title = f"{record.title}\n{spelled_out(record.title)}"
+    lead = "\n".join((title, symptoms, symptoms, " ".join(record.tags), " ".join(record.systems)))
     return {
         "path": record.path,
         "url": record.url,
@@ -102,7 +109,7 @@ def document_fields(record: SearchRecord) -> dict[str, str]:
         "kind": record.kind,
         "body": record.body,
         "date": record.date,
-        "words": "\n".join((record.title, symptoms, *record.tags, *record.systems)),
+        "words": "\n".join((title, symptoms, *record.tags, *record.systems, record.body)),
     }
 
 
@@ -149,7 +156,8 @@ def staged_queries(text: str) -> list[Query]:
 
     1. every word in the lead (title, symptoms, tags, systems);
     2. every word, in the lead or the body;
-    3. any word in the lead (when nothing holds every word).
+    3. any word, in the lead or the body, the more words the better (only when
+       nothing holds every word).
     Searching bodies only when the lead falls short keeps a query cheap on a
     large knowledge base; an OR over common body words would touch most of it.
     """
@@ -159,7 +167,7 @@ def staged_queries(text: str) -> list[Query]:
     return [
         And([_word(t, p, ("lead",)) for t, p in terms]),
         And([_word(t, p, ("lead", "body")) for t, p in terms]),
-        Or([_word(t, p, ("lead",)) for t, p in terms], scale=0.9),
+        Or([_word(t, p, ("lead", "body")) for t, p in terms], scale=ANY_WORD_COORDINATION),
     ]
 
 
@@ -250,19 +258,25 @@ def to_hit(stored: dict, score: float, query_text: str | None = None) -> Hit:
 
 
 def corrections(searcher: Searcher, text: str) -> dict[str, str]:
-    """Unknown words of ``text`` and the closest word the knowledge base uses."""
+    """Unknown words of ``text`` and the closest word the knowledge base uses.
+
+    Whoosh's word graph gives the candidates within two edits; which of them
+    is meant is decided by :func:`~opskb.search.vocabulary.closest`, the rule
+    the search page uses too.
+    """
     reader = searcher.reader()
     found: dict[str, str] = {}
     for word in dict.fromkeys(words_of(text)):
-        if len(word) < 3 or word.isdigit() or reader.doc_frequency("words", word) > 0:
+        if not vocabulary.is_correctable(word) or reader.doc_frequency("words", word) > 0:
             continue
         stems = [t.text for t in _ANALYZER(word)]
         if not stems or any(reader.doc_frequency("body", stem) > 0 for stem in stems):
-            continue  # a stop word, or a word the bodies use
-        maxdist = 1 if len(word) <= 4 else 2
-        suggestions = searcher.suggest("words", word, limit=1, maxdist=maxdist)
-        if suggestions and suggestions[0] != word:
-            found[word] = suggestions[0]
+            continue  # a stop word, or another form of a word the bodies use
+        candidates = searcher.suggest("words", word, limit=SPELLING_CANDIDATES, maxdist=2)
+        documents = {c: reader.doc_frequency("words", c) for c in candidates}
+        suggestion = vocabulary.closest(word, documents)
+        if suggestion:
+            found[word] = suggestion
     return found
 
 
@@ -309,7 +323,7 @@ def analyze(text: str) -> list[str]:
     """The terms the stemming analyzer gives for ``text`` when indexing, in order.
 
     The same steps (tokenise, lowercase, drop stop words and one-letter words,
-    Porter stems) without a token object per word, each distinct token
+    Snowball stems) without a token object per word, each distinct token
     worked out once: a build analyses every document for look-alikes, and
     Whoosh's pipeline took 5 s of it at 5,000 documents. A test checks both
     give the same terms.

@@ -27,6 +27,10 @@ __all__ = ["Hit", "IndexUpdate", "Results", "SearchIndex"]
 CACHE_DIR = ".opskb-cache"
 FORMAT = f"opskb-search-{engine.SCHEMA_VERSION}"
 RERANK_POOL = 20  # top hits re-ranked for an exact phrase in symptoms or title
+ANY_WORD_STAGE = 2  # the last of engine.staged_queries: documents holding only some words
+# Fewer hits than this with every word are topped up with pages holding some: one page
+# using a misspelling the query shares must not hide the pages spelt right.
+FEW_HITS = 3
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,8 @@ class Results:
     hits: list[Hit]
     corrections: dict[str, str] = field(default_factory=dict)  # misspelt word → known word
     words: tuple[str, ...] = ()  # the query's words, lower case
+    some_words: bool = False  # no document holds every word: these hold some of them
+    corrected: bool = False  # the hits are those of the corrected query (``did_you_mean``)
 
     @property
     def did_you_mean(self) -> str:
@@ -213,33 +219,35 @@ class SearchIndex:
         limit: int = 10,
         snippets: bool = True,
     ) -> Results:
-        """Ranked hits for ``query``, narrowed by tiers, systems and kinds."""
+        """Ranked hits for ``query``, narrowed by tiers, systems and kinds.
+
+        When no document holds every word and some words are misspelt, the
+        corrected query is searched instead; when still none holds every word,
+        documents holding some of them are listed, most words first.
+        """
         with self._searcher() as searcher:
             flt = engine.filters(tier, system, kind)
             limit = max(1, limit)
-            pool = max(limit, RERANK_POOL)
-            ranked: list[tuple[int, float, dict]] = []
-            seen: set[str] = set()
-            every_word, every_word_anywhere, any_word = engine.staged_queries(query)
-            for stage, q in enumerate((every_word, every_word_anywhere, any_word)):
-                if stage == 2 and ranked:
-                    break  # an OR over common words is the costliest query; only as a last resort
-                for h in searcher.search(q, limit=pool, filter=flt):
-                    stored = h.fields()
-                    if stored["path"] not in seen:
-                        seen.add(stored["path"])
-                        score = h.score * engine.phrase_bonus(query, stored)
-                        ranked.append((stage, score, stored))
-                if len(ranked) >= limit:
-                    break
-            ranked.sort(key=lambda r: (r[0], -r[1], r[2]["path"]))
+            fixes = engine.corrections(searcher, query)
+            words = tuple(engine.words_of(query))
+            searched = query
+            ranked, every = _ranked(searcher, query, flt, limit)
+            if not every and fixes:
+                fixed = " ".join(fixes.get(w, w) for w in words)
+                ranked_fixed, every_fixed = _ranked(searcher, fixed, flt, limit)
+                if every_fixed or not ranked:
+                    searched, ranked, every = fixed, ranked_fixed, every_fixed
             hits = [
-                engine.to_hit(stored, score, query if snippets else None)
+                engine.to_hit(stored, score, searched if snippets else None)
                 for _, score, stored in ranked[:limit]
             ]
-            fixes = engine.corrections(searcher, query)
-        words = tuple(engine.words_of(query))
-        return Results(hits, fixes, words)
+        return Results(
+            hits,
+            fixes,
+            words,
+            some_words=bool(hits) and not every,
+            corrected=searched != query,
+        )
 
     def suggest(self, word: str) -> list[str]:
         """Words the knowledge base uses that are close to ``word``."""
@@ -262,6 +270,26 @@ class SearchIndex:
         with self._searcher() as searcher:
             scorer = LikenessScorer.from_searcher(searcher)
             return {p: scorer.alike(p, n, kind="incident", past=True) for p in paths}
+
+
+def _ranked(searcher, query: str, flt, limit: int) -> tuple[list[tuple[int, float, dict]], bool]:
+    """The top hits for ``query`` as ``(stage, score, stored fields)``, best first, and
+    whether any holds every word (see ``engine.staged_queries``)."""
+    pool = max(limit, RERANK_POOL)
+    ranked: list[tuple[int, float, dict]] = []
+    seen: set[str] = set()
+    for stage, q in enumerate(engine.staged_queries(query)):
+        if stage == ANY_WORD_STAGE and len(ranked) >= FEW_HITS:
+            break  # an OR over common words is the costliest query; only when hits are few
+        for h in searcher.search(q, limit=pool, filter=flt):
+            stored = h.fields()
+            if stored["path"] not in seen:
+                seen.add(stored["path"])
+                ranked.append((stage, h.score * engine.phrase_bonus(query, stored), stored))
+        if len(ranked) >= limit:
+            break
+    ranked.sort(key=lambda r: (r[0], -r[1], r[2]["path"]))
+    return ranked, bool(ranked) and ranked[0][0] < ANY_WORD_STAGE
 
 
 def _similar(searcher, path: str, n: int, *, among: set[int] | None = None, past: bool = False):

@@ -21,7 +21,14 @@ from ..model import Document
 from ..packs import PackStore, code_digest
 from ..workers import fork_map
 
-__all__ = ["RecordStore", "SearchRecord", "plain_text", "search_record", "search_records"]
+__all__ = [
+    "RecordStore",
+    "SearchRecord",
+    "plain_text",
+    "search_record",
+    "search_records",
+    "spelled_out",
+]
 
 STORE_FOLDER = "records"  # in the knowledge base's cache folder
 BODY_LIMIT = 20_000  # characters of body text kept per document; runbooks are far shorter
@@ -47,6 +54,17 @@ def plain_text(markdown: str) -> str:
     text = _ATTR_LIST.sub(" ", text)
     text = _MARKS.sub(" ", text)
     return " ".join(text.split())[:BODY_LIMIT]
+
+
+_WORD_JOIN = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def spelled_out(title: str) -> str:
+    """A title's joined-up words apart (``etcdNoLeader`` → ``etcd No Leader``), or ``""``
+    when it has none: runbooks named after their alert are titled that way, and a caller
+    types the words."""
+    apart = _WORD_JOIN.sub(" ", title)
+    return apart if apart != title else ""
 
 
 @dataclass(frozen=True)

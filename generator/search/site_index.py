@@ -28,13 +28,14 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from ..workers import before_fork, can_fork, die_with_parent, remove_later, remove_orphans
 from .pagefind_files import canonicalise_filters
-from .records import SearchRecord
+from .records import SearchRecord, spelled_out
 from .store import link_or_copy
+from .vocabulary import site_vocabulary
 
 __all__ = [
     "BUNDLE_DIR",
@@ -49,13 +50,14 @@ __all__ = [
 BUNDLE_DIR = "pagefind"  # below the site folder
 RECORDS_FILE = ".opskb-records"  # in the bundle: the fingerprint of what it indexes
 PARTS_FILE = "parts.json"  # in the bundle: the folders of its other parts, for the browser
+WORDS_FILE = "words.json"  # in the bundle: the knowledge base's words, for "did you mean"
 DIGESTS_FILE = ".opskb-parts"  # in the bundle: the fingerprint of each part's records
 LOG_FILE = "pagefind.log"  # in the staging folder: what Pagefind said
 TODO_FILE = "todo.pickle"  # in the staging folder: the parts a new process is to index
 # documents Pagefind indexes at once: its memory, and what a rebuild indexes again, grow with it
 PART_SIZE = 1000
 STAGING_PREFIX = "opskb-pagefind-"  # in the temporary folder, then the process ID
-INDEX_FORMAT = "2"  # in every digest: a bundle of another format is indexed again
+INDEX_FORMAT = "4"  # in every digest: a bundle of another format is indexed again
 
 
 def _e(value: str) -> str:
@@ -71,6 +73,9 @@ def record_html(record: SearchRecord) -> str:
         meta.append("systems:" + " ".join(record.systems))
     if record.date:
         meta.append(f"date:{record.date}")
+    folder = str(PurePosixPath(record.path).parent)
+    if folder != ".":
+        meta.append(f"folder:{folder}")  # told apart by it when titles repeat
     parts = [
         '<html lang="en"><head><meta charset="utf-8"></head><body>',
         "<main data-pagefind-body>",
@@ -78,6 +83,9 @@ def record_html(record: SearchRecord) -> str:
         *(f'<span data-pagefind-filter="facet:{_e(f)}"></span>' for f in facets),
         *(f'<span data-pagefind-meta="{_e(m)}"></span>' for m in meta),
     ]
+    apart = spelled_out(record.title)
+    if apart:
+        parts.append(f'<p data-pagefind-weight="8">{_e(apart)}</p>')
     if record.symptoms:
         items = "".join(f"<li>{_e(s)}</li>" for s in record.symptoms)
         parts.append(f'<ul data-pagefind-weight="10">{items}</ul>')
@@ -194,6 +202,8 @@ class SiteIndexJob:
                 written.rename(self._bundle / folder if number else self._bundle)
             parts = json.dumps([f"{folder}/" for folder in folders[1:]])
             (self._bundle / PARTS_FILE).write_text(parts, encoding="utf-8")
+            words = site_vocabulary(self.records)
+            (self._bundle / WORDS_FILE).write_text(words, encoding="utf-8")
             (self._bundle / DIGESTS_FILE).write_text(json.dumps(self._digests), "utf-8")
             (self._bundle / RECORDS_FILE).write_text(records_digest(self.records), "utf-8")
             output = Path(site_dir) / BUNDLE_DIR
@@ -265,7 +275,7 @@ def _keep_parts(previous: Iterable[Path], digests: list[str], staging: Path) -> 
         for number in sorted(kept):
             source = folder / _part_folder(number)
             # the first part is the bundle itself: its files, not the other parts
-            ours = ("part-*", PARTS_FILE, DIGESTS_FILE, RECORDS_FILE)
+            ours = ("part-*", PARTS_FILE, WORDS_FILE, DIGESTS_FILE, RECORDS_FILE)
             skip = shutil.ignore_patterns(*ours) if number == 0 else None
             shutil.copytree(
                 source, staging / f"out-{number}", ignore=skip, copy_function=link_or_copy

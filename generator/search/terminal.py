@@ -8,13 +8,17 @@ written, its control characters escaped, never sent to the terminal raw.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
+from pathlib import PurePosixPath
 
 from ..terminal_text import terminal_json, terminal_safe
 from .engine import Hit
 from .index import Results
 
-__all__ = ["did_you_mean", "hits_json", "hits_text"]
+__all__ = ["did_you_mean", "hits_json", "hits_text", "partial_note", "shown_title"]
+
+SOME_WORDS = "no page has every word; showing pages with some"
 
 Style = Callable[..., str]
 
@@ -30,14 +34,25 @@ def full_url(hit: Hit, site_url: str) -> str:
     return site_url.rstrip("/") + "/" + hit.url.lstrip("/")
 
 
+def shown_title(hit: Hit, repeated: bool) -> str:
+    """The hit's title, with the folder it sits in when other hits have the same title
+    (adopted repositories hold a "Readme" in every folder)."""
+    if not repeated:
+        return hit.title
+    folder = str(PurePosixPath(hit.path).parent)
+    return f"{hit.title} ({folder})" if folder != "." else hit.title
+
+
 def hits_text(results: Results, site_url: str = "", style: Style = _plain) -> str:
     """One block per hit: title and badges, the matching snippet, the page URL."""
     lines = []
     width = len(str(len(results.hits)))
+    titles = Counter(hit.title.casefold() for hit in results.hits)
     for number, hit in enumerate(results.hits, 1):
         badges = " · ".join(b for b in (hit.tier, hit.kind, ", ".join(hit.systems)) if b)
         badges = terminal_safe(badges)
-        title = style(terminal_safe(hit.title), bold=True)
+        title = shown_title(hit, titles[hit.title.casefold()] > 1)
+        title = style(terminal_safe(title), bold=True)
         lines.append(f"{number:>{width}}. {title}  {style('[' + badges + ']', dim=True)}")
         if hit.snippet:
             snippet = "".join(
@@ -63,8 +78,15 @@ def hits_json(results: Results, site_url: str = "") -> str:
 
 
 def did_you_mean(results: Results) -> str:
-    """``did you mean "…"?`` naming the corrected words, or ``""``."""
+    """``did you mean "…"?`` naming the corrected words (and saying when the hits are the
+    corrected query's), or ``""``."""
     if not results.corrections:
         return ""
     fixes = ", ".join(f"'{bad}' → '{good}'" for bad, good in results.corrections.items())
-    return terminal_safe(f'did you mean "{results.did_you_mean}"? ({fixes})')
+    shown = "; showing its results" if results.corrected else ""
+    return terminal_safe(f'did you mean "{results.did_you_mean}"? ({fixes}){shown}')
+
+
+def partial_note(results: Results) -> str:
+    """Says so when no hit holds every word of the query, else ``""``."""
+    return SOME_WORDS if results.some_words else ""

@@ -4,7 +4,7 @@
 // move through them and "/" focuses the box from anywhere on the page.
 // Pagefind is imported on first use only: most page views never search.
 
-import { element, excerptNodes, loadPagefind, resultBadges } from "./search-common.js";
+import { element, excerptNodes, loadPagefind, resultBadges, shownTitles } from "./search-common.js";
 
 const SHOWN = 8;
 const DEBOUNCE_MS = 120;
@@ -73,13 +73,13 @@ function option(id, link) {
   return item;
 }
 
-function resultOption(data, index) {
+function resultOption(data, index, title) {
   const meta = data.meta || {};
   const link = element("a", "opskb-hsearch__link");
   link.href = data.url;
   link.tabIndex = -1;
   const head = element("span", "opskb-hsearch__head");
-  head.append(element("span", "opskb-hsearch__title", meta.title || data.url), resultBadges(meta));
+  head.append(element("span", "opskb-hsearch__title", title || data.url), resultBadges(meta));
   const excerpt = element("span", "opskb-hsearch__excerpt");
   excerpt.append(...excerptNodes(data.excerpt));
   link.append(head, excerpt);
@@ -111,7 +111,10 @@ async function run() {
   if (mine !== generation || !found) return; // a newer keystroke has started a search
   const data = await Promise.all(found.results.slice(0, SHOWN).map((r) => r.data()));
   if (mine !== generation) return;
-  const items = data.length ? data.map(resultOption) : [note("No documents match.")];
+  const titles = shownTitles(data.map((d) => d.meta || {}));
+  const items = data.length
+    ? data.map((d, n) => resultOption(d, n, titles[n]))
+    : [note("No documents match.")];
   list.replaceChildren(...items, allResultsOption(q));
   select(-1);
   showPanel(document.activeElement === input);

@@ -64,3 +64,98 @@ export function resultBadges(meta) {
   if (meta.systems) badges.append(element("span", "opskb-search-systems", meta.systems));
   return badges;
 }
+
+// "Did you mean": the knowledge base's words (pagefind/words.json, written with the index)
+// and the rule the terminal uses (opskb/search/vocabulary.py): at most two edits (one for
+// words of four letters or fewer), the fewest edits first, then a word the typed one leaves
+// letters out of, then the word most documents use; stop words are never corrected.
+const vocabularies = new Map(); // site root → { words, complete }
+
+/** The site's vocabulary: `{ words: Map(word → documents), complete, stop: Set }`. */
+export async function loadVocabulary(root) {
+  const key = root.href;
+  if (!vocabularies.has(key)) {
+    const loading = fetch(new URL("pagefind/words.json", root))
+      .then((response) => (response.ok ? response.json() : { words: [], documents: [] }))
+      .then((data) => {
+        const words = new Map(data.words.map((word, n) => [word, data.documents[n]]));
+        // whole, a word it lacks is misspelt; else the index is asked too (search.js)
+        return { words, complete: data.complete === true, stop: new Set(data.stop || []) };
+      });
+    vocabularies.set(key, loading);
+    loading.catch(() => vocabularies.delete(key));
+  }
+  return vocabularies.get(key);
+}
+
+/** Edits (insert, delete, replace, swap two neighbours) from a to b, capped at limit + 1. */
+export function editDistance(a, b, limit) {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let before = null;
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(current[j - 1] + 1, row[j] + 1, row[j - 1] + cost);
+      if (before && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        current[j] = Math.min(current[j], before[j - 2] + 1);
+      }
+    }
+    if (Math.min(...current) > limit) return limit + 1;
+    before = row;
+    row = current;
+  }
+  return Math.min(row[b.length], limit + 1);
+}
+
+/** Whether the list of numbers `a` sorts before `b`. */
+function ranksBefore(a, b) {
+  const n = a.findIndex((value, i) => value !== b[i]);
+  return n >= 0 && a[n] < b[n];
+}
+
+/** Whether `word` is `candidate` with letters left out (its letters, in order). */
+function lettersLeftOut(word, candidate) {
+  let at = 0;
+  for (const letter of word) {
+    at = candidate.indexOf(letter, at) + 1;
+    if (at === 0) return false;
+  }
+  return true;
+}
+
+/** The word of `vocabulary` ({ words, stop }) nearest `word`, or "" (a word it holds, or a
+ * stop word, is never corrected). */
+export function closestWord(word, vocabulary) {
+  if (word.length < 3 || /^\d+$/.test(word) || vocabulary.words.has(word)) return "";
+  if (vocabulary.stop.has(word)) return "";
+  const limit = word.length <= 4 ? 1 : 2;
+  let best = null;
+  for (const [candidate, documents] of vocabulary.words) {
+    const distance = editDistance(word, candidate, limit);
+    if (distance > limit) continue;
+    const key = [distance, lettersLeftOut(word, candidate) ? 0 : 1, -documents];
+    // the vocabulary is in A–Z order, so a tie keeps the first word
+    if (!best || ranksBefore(key, best.key)) best = { word: candidate, key };
+  }
+  return best ? best.word : "";
+}
+
+/** The query's words, lower case, as the terminal splits them. */
+export function queryWords(query) {
+  return query.toLowerCase().match(/[\p{L}\p{N}]+(?:['-][\p{L}\p{N}]+)*/gu) || [];
+}
+
+/** A result's title, with its folder when another shown result has the same title. */
+export function shownTitles(metas) {
+  const counts = new Map();
+  for (const meta of metas) {
+    const title = (meta.title || "").toLowerCase();
+    counts.set(title, (counts.get(title) || 0) + 1);
+  }
+  return metas.map((meta) => {
+    const repeated = counts.get((meta.title || "").toLowerCase()) > 1;
+    return repeated && meta.folder ? `${meta.title} (${meta.folder})` : meta.title;
+  });
+}

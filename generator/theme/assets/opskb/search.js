@@ -4,7 +4,16 @@
 // Result text is put in the page as text only: titles and metadata through
 // textContent, excerpts rebuilt from their text and <mark> elements.
 
-import { element, excerptNodes, loadPagefind, resultBadges } from "./search-common.js";
+import {
+  closestWord,
+  element,
+  excerptNodes,
+  loadPagefind,
+  loadVocabulary,
+  queryWords,
+  resultBadges,
+  shownTitles,
+} from "./search-common.js";
 
 const PAGE_SIZE = 25;
 const FILTERS = ["tier", "system", "kind"];
@@ -12,6 +21,9 @@ const FILTERS = ["tier", "system", "kind"];
 const form = document.getElementById("opskb-search");
 const statusLine = document.getElementById("opskb-search-status");
 const list = document.getElementById("opskb-search-results");
+const suggestionLine = document.getElementById("opskb-search-suggestion");
+const SOME_WORDS = "No page has every word; showing pages with some.";
+const FEW_RESULTS = 3; // fewer pages with every word than this are topped up with pages with some
 
 function readAddress() {
   const params = new URLSearchParams(window.location.search);
@@ -36,10 +48,10 @@ function writeAddress() {
   window.history.replaceState(null, "", address);
 }
 
-function resultItem(data) {
+function resultItem(data, title) {
   const meta = data.meta || {};
   const item = element("li", "opskb-search-result");
-  const link = element("a", "opskb-search-title", meta.title || data.url);
+  const link = element("a", "opskb-search-title", title || data.url);
   link.href = data.url;
   item.append(link);
   item.append(" ", resultBadges(meta));
@@ -49,8 +61,55 @@ function resultItem(data) {
   return item;
 }
 
+function siteRoot() {
+  return new URL(form.dataset.root || "../", window.location.href);
+}
+
 function engine() {
-  return loadPagefind(new URL(form.dataset.root || "../", window.location.href), 24);
+  return loadPagefind(siteRoot(), 24);
+}
+
+/** Misspelt words of `q` (not among the knowledge base's words) → the word meant. */
+async function corrections(search, q) {
+  const vocabulary = await loadVocabulary(siteRoot());
+  const fixes = new Map();
+  for (const word of new Set(queryWords(q))) {
+    const fix = closestWord(word, vocabulary);
+    const unknown = fix && (vocabulary.complete || !(await search.search(word)).results.length);
+    if (unknown) fixes.set(word, fix);
+  }
+  return fixes;
+}
+
+/** Pages holding some of the words of `q`: the most words first, then the best score. */
+async function anyWord(search, q, options) {
+  const found = new Map(); // result id → { result, words, score }
+  for (const word of new Set(queryWords(q))) {
+    for (const result of (await search.search(word, options)).results) {
+      const seen = found.get(result.id) || { result, words: 0, score: 0 };
+      seen.words += 1;
+      seen.score = Math.max(seen.score, result.score);
+      found.set(result.id, seen);
+    }
+  }
+  const ranked = [...found.values()].sort((a, b) => b.words - a.words || b.score - a.score);
+  return ranked.map((seen) => seen.result);
+}
+
+function showSuggestion(corrected, shown) {
+  suggestionLine.replaceChildren();
+  if (!corrected) return;
+  const link = element("a", "opskb-search-suggested", corrected);
+  const address = new URLSearchParams(window.location.search);
+  address.set("q", corrected);
+  link.href = "?" + address.toString();
+  link.addEventListener("click", (event) => {
+    event.preventDefault();
+    form.elements.q.value = corrected;
+    writeAddress();
+    run().catch(failed);
+  });
+  suggestionLine.append("Did you mean ", link, shown ? "? Showing its results." : "?");
 }
 
 let generation = 0;
@@ -62,23 +121,49 @@ async function run() {
   );
   if (!q && facets.length === 0) {
     list.replaceChildren();
+    showSuggestion("", false);
     statusLine.textContent = "Type what the caller says, or pick a tier, system or kind.";
     return;
   }
   statusLine.textContent = "Searching…";
   const search = await engine();
   const options = facets.length ? { filters: { facet: { all: facets } } } : {};
-  const found = await search.search(q || null, options);
-  if (mine !== generation || !found) return; // a newer search has started
-  const shown = found.results.slice(0, PAGE_SIZE);
+  let results = (await search.search(q || null, options)).results;
+  let corrected = "";
+  let note = "";
+  if (q) {
+    const fixes = await corrections(search, q);
+    corrected = fixes.size ? queryWords(q).map((w) => fixes.get(w) || w).join(" ") : "";
+    let searched = q;
+    if (corrected) {
+      // a misspelt word matches nothing, so the query as typed found only the other words
+      const fixed = (await search.search(corrected, options)).results;
+      if (fixed.length || results.length === 0) [results, searched] = [fixed, corrected];
+    }
+    if (results.length < FEW_RESULTS && queryWords(searched).length > 1) {
+      // as in the terminal: few pages with every word are topped up with pages with some
+      const ids = new Set(results.map((r) => r.id));
+      const some = (await anyWord(search, searched, options)).filter((r) => !ids.has(r.id));
+      if (results.length === 0 && some.length) note = SOME_WORDS + " ";
+      results = results.concat(some);
+    }
+    if (mine !== generation) return;
+    showSuggestion(corrected, searched !== q);
+  } else {
+    showSuggestion("", false);
+  }
+  if (mine !== generation) return; // a newer search has started
+  const shown = results.slice(0, PAGE_SIZE);
   const data = await Promise.all(shown.map((r) => r.data()));
   if (mine !== generation) return;
-  list.replaceChildren(...data.map(resultItem));
-  const count = found.results.length;
+  const titles = shownTitles(data.map((d) => d.meta || {}));
+  list.replaceChildren(...data.map((d, n) => resultItem(d, titles[n])));
+  const count = results.length;
   statusLine.textContent =
     count === 0
       ? "No documents match. Try fewer words or another filter."
-      : `${count} document${count === 1 ? "" : "s"}` +
+      : note +
+        `${count} document${count === 1 ? "" : "s"}` +
         (count > shown.length ? `, the first ${shown.length} shown` : "");
 }
 
