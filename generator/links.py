@@ -76,8 +76,8 @@ def _in_catalog(catalog: Catalog, doc_path: str, problems: Problems) -> Finder:
     content_dir = catalog.settings.content_dir
 
     def find(resolved: str, bare: str, line: int) -> str | None:
-        if is_markdown(resolved):
-            doc = catalog.by_path.get(resolved)
+        if is_markdown(resolved) or resolved in catalog.folder_pages:
+            doc = catalog.page_at(resolved)
             if doc is None:
                 problems.warning(
                     doc_path,
@@ -254,7 +254,9 @@ def rewrite_links(
             bodies[doc.path] = doc.body
             continue
         if isinstance(done, LinkedBody) and all(
-            path in published if is_markdown(path) else _published(catalog, path)
+            path in published
+            if is_markdown(path)
+            else _published(catalog, path) and path not in catalog.folder_pages
             for path in done.assumed
         ):
             bodies[doc.path] = done.body

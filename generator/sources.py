@@ -23,6 +23,7 @@ from .problems import Level, Problem
 
 __all__ = [
     "DEFAULTS_FILE",
+    "FOLDER_PAGES",
     "MARKDOWN_SUFFIXES",
     "SourceFile",
     "SourceTree",
@@ -37,6 +38,9 @@ DEFAULTS_FILE = "_defaults.yml"
 #: What MkDocs 1.6 builds as Markdown pages (``mkdocs.utils.markdown_extensions``),
 #: so that the catalogue holds exactly the pages the site has.
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
+#: The names that make a document its folder's own page (``runbooks/vpn/``): Hugo's
+#: ``_index`` and a repository's ``README`` as well as ``index``.
+FOLDER_PAGES = ("index", "README", "_index")
 
 _NAME = operator.attrgetter("name")
 _SPECIAL = (

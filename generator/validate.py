@@ -15,6 +15,7 @@ from typing import Any
 from . import fields as f
 from .config import Settings
 from .fields import Field
+from .folders import section_kind
 from .load import RawDocument
 from .model import (
     ActionItem,
@@ -33,7 +34,7 @@ from .model import (
 )
 from .problems import Problem, Problems
 from .reserved import reserved_problem
-from .sources import markdown_stem
+from .sources import FOLDER_PAGES, markdown_stem
 
 __all__ = ["page_location", "page_stem", "validate_document", "validator"]
 
@@ -44,18 +45,25 @@ _STEP_KEYS = ("team", "contact", "hours", "response", "vendor", "contract", "por
 
 def page_stem(src_uri: str) -> str:
     """The page a source becomes, named as MkDocs names it: without its Markdown suffix,
-    and a ``README`` as its folder's ``index``."""
+    and a folder page (``README``, ``_index``) as its folder's ``index``."""
     stem = markdown_stem(src_uri)
-    if stem == "README" or stem.endswith("/README"):
-        return stem.removesuffix("README") + "index"
+    folder, _, name = stem.rpartition("/")
+    if name in FOLDER_PAGES:
+        return f"{folder}/index" if folder else "index"
     return stem
 
 
 def page_location(path: str, settings: Settings) -> tuple[str, str]:
-    """(src_uri, url) of the page for a source path; the URL mirrors the path."""
+    """(src_uri, url) of the page for a source path; the URL mirrors the path.
+
+    MkDocs makes ``README.md`` its folder's page itself; a Hugo ``_index.md``
+    is handed to it as the folder's ``index.md``.
+    """
     top, _, rest = path.partition("/")  # a source path is relative, with single slashes
     src_uri = rest if rest and top == settings.content_dir else path
     stem = page_stem(src_uri)
+    if markdown_stem(src_uri).rpartition("/")[2] == "_index":
+        src_uri = stem + ".md"
     if stem == "index":
         return src_uri, ""
     if stem.endswith("/index"):
@@ -276,6 +284,7 @@ def validate_document(raw: RawDocument, settings: Settings, problems: Problems) 
     meta = _WithDefaults(raw.meta, raw.defaults)
     fld = Field(raw.path, raw.lines, problems)
     kind = fld.read(meta, "kind", f.choice(Kind)) or kind_from_path(raw.path, settings)
+    kind = section_kind(raw.path, kind, raw.meta, raw.body)
     title, body = _title(raw, meta, fld)
     status = fld.read(meta, "status", f.text, default="published")
     if kind is Kind.INCIDENT:

@@ -7,12 +7,22 @@ import datetime as dt
 from markupsafe import Markup
 
 from ..catalog import Catalog
+from ..folders import folder_listing, is_folder_page
 from ..model import Document, Kind, Tier
 from .groups import Groups, group
-from .render import Page, page_header, render_marked
+from .render import Page, doc_link, page_header, render_marked
 from .similar import SimilarDocuments
 
 __all__ = ["document_page"]
+
+
+def _body(doc: Document, catalog: Catalog) -> Markup:
+    """The document's text; for a folder page with none, a list of what the folder holds."""
+    body = catalog.bodies.get(doc.path, doc.body)
+    if body.strip() or not is_folder_page(doc.path):
+        return Markup(body)
+    listed = folder_listing(doc, catalog.published)
+    return Markup("".join(f"- {doc_link(d, doc.src_uri)}\n" for d in listed))
 
 
 def _common(doc: Document, catalog: Catalog, groups: Groups) -> dict:
@@ -23,7 +33,7 @@ def _common(doc: Document, catalog: Catalog, groups: Groups) -> dict:
         "here": doc.src_uri,
         "directory_urls": catalog.settings.directory_urls,
         "today": catalog.today,
-        "body": Markup(catalog.bodies.get(doc.path, doc.body)),
+        "body": _body(doc, catalog),
         "systems": [catalog.systems[s] for s in doc.systems if s in catalog.systems],
         "overdue": catalog.review_overdue(doc),
         "review_due": doc.review_due(catalog.settings.review_every),

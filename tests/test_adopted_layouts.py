@@ -1,0 +1,116 @@
+"""Runbook repositories adopted as they are: folder pages, titles, GOV.UK tech-docs pages.
+
+Each test lays out a few lines in the style of one kind of existing repository
+(Hugo section pages, GitLab READMEs, Middleman ``.html.md.erb`` pages), builds
+the site and reads what a reader gets: every link and catalogue URL reaches a
+built page, each page has one ``<h1>`` holding the title the author meant.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from tests.conftest import page, run_cli
+
+DEFAULTS = "tier: L2\nsystems: [vpn]\nowner: NetOps\n"
+HREF = re.compile(r'href="([^"]*)"')
+
+
+def article(html_text: str) -> str:
+    """The page's own content, without the theme's navigation."""
+    return html_text.split("<article", 1)[1].split("</article>", 1)[0]
+
+
+def broken_links(site: Path, url: str) -> list[str]:
+    """The relative links on the page at ``url`` that reach no built file."""
+    broken = []
+    for href in HREF.findall(article(page(site, url))):
+        href = html.unescape(href)
+        parts = urlsplit(href)
+        if parts.scheme or href.startswith(("#", "/", "mailto:")) or not parts.path:
+            continue
+        target = (site / url / unquote(parts.path)).resolve()
+        if not (target.is_file() or (target / "index.html").is_file()):
+            broken.append(href)
+    return broken
+
+
+def catalogue(site: Path) -> dict[str, dict]:
+    data = json.loads((site / "api" / "catalog.json").read_text(encoding="utf-8"))
+    return {doc["source"]: doc for doc in data["documents"]}
+
+
+def test_a_hugo_section_page_is_its_folders_page_listing_the_folder(make_kb, build):
+    root = make_kb(
+        {
+            "runbooks/vpn/_defaults.yml": DEFAULTS,
+            "runbooks/vpn/_index.md": "---\ntitle: VPN runbooks\nweight: 10\n---\n",
+            "runbooks/vpn/tunnel/_index.md": "---\nbookCollapseSection: true\n---\n",
+            "runbooks/vpn/tunnel/TunnelDown.md": (
+                "---\ntitle: Tunnel down\nescalate_when: [still down]\n---\nRestart it.\n"
+            ),
+        }
+    )
+    site = build(root)  # strict: a section page is not a runbook missing 'escalate_when'
+    folder = article(page(site, "runbooks/vpn/"))
+    assert "VPN runbooks" in folder
+    assert "Reset VPN token" in folder and "Tunnel" in folder
+    assert broken_links(site, "runbooks/vpn/") == []
+    assert "Tunnel down" in article(page(site, "runbooks/vpn/tunnel/"))
+    assert not (site / "runbooks/vpn/_index").exists()
+    found = catalogue(site)
+    assert found["runbooks/vpn/_index.md"]["url"] == "runbooks/vpn/"
+    assert found["runbooks/vpn/_index.md"]["kind"] == "article"
+    for doc in found.values():
+        assert (site / doc["url"] / "index.html").is_file(), doc["url"]
+    assert "VPN runbooks" not in page(site, "playbooks/l2/")
+
+
+def test_links_to_a_readme_in_any_form_reach_the_folder_page(make_kb, build):
+    root = make_kb(
+        {
+            "runbooks/vpn/_defaults.yml": DEFAULTS,
+            "runbooks/vpn/README.md": (
+                "# VPN runbooks\n\n- [Reset a token](reset-token.md)\n- [Tunnel](tunnel/)\n"
+            ),
+            "runbooks/vpn/tunnel/README.md": (
+                "# Tunnels\n\n* [Tunnel down](down.md)\n* [Back to VPN](../README.md)\n"
+            ),
+            "runbooks/vpn/tunnel/down.md": (
+                "---\nescalate_when: [still down]\n---\n# Tunnel down\n\n"
+                "See [the VPN index](../index.md), [the folder](../) and [this one](README.md).\n"
+            ),
+        }
+    )
+    site = build(root, strict=False)
+    for url in ("runbooks/vpn/", "runbooks/vpn/tunnel/", "runbooks/vpn/tunnel/down/"):
+        assert broken_links(site, url) == [], url
+    down = article(page(site, "runbooks/vpn/tunnel/down/"))
+    for text, href in (("the VPN index", "../../"), ("the folder", "../../"), ("this one", "../")):
+        assert f'<a href="{href}">{text}</a>' in down
+    found = catalogue(site)
+    assert found["runbooks/vpn/README.md"]["url"] == "runbooks/vpn/"
+    assert found["runbooks/vpn/tunnel/README.md"]["kind"] == "article"
+    assert found["runbooks/vpn/tunnel/down.md"]["kind"] == "runbook"
+    hits = json.loads(run_cli("search", "--kb", root, "--json", "Tunnels").output)
+    assert any(hit["url"].endswith("runbooks/vpn/tunnel/") for hit in hits), hits
+
+
+def test_two_pages_for_one_folder_is_an_error_naming_both(make_kb):
+    root = make_kb(
+        {
+            "runbooks/vpn/_defaults.yml": DEFAULTS,
+            "runbooks/vpn/README.md": "# VPN\n",
+            "runbooks/vpn/_index.md": "---\ntitle: VPN\n---\n",
+        }
+    )
+    result = run_cli("check", "--kb", root, "--format", "json")
+    assert result.exit_code == 1
+    problems = [p for p in json.loads(result.output) if p["code"] == "duplicate-id"]
+    paths = {p["path"] for p in problems}
+    assert paths == {"runbooks/vpn/README.md", "runbooks/vpn/_index.md"}
+    assert all("/runbooks/vpn/" in p["message"] for p in problems)
