@@ -11,11 +11,12 @@ from __future__ import annotations
 import posixpath
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .catalog import Catalog
 from .config import Settings
+from .markdown_lines import lines_outside_code
 from .model import Document
 from .problems import Problems
 from .sources import is_markdown, virtual_path
@@ -31,7 +32,6 @@ __all__ = [
     "virtual_path",
 ]
 
-_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 # The one scanner of Markdown links: every stage that finds or rewrites them uses
 # these. No character class can run into the next link's opening bracket, so
 # matching stays linear on hostile lines ("[[[[…", "](" then "[" × 40,000, "[a](" ×
@@ -116,25 +116,6 @@ def _published(catalog: Catalog, path: str) -> bool:
     """Whether the site has the file (or a folder of files) at source path ``path``:
     what the walk of the sources found and did not leave out."""
     return path in catalog.files or path in catalog.folders
-
-
-def lines_outside_code(body: str) -> Iterator[tuple[int, str, bool]]:
-    """Each line of a Markdown body as (offset, line, inside a fenced code block?).
-
-    Fence lines count as code: links and headings in code samples are left alone.
-    """
-    fence: str | None = None
-    for offset, line in enumerate(body.split("\n")):
-        match = _FENCE.match(line)
-        if fence:
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                fence = None
-            yield offset, line, True
-        elif match:
-            fence = match.group(1)
-            yield offset, line, True
-        else:
-            yield offset, line, False
 
 
 def _may_link(body: str) -> bool:

@@ -16,6 +16,7 @@ from . import fields as f
 from .config import Settings
 from .fields import Field
 from .folders import section_kind
+from .headings import title_and_body
 from .load import RawDocument
 from .model import (
     ActionItem,
@@ -38,7 +39,6 @@ from .sources import FOLDER_PAGES, markdown_stem
 
 __all__ = ["page_location", "page_stem", "validate_document", "validator"]
 
-_H1 = re.compile(r"^#[ \t]+(.*\S)[ \t]*$", re.MULTILINE)  # linear on hostile lines
 _SYSTEM_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _STEP_KEYS = ("team", "contact", "hours", "response", "vendor", "contract", "portal")
 
@@ -83,28 +83,9 @@ def kind_from_path(path: str, settings: Settings) -> Kind:
     return Kind.ARTICLE
 
 
-def _without_closing_hashes(heading: str) -> str:
-    """``Title ##`` → ``Title`` (a closing sequence needs a space before it, so C# stays)."""
-    bare = heading.rstrip("#")
-    if bare != heading and (not bare or bare[-1] in " \t"):
-        heading = bare
-    return heading.strip()
-
-
 def _title(raw: RawDocument, meta: Mapping[str, Any], fld: Field) -> tuple[str, str]:
-    """The title and the body, without a leading ``# heading`` taken as the title."""
-    title = fld.read(meta, "title", f.text, default="")
-    if title:
-        return title, raw.body
-    match = _H1.search(raw.body)
-    if match and not raw.body[: match.start()].strip():
-        heading = _without_closing_hashes(match.group(1))
-        if heading:
-            return heading, raw.body[match.end() :].lstrip("\n")
-    stem = PurePosixPath(raw.path).stem
-    if stem == "index":
-        stem = PurePosixPath(raw.path).parent.name or "Home"
-    return stem.replace("-", " ").replace("_", " ").strip().capitalize() or raw.path, raw.body
+    """The title and the body, without the heading the page shows as its title."""
+    return title_and_body(fld.read(meta, "title", f.text, default=""), raw.body, raw.path)
 
 
 def _runbook(meta: Mapping[str, Any], fld: Field) -> RunbookInfo:

@@ -114,3 +114,54 @@ def test_two_pages_for_one_folder_is_an_error_naming_both(make_kb):
     paths = {p["path"] for p in problems}
     assert paths == {"runbooks/vpn/README.md", "runbooks/vpn/_index.md"}
     assert all("/runbooks/vpn/" in p["message"] for p in problems)
+
+
+def headings_one(html_text: str) -> list[str]:
+    """The text of each ``<h1>`` in the page's content."""
+    found = re.findall(r"<h1[^>]*>(.*?)</h1>", article(html_text), re.S)
+    return [html.unescape(re.sub(r"<a class=\"headerlink\".*?</a>|<[^>]+>", "", h)) for h in found]
+
+
+def test_each_page_has_one_h1_holding_the_title_its_author_meant(make_kb, build):
+    pages = {
+        "runbooks/vpn/notes/README.md": (
+            "<!-- generated: edit the service catalogue instead -->\n\n"
+            "**Table of Contents**\n\n[[_TOC_]]\n\n#  Tunnel  Service\n\n"
+            "* [Reset a token](../reset-token.md)\n"
+        ),
+        "runbooks/vpn/notes/hugo-page.md": (
+            "---\ntitle: Tunnel flapping\nweight: 20\n---\n# Tunnel flapping\n\n"
+            "## Meaning\n\nThe tunnel goes up and down.\n"
+        ),
+        "runbooks/vpn/notes/marked-up.md": (
+            "# [Cloudflare](https://example.com/cf) `edge` *cache* purge\n\nPurge it.\n"
+        ),
+        "runbooks/vpn/notes/setext.md": (
+            "```sh\n# restart the tunnel\nsystemctl restart tun0\n```\n\n"
+            "Tunnel restart\n==============\n\nDone.\n"
+        ),
+        "runbooks/vpn/notes/sections-only.md": "## Check the logs\n\nLook.\n",
+        "runbooks/vpn/notes/two-parts.md": (
+            "# Split tunnel\n\nIntro.\n\n# Part two\n\n## Detail\n\nMore.\n"
+        ),
+    }
+    files = {"runbooks/vpn/notes/_defaults.yml": DEFAULTS + "kind: article\n", **pages}
+    site = build(make_kb(files))
+    expected = {
+        "runbooks/vpn/notes/": "Tunnel Service",
+        "runbooks/vpn/notes/hugo-page/": "Tunnel flapping",
+        "runbooks/vpn/notes/marked-up/": "Cloudflare edge cache purge",
+        "runbooks/vpn/notes/setext/": "Tunnel restart",
+        "runbooks/vpn/notes/sections-only/": "Sections only",
+        "runbooks/vpn/notes/two-parts/": "Split tunnel",
+    }
+    for url, title in expected.items():
+        text = page(site, url)
+        assert headings_one(text) == [title], url
+        assert f"<title>{title} - " in html.unescape(text), url
+    assert "<h2" in article(page(site, "runbooks/vpn/notes/two-parts/"))
+    assert "Part two" in article(page(site, "runbooks/vpn/notes/two-parts/"))
+    assert "restart the tunnel" in article(page(site, "runbooks/vpn/notes/setext/"))
+    titles = {doc["source"]: doc["title"] for doc in catalogue(site).values()}
+    assert titles["runbooks/vpn/notes/README.md"] == "Tunnel Service"
+    assert titles["runbooks/vpn/notes/marked-up.md"] == "Cloudflare edge cache purge"
