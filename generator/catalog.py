@@ -20,7 +20,7 @@ from .folders import folder_of, is_folder_page
 from .load import KeyLines
 from .model import Document, EscalationStep, Kind, Status, Tier
 from .problems import Problems
-from .sources import FOLDER_PAGES, MARKDOWN_SUFFIXES, is_markdown, markdown_stem
+from .sources import DOCUMENT_SUFFIXES, FOLDER_PAGES, is_markdown, markdown_stem
 
 __all__ = ["Catalog", "build_catalog", "resolve_reference"]
 
@@ -81,7 +81,7 @@ def _page_sources(stem: str) -> Iterator[str]:
     if name in FOLDER_PAGES:
         names = [f"{folder}/{page}" if folder else page for page in FOLDER_PAGES]
     for written in (stem, *names):
-        for suffix in MARKDOWN_SUFFIXES:
+        for suffix in DOCUMENT_SUFFIXES:
             yield written + suffix
 
 
@@ -122,9 +122,19 @@ class Catalog:
         """The document whose page a link to the source ``path`` reaches: the document
         itself, or for a folder (or a folder page by another of its names) its page."""
         doc = self.by_path.get(path)
+        if doc is None and path.endswith(".html") and path not in self.files:
+            return self._page_of_html(path[: -len(".html")])
         if doc is not None or (is_markdown(path) and not is_folder_page(path)):
             return doc
         return self.folder_pages.get(folder_of(path) if is_markdown(path) else path)
+
+    def _page_of_html(self, stem: str) -> Document | None:
+        """The document a tech-docs link to ``stem.html`` means: ``stem.md`` (or
+        ``stem.html.md.erb``), or for ``x/index.html`` the folder ``x``'s page."""
+        if stem.rpartition("/")[2] in FOLDER_PAGES:
+            return self.folder_pages.get(folder_of(stem))
+        found = (self.by_path.get(stem + suffix) for suffix in DOCUMENT_SUFFIXES)
+        return next((doc for doc in found if doc is not None), None)
 
     def of_kind(self, kind: Kind, *, published: bool = True) -> list[Document]:
         pool = self.published if published else self.documents

@@ -24,7 +24,7 @@ RUNBOOK_KEYS = ("symptoms", "escalate_when", "escalate_to", "prerequisites", "es
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _LINK = re.compile(r"\]\(|\[\[|<a\s", re.IGNORECASE)
-_NO_TEXT = re.compile(r"^(#.*|<!--.*-->|\[\[_TOC_\]\]|\[TOC\]|[|:\- ]*|[-=]+)$", re.IGNORECASE)
+_NO_TEXT = re.compile(r"^(#.*|<!--.*-->|<%.*|\[\[_TOC_\]\]|\[TOC\]|[|:\- ]*|[-=]+)$", re.IGNORECASE)
 
 
 def is_folder_page(path: str) -> bool:

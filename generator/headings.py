@@ -19,6 +19,7 @@ import re
 from pathlib import PurePosixPath
 from typing import NamedTuple
 
+from .erb import TITLE_TAG
 from .markdown_lines import lines_outside_code
 from .sources import FOLDER_PAGES, markdown_stem
 
@@ -155,6 +156,8 @@ def title_and_body(given: str, body: str, path: str) -> tuple[str, str]:
     and its body without the heading the page shows as its title, its other level-1
     headings a level down."""
     heading = first_heading(body)
+    if heading is not None and TITLE_TAG.match(heading.text):  # tech-docs: "the title here"
+        return given or name_title(path), demoted(_without(body, heading))
     if given:
         if heading is not None and _opens_with(body, heading):
             return given, demoted(_without(body, heading))

@@ -76,8 +76,8 @@ def _in_catalog(catalog: Catalog, doc_path: str, problems: Problems) -> Finder:
     content_dir = catalog.settings.content_dir
 
     def find(resolved: str, bare: str, line: int) -> str | None:
-        if is_markdown(resolved) or resolved in catalog.folder_pages:
-            doc = catalog.page_at(resolved)
+        doc = catalog.page_at(resolved)  # a document, a folder's page, a tech-docs x.html
+        if doc is not None or is_markdown(resolved):
             if doc is None:
                 problems.warning(
                     doc_path,

@@ -14,6 +14,7 @@ from typing import Any
 
 from . import fields as f
 from .config import Settings
+from .erb import inert_erb
 from .fields import Field
 from .folders import section_kind
 from .headings import title_and_body
@@ -35,7 +36,7 @@ from .model import (
 )
 from .problems import Problem, Problems
 from .reserved import reserved_problem
-from .sources import FOLDER_PAGES, markdown_stem
+from .sources import ADOPTED_SUFFIXES, FOLDER_PAGES, markdown_stem
 
 __all__ = ["page_location", "page_stem", "validate_document", "validator"]
 
@@ -57,12 +58,14 @@ def page_location(path: str, settings: Settings) -> tuple[str, str]:
     """(src_uri, url) of the page for a source path; the URL mirrors the path.
 
     MkDocs makes ``README.md`` its folder's page itself; a Hugo ``_index.md``
-    is handed to it as the folder's ``index.md``.
+    is handed to it as the folder's ``index.md``, a tech-docs ``x.html.md.erb``
+    as ``x.md``.
     """
     top, _, rest = path.partition("/")  # a source path is relative, with single slashes
     src_uri = rest if rest and top == settings.content_dir else path
     stem = page_stem(src_uri)
-    if markdown_stem(src_uri).rpartition("/")[2] == "_index":
+    name = markdown_stem(src_uri).rpartition("/")[2]
+    if name == "_index" or src_uri.endswith(ADOPTED_SUFFIXES):
         src_uri = stem + ".md"
     if stem == "index":
         return src_uri, ""
@@ -267,6 +270,8 @@ def validate_document(raw: RawDocument, settings: Settings, problems: Problems) 
     kind = fld.read(meta, "kind", f.choice(Kind)) or kind_from_path(raw.path, settings)
     kind = section_kind(raw.path, kind, raw.meta, raw.body)
     title, body = _title(raw, meta, fld)
+    if raw.path.endswith(ADOPTED_SUFFIXES):
+        body = inert_erb(body, raw.path, raw.body_line, problems)
     status = fld.read(meta, "status", f.text, default="published")
     if kind is Kind.INCIDENT:
         doc_status = Status.PUBLISHED  # an incident's `status` is its own lifecycle

@@ -165,3 +165,73 @@ def test_each_page_has_one_h1_holding_the_title_its_author_meant(make_kb, build)
     titles = {doc["source"]: doc["title"] for doc in catalogue(site).values()}
     assert titles["runbooks/vpn/notes/README.md"] == "Tunnel Service"
     assert titles["runbooks/vpn/notes/marked-up.md"] == "Cloudflare edge cache purge"
+
+
+TECH_DOCS_INDEX = """\
+---
+title: Tunnel guides
+last_reviewed_on: 2026-01-05
+---
+
+# <%= current_page.data.title %>
+
+Guides for the tunnel.
+
+<% current_page.children.each do |page| %>
+- [<%= page.data.title %>](<%= page.url %>)
+<% end %>
+"""
+
+TECH_DOCS_PAGE = """\
+---
+title: Rotate the tunnel key
+---
+
+# <%= current_page.data.title %>
+
+<%= warning_text('Rotate out of hours only') %>
+
+Read [the index](index.html) and [the overview](../overview.html#why), then run:
+
+```sh
+# <% not a tag in code %>
+tunctl rotate
+```
+"""
+
+
+def test_tech_docs_pages_are_read_with_no_template_tag_shown_raw(make_kb, build):
+    root = make_kb(
+        {
+            "runbooks/vpn/_defaults.yml": DEFAULTS + "escalate_when: [the key is rejected]\n",
+            "runbooks/vpn/tunnel/index.html.md.erb": TECH_DOCS_INDEX,
+            "runbooks/vpn/tunnel/rotate-key.html.md.erb": TECH_DOCS_PAGE,
+            "runbooks/vpn/overview.md": "# VPN overview\n\n## Why\n\nBecause.\n",
+        }
+    )
+    check = run_cli("check", "--kb", root, "--format", "json")
+    tags = [p for p in json.loads(check.output) if p["code"] == "erb-tag"]
+    assert [(p["path"], p["line"]) for p in tags] == [
+        ("runbooks/vpn/tunnel/rotate-key.html.md.erb", 7)
+    ], tags
+    assert "warning_text" in tags[0]["message"] and tags[0]["level"] == "warning"
+
+    site = build(root, strict=False)
+    rotate = page(site, "runbooks/vpn/tunnel/rotate-key/")
+    index = page(site, "runbooks/vpn/tunnel/")
+    assert headings_one(rotate) == ["Rotate the tunnel key"]
+    assert headings_one(index) == ["Tunnel guides"]
+    for text in (rotate, index):
+        assert "<%" not in text and "current_page" not in text
+    assert "<code>&lt;%= warning_text('Rotate out of hours only') %&gt;</code>" in rotate
+    assert "tunctl rotate" in rotate
+    assert '<a href="../">the index</a>' in rotate
+    assert '<a href="../../overview/#why">the overview</a>' in rotate
+    assert '<a href="rotate-key/">Rotate the tunnel key</a>' in article(index)
+    for url in ("runbooks/vpn/tunnel/", "runbooks/vpn/tunnel/rotate-key/"):
+        assert broken_links(site, url) == [], url
+    found = catalogue(site)
+    assert found["runbooks/vpn/tunnel/index.html.md.erb"]["url"] == "runbooks/vpn/tunnel/"
+    assert found["runbooks/vpn/tunnel/index.html.md.erb"]["kind"] == "article"
+    assert found["runbooks/vpn/tunnel/rotate-key.html.md.erb"]["kind"] == "runbook"
+    assert not (site / "runbooks/vpn/tunnel/rotate-key.html.md.erb").exists()
