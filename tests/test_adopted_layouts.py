@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 from tests.conftest import page, run_cli
 
 DEFAULTS = "tier: L2\nsystems: [vpn]\nowner: NetOps\n"
+RUNBOOK_TUNNEL = "---\ntier: L1\nsystems: [vpn]\nescalate_when: [still down]\n---\n# Tunnel down\n"
 HREF = re.compile(r'href="([^"]*)"')
 
 
@@ -235,3 +236,19 @@ def test_tech_docs_pages_are_read_with_no_template_tag_shown_raw(make_kb, build)
     assert found["runbooks/vpn/tunnel/index.html.md.erb"]["kind"] == "article"
     assert found["runbooks/vpn/tunnel/rotate-key.html.md.erb"]["kind"] == "runbook"
     assert not (site / "runbooks/vpn/tunnel/rotate-key.html.md.erb").exists()
+
+
+def test_a_file_named_like_a_page_beside_it_is_one_error_naming_it(make_kb):
+    root = make_kb(
+        {
+            "runbooks/vpn/TunnelDown.md": RUNBOOK_TUNNEL,
+            "runbooks/vpn/TunnelDown": "An older copy of the runbook, without a suffix.\n",
+        }
+    )
+    result = run_cli("check", "--kb", root)
+    assert result.exit_code == 1
+    assert "runbooks/vpn/TunnelDown: error: the site would copy this file where" in result.output
+    assert "runbooks/vpn/TunnelDown.md" in result.output
+    build = run_cli("build", "--kb", root)
+    assert build.exit_code == 1 and "Traceback" not in build.output
+    assert build.output.count("runbooks/vpn/TunnelDown: error") == 1
