@@ -107,6 +107,16 @@ def _in_catalog(catalog: Catalog, doc_path: str, problems: Problems) -> Finder:
                 code="broken-link",
             )
             return None
+        if resolved not in catalog.files:  # a folder with no README, index or _index
+            problems.warning(
+                doc_path,
+                line,
+                f"link '{bare}' points to a folder with no page of its own: "
+                "the site has nothing at that address",
+                "link to a document in the folder, or give the folder a README.md",
+                code="broken-link",
+            )
+            return None
         return virtual_path(resolved, content_dir)
 
     return find
@@ -235,9 +245,7 @@ def rewrite_links(
             bodies[doc.path] = doc.body
             continue
         if isinstance(done, LinkedBody) and all(
-            path in published
-            if is_markdown(path)
-            else _published(catalog, path) and path not in catalog.folder_pages
+            path in published if is_markdown(path) else path in catalog.files
             for path in done.assumed
         ):
             bodies[doc.path] = done.body

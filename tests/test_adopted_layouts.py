@@ -252,3 +252,17 @@ def test_a_file_named_like_a_page_beside_it_is_one_error_naming_it(make_kb):
     build = run_cli("build", "--kb", root)
     assert build.exit_code == 1 and "Traceback" not in build.output
     assert build.output.count("runbooks/vpn/TunnelDown: error") == 1
+
+
+def test_a_link_to_a_folder_with_no_page_is_reported(make_kb):
+    root = make_kb(
+        {
+            "runbooks/vpn/_defaults.yml": DEFAULTS,
+            "runbooks/vpn/README.md": "# VPN\n\n- [Scripts](scripts/)\n- [Tokens](../vpn/)\n",
+            "runbooks/vpn/scripts/rotate.sh": "tunctl rotate\n",
+        }
+    )
+    result = run_cli("check", "--kb", root, "--format", "json")
+    broken = [p for p in json.loads(result.output) if p["code"] == "broken-link"]
+    assert [(p["path"], p["line"]) for p in broken] == [("runbooks/vpn/README.md", 3)], broken
+    assert "folder with no page" in broken[0]["message"]
