@@ -25,7 +25,7 @@ from .sources import FOLDER_PAGES, markdown_stem
 
 __all__ = ["Heading", "first_heading", "name_title", "plain_text", "title_and_body"]
 
-_ATX = re.compile(r"^ {0,3}#(?:[ \t]+(.*?))?[ \t]*$")  # linear: one lazy group, then the end
+_ATX = re.compile(r"^ {0,3}#(?:[ \t](.*))?$")  # linear: no quantifier meets another
 _ATX_ANY = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]|$)")
 _SETEXT = re.compile(r"^ {0,3}=+[ \t]*$")
 _SETEXT_2 = re.compile(r"^ {0,3}-+[ \t]*$")
@@ -37,6 +37,7 @@ _CODE = re.compile(r"(`+)([^`\n]*?)\1")
 _STRONG = re.compile(r"(\*\*|__)(?=\S)([^\n]*?\S)\1")
 _EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=\S)([^\n*_]*?\S)\1(?![\w*])")
 _TAG = re.compile(r"</?[A-Za-z][^<>\n]*>")
+_LONGEST = 1000  # characters of a heading stripped of its Markdown
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
@@ -63,7 +64,7 @@ def first_heading(body: str) -> Heading | None:
             continue
         atx = _ATX.match(line)
         if atx:
-            return Heading(_without_closing_hashes(atx.group(1) or ""), index, index)
+            return Heading(_without_closing_hashes((atx.group(1) or "").strip()), index, index)
         if previous is not None and _SETEXT.match(line):
             return Heading(previous.strip(), index - 1, index)
         previous = line if stripped and not _NOT_PARAGRAPH.match(line) else None
@@ -81,6 +82,8 @@ def _without_closing_hashes(heading: str) -> str:
 def plain_text(markdown: str) -> str:
     """A heading's text without its Markdown: links and images by their text, code spans,
     emphasis and HTML tags by what they hold, escapes by the character."""
+    if len(markdown) > _LONGEST:  # not a title anyone wrote: spared the scans below
+        return " ".join(markdown.split())
     text = _IMAGE.sub(r"\1", markdown)
     text = _LINK.sub(r"\1", text)
     text = _CODE.sub(lambda m: m.group(2).strip(), text)
