@@ -42,7 +42,7 @@ DEFAULTS_FILE = "_defaults.yml"
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 #: Other names read as Markdown documents: GOV.UK tech-docs (Middleman) pages. Their page
 #: is handed to the site engine as ``x.md`` (see ``validate.page_location``).
-ADOPTED_SUFFIXES = (".html.md.erb",)
+ADOPTED_SUFFIXES = (".html.md.erb", ".htm.md.erb")
 DOCUMENT_SUFFIXES = ADOPTED_SUFFIXES + MARKDOWN_SUFFIXES
 #: The names that make a document its folder's own page (``runbooks/vpn/``): Hugo's
 #: ``_index`` and a repository's ``README`` as well as ``index``.

@@ -207,6 +207,7 @@ def test_tech_docs_pages_are_read_with_no_template_tag_shown_raw(make_kb, build)
             "runbooks/vpn/_defaults.yml": DEFAULTS + "escalate_when: [the key is rejected]\n",
             "runbooks/vpn/tunnel/index.html.md.erb": TECH_DOCS_INDEX,
             "runbooks/vpn/tunnel/rotate-key.html.md.erb": TECH_DOCS_PAGE,
+            "runbooks/vpn/tunnel/legacy.htm.md.erb": "# <%= current_page.data.title %>\n",
             "runbooks/vpn/overview.md": "# VPN overview\n\n## Why\n\nBecause.\n",
         }
     )
@@ -235,7 +236,10 @@ def test_tech_docs_pages_are_read_with_no_template_tag_shown_raw(make_kb, build)
     assert found["runbooks/vpn/tunnel/index.html.md.erb"]["url"] == "runbooks/vpn/tunnel/"
     assert found["runbooks/vpn/tunnel/index.html.md.erb"]["kind"] == "article"
     assert found["runbooks/vpn/tunnel/rotate-key.html.md.erb"]["kind"] == "runbook"
-    assert not (site / "runbooks/vpn/tunnel/rotate-key.html.md.erb").exists()
+    assert found["runbooks/vpn/tunnel/legacy.htm.md.erb"]["title"] == "Legacy"
+    assert headings_one(page(site, "runbooks/vpn/tunnel/legacy/")) == ["Legacy"]
+    for name in ("rotate-key.html.md.erb", "legacy.htm.md.erb"):
+        assert not (site / "runbooks/vpn/tunnel" / name).exists()
 
 
 def test_a_file_named_like_a_page_beside_it_is_one_error_naming_it(make_kb):
