@@ -12,14 +12,16 @@ import difflib
 import functools
 import posixpath
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .config import Settings
+from .folders import folder_of, is_folder_page
 from .history import Change
 from .load import KeyLines
 from .model import Document, EscalationStep, Kind, Status, Tier
 from .problems import Problems
-from .sources import MARKDOWN_SUFFIXES, markdown_stem
+from .sources import DOCUMENT_SUFFIXES, FOLDER_PAGES, is_markdown, markdown_stem
 
 __all__ = ["Catalog", "build_catalog", "resolve_reference"]
 
@@ -66,11 +68,22 @@ def _find(ref: str, here: str, known: set[str], content_dir: str) -> str | None:
         stem = markdown_stem(base.rstrip("/"))
         if base in known:
             return base
-        for name in ("", "/index", "/README"):
-            for suffix in MARKDOWN_SUFFIXES:
-                if stem + name + suffix in known:
-                    return stem + name + suffix
+        for candidate in _page_sources(stem):
+            if candidate in known:
+                return candidate
     return None
+
+
+def _page_sources(stem: str) -> Iterator[str]:
+    """The sources whose page ``stem`` names: ``x`` is ``x.md`` or the folder ``x``'s
+    page, and ``x/index`` (or ``x/README``) is that folder's page whatever its name."""
+    folder, _, name = stem.rpartition("/")
+    names = [f"{stem}/{page}" for page in FOLDER_PAGES]
+    if name in FOLDER_PAGES:
+        names = [f"{folder}/{page}" if folder else page for page in FOLDER_PAGES]
+    for written in (stem, *names):
+        for suffix in DOCUMENT_SUFFIXES:
+            yield written + suffix
 
 
 @dataclass
@@ -102,6 +115,29 @@ class Catalog:
                 found.add(folder)
                 folder = posixpath.dirname(folder)
         return frozenset(found)
+
+    @functools.cached_property
+    def folder_pages(self) -> dict[str, Document]:
+        """Each folder's own page (its README, index or ``_index``), by the folder's path."""
+        return {folder_of(d.path): d for d in self.documents if is_folder_page(d.path)}
+
+    def page_at(self, path: str) -> Document | None:
+        """The document whose page a link to the source ``path`` reaches: the document
+        itself, or for a folder (or a folder page by another of its names) its page."""
+        doc = self.by_path.get(path)
+        if doc is None and path.endswith(".html") and path not in self.files:
+            return self._page_of_html(path[: -len(".html")])
+        if doc is not None or (is_markdown(path) and not is_folder_page(path)):
+            return doc
+        return self.folder_pages.get(folder_of(path) if is_markdown(path) else path)
+
+    def _page_of_html(self, stem: str) -> Document | None:
+        """The document a tech-docs link to ``stem.html`` means: ``stem.md`` (or
+        ``stem.html.md.erb``), or for ``x/index.html`` the folder ``x``'s page."""
+        if stem.rpartition("/")[2] in FOLDER_PAGES:
+            return self.folder_pages.get(folder_of(stem))
+        found = (self.by_path.get(stem + suffix) for suffix in DOCUMENT_SUFFIXES)
+        return next((doc for doc in found if doc is not None), None)
 
     def of_kind(self, kind: Kind, *, published: bool = True) -> list[Document]:
         pool = self.published if published else self.documents

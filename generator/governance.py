@@ -19,6 +19,7 @@ from .config import Settings
 from .load import KeyLines
 from .model import Document, Status, Tier
 from .problems import Problems
+from .sources import virtual_path
 
 __all__ = ["check_governance", "document_findings"]
 
@@ -48,10 +49,22 @@ def check_governance(catalog: Catalog, problems: Problems, key_lines: dict[str, 
 
 
 def _check_page_urls(catalog: Catalog, problems: Problems) -> None:
-    """``x.md`` and ``x/index.md`` (or a runbook under content/) would share one page."""
+    """``x.md`` and ``x/index.md`` (or a runbook under content/) would share one page,
+    and a file named ``x`` beside ``x.md`` would be where the page's folder is."""
     by_url: dict[str, list[Document]] = defaultdict(list)
     for doc in catalog.documents:
         by_url[doc.url].append(doc)
+    for path in sorted(catalog.files):
+        docs = by_url.get(virtual_path(path, catalog.settings.content_dir) + "/")
+        if docs:
+            problems.error(
+                path,
+                0,
+                f"the site would copy this file where the page of {docs[0].path} is "
+                f"('/{docs[0].url}'); one would replace the other",
+                "rename the file, or remove it if the document holds the same text",
+                code="duplicate-id",
+            )
     for url, docs in sorted(by_url.items()):
         if len(docs) < 2:
             continue

@@ -12,11 +12,12 @@ import html
 import posixpath
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .catalog import Catalog
 from .config import Settings
+from .markdown_lines import lines_outside_code
 from .model import Document
 from .problems import Problems
 from .sources import is_markdown, virtual_path
@@ -33,7 +34,6 @@ __all__ = [
     "virtual_path",
 ]
 
-_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}(?=[^`]*$)|~{3,})")  # "```x```" is code in a line
 # The one scanner of Markdown links: every stage that finds or rewrites them uses
 # these. No character class can run into the next link's opening bracket, so
 # matching stays linear on hostile lines ("[[[[…", "](" then "[" × 40,000, "[a](" ×
@@ -99,8 +99,8 @@ def _in_catalog(catalog: Catalog, doc_path: str, problems: Problems) -> Finder:
     content_dir = catalog.settings.content_dir
 
     def find(resolved: str, bare: str, line: int) -> str | None:
-        if is_markdown(resolved):
-            doc = catalog.by_path.get(resolved)
+        doc = catalog.page_at(resolved)  # a document, a folder's page, a tech-docs x.html
+        if doc is not None or is_markdown(resolved):
             if doc is None:
                 problems.warning(
                     doc_path,
@@ -130,6 +130,16 @@ def _in_catalog(catalog: Catalog, doc_path: str, problems: Problems) -> Finder:
                 code="broken-link",
             )
             return None
+        if resolved not in catalog.files:  # a folder with no README, index or _index
+            problems.warning(
+                doc_path,
+                line,
+                f"link '{bare}' points to a folder with no page of its own: "
+                "the site has nothing at that address",
+                "link to a document in the folder, or give the folder a README.md",
+                code="broken-link",
+            )
+            return None
         return virtual_path(resolved, content_dir)
 
     return find
@@ -139,25 +149,6 @@ def _published(catalog: Catalog, path: str) -> bool:
     """Whether the site has the file (or a folder of files) at source path ``path``:
     what the walk of the sources found and did not leave out."""
     return path in catalog.files or path in catalog.folders
-
-
-def lines_outside_code(body: str) -> Iterator[tuple[int, str, bool]]:
-    """Each line of a Markdown body as (offset, line, inside a fenced code block?).
-
-    Fence lines count as code: links and headings in code samples are left alone.
-    """
-    fence: str | None = None
-    for offset, line in enumerate(body.split("\n")):
-        match = _FENCE.match(line)
-        if fence:
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                fence = None
-            yield offset, line, True
-        elif match:
-            fence = match.group(1)
-            yield offset, line, True
-        else:
-            yield offset, line, False
 
 
 def _may_link(body: str) -> bool:
@@ -318,7 +309,7 @@ def rewrite_links(
             bodies[doc.path] = doc.body
             continue
         if isinstance(done, LinkedBody) and all(
-            path in published if is_markdown(path) else _published(catalog, path)
+            path in published if is_markdown(path) else path in catalog.files
             for path in done.assumed
         ):
             bodies[doc.path] = done.body

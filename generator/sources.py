@@ -22,7 +22,10 @@ from .config import CONFIG_FILE, Settings
 from .problems import Level, Problem
 
 __all__ = [
+    "ADOPTED_SUFFIXES",
     "DEFAULTS_FILE",
+    "DOCUMENT_SUFFIXES",
+    "FOLDER_PAGES",
     "MARKDOWN_SUFFIXES",
     "SourceFile",
     "SourceTree",
@@ -37,6 +40,13 @@ DEFAULTS_FILE = "_defaults.yml"
 #: What MkDocs 1.6 builds as Markdown pages (``mkdocs.utils.markdown_extensions``),
 #: so that the catalogue holds exactly the pages the site has.
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
+#: Other names read as Markdown documents: GOV.UK tech-docs (Middleman) pages. Their page
+#: is handed to the site engine as ``x.md`` (see ``validate.page_location``).
+ADOPTED_SUFFIXES = (".html.md.erb", ".htm.md.erb")
+DOCUMENT_SUFFIXES = ADOPTED_SUFFIXES + MARKDOWN_SUFFIXES
+#: The names that make a document its folder's own page (``runbooks/vpn/``): Hugo's
+#: ``_index`` and a repository's ``README`` as well as ``index``.
+FOLDER_PAGES = ("index", "README", "_index")
 
 _NAME = operator.attrgetter("name")
 _SPECIAL = (
@@ -48,13 +58,14 @@ _SPECIAL = (
 
 
 def is_markdown(path: str) -> bool:
-    """Whether ``path`` names a Markdown document (by its suffix, as MkDocs decides)."""
-    return path.endswith(MARKDOWN_SUFFIXES)
+    """Whether ``path`` names a Markdown document (by its suffix)."""
+    return path.endswith(DOCUMENT_SUFFIXES)
 
 
 def markdown_stem(path: str) -> str:
-    """``path`` without its Markdown suffix: ``a/b.markdown`` → ``a/b``."""
-    for suffix in MARKDOWN_SUFFIXES:
+    """``path`` without its Markdown suffix: ``a/b.markdown`` → ``a/b``,
+    ``a/b.html.md.erb`` → ``a/b``."""
+    for suffix in DOCUMENT_SUFFIXES:
         if path.endswith(suffix):
             return path[: -len(suffix)]
     return path

@@ -15,7 +15,10 @@ from typing import Any
 from . import fields as f
 from .adoption import AliasedLines
 from .config import Settings
+from .erb import inert_erb
 from .fields import Field
+from .folders import section_kind
+from .headings import title_and_body
 from .load import RawDocument
 from .model import (
     ActionItem,
@@ -34,29 +37,37 @@ from .model import (
 )
 from .problems import Problem, Problems
 from .reserved import reserved_problem
-from .sources import DEFAULTS_FILE, markdown_stem
+from .sources import ADOPTED_SUFFIXES, DEFAULTS_FILE, FOLDER_PAGES, markdown_stem
 
 __all__ = ["page_location", "page_stem", "validate_document", "validator"]
 
-_H1 = re.compile(r"^#[ \t]+(.*\S)[ \t]*$", re.MULTILINE)  # linear on hostile lines
 _SYSTEM_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _STEP_KEYS = ("team", "contact", "hours", "response", "vendor", "contract", "portal")
 
 
 def page_stem(src_uri: str) -> str:
     """The page a source becomes, named as MkDocs names it: without its Markdown suffix,
-    and a ``README`` as its folder's ``index``."""
+    and a folder page (``README``, ``_index``) as its folder's ``index``."""
     stem = markdown_stem(src_uri)
-    if stem == "README" or stem.endswith("/README"):
-        return stem.removesuffix("README") + "index"
+    folder, _, name = stem.rpartition("/")
+    if name in FOLDER_PAGES:
+        return f"{folder}/index" if folder else "index"
     return stem
 
 
 def page_location(path: str, settings: Settings) -> tuple[str, str]:
-    """(src_uri, url) of the page for a source path; the URL mirrors the path."""
+    """(src_uri, url) of the page for a source path; the URL mirrors the path.
+
+    MkDocs makes ``README.md`` its folder's page itself; a Hugo ``_index.md``
+    is handed to it as the folder's ``index.md``, a tech-docs ``x.html.md.erb``
+    as ``x.md``.
+    """
     top, _, rest = path.partition("/")  # a source path is relative, with single slashes
     src_uri = rest if rest and top == settings.content_dir else path
     stem = page_stem(src_uri)
+    name = markdown_stem(src_uri).rpartition("/")[2]
+    if name == "_index" or src_uri.endswith(ADOPTED_SUFFIXES):
+        src_uri = stem + ".md"
     if stem == "index":
         return src_uri, ""
     if stem.endswith("/index"):
@@ -76,28 +87,9 @@ def kind_from_path(path: str, settings: Settings) -> Kind:
     return Kind.ARTICLE
 
 
-def _without_closing_hashes(heading: str) -> str:
-    """``Title ##`` → ``Title`` (a closing sequence needs a space before it, so C# stays)."""
-    bare = heading.rstrip("#")
-    if bare != heading and (not bare or bare[-1] in " \t"):
-        heading = bare
-    return heading.strip()
-
-
 def _title(raw: RawDocument, meta: Mapping[str, Any], fld: Field) -> tuple[str, str]:
-    """The title and the body, without a leading ``# heading`` taken as the title."""
-    title = fld.read(meta, "title", f.text, default="")
-    if title:
-        return title, raw.body
-    match = _H1.search(raw.body)
-    if match and not raw.body[: match.start()].strip():
-        heading = _without_closing_hashes(match.group(1))
-        if heading:
-            return heading, raw.body[match.end() :].lstrip("\n")
-    stem = PurePosixPath(raw.path).stem
-    if stem == "index":
-        stem = PurePosixPath(raw.path).parent.name or "Home"
-    return stem.replace("-", " ").replace("_", " ").strip().capitalize() or raw.path, raw.body
+    """The title and the body, without the heading the page shows as its title."""
+    return title_and_body(fld.read(meta, "title", f.text, default=""), raw.body, raw.path)
 
 
 def _runbook(meta: Mapping[str, Any], fld: Field) -> RunbookInfo:
@@ -282,7 +274,10 @@ def validate_document(raw: RawDocument, settings: Settings, problems: Problems) 
     nearest = inherited.nearest or (f"{folder}/{DEFAULTS_FILE}" if folder else DEFAULTS_FILE)
     fld = Field(raw.path, lines, problems, defaults_file=nearest)
     kind = fld.read(meta, "kind", f.choice(Kind)) or kind_from_path(raw.path, settings)
+    kind = section_kind(raw.path, kind, raw.meta, raw.body)
     title, body = _title(raw, meta, fld)
+    if raw.path.endswith(ADOPTED_SUFFIXES):
+        body = inert_erb(body, raw.path, raw.body_line, problems)
     status = fld.read(meta, "status", f.text, default="published")
     if kind is Kind.INCIDENT:
         doc_status = Status.PUBLISHED  # an incident's `status` is its own lifecycle

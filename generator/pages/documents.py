@@ -7,12 +7,29 @@ import datetime as dt
 from markupsafe import Markup
 
 from ..catalog import Catalog
+from ..erb import LISTING
+from ..folders import folder_listing, is_folder_page
 from ..model import Document, Kind, Tier
 from .groups import Groups, group
-from .render import Page, page_header, render_marked
+from .render import Page, doc_link, page_header, render_marked
 from .similar import SimilarDocuments
 
 __all__ = ["document_page"]
+
+
+def _body(doc: Document, catalog: Catalog) -> Markup:
+    """The document's text; for a folder page with none, a list of what the folder holds."""
+    body = catalog.bodies.get(doc.path, doc.body)
+    if LISTING in body:  # a tech-docs page listed its folder's pages there
+        return Markup(body.replace(LISTING, "\n" + _listing(doc, catalog), 1))
+    if body.strip() or not is_folder_page(doc.path):
+        return Markup(body)
+    return Markup(_listing(doc, catalog))
+
+
+def _listing(doc: Document, catalog: Catalog) -> str:
+    listed = folder_listing(doc, catalog.published)
+    return "".join(f"- {doc_link(d, doc.src_uri)}\n" for d in listed)
 
 
 def _common(doc: Document, catalog: Catalog, groups: Groups) -> dict:
@@ -23,7 +40,7 @@ def _common(doc: Document, catalog: Catalog, groups: Groups) -> dict:
         "here": doc.src_uri,
         "directory_urls": catalog.settings.directory_urls,
         "today": catalog.today,
-        "body": Markup(catalog.bodies.get(doc.path, doc.body)),
+        "body": _body(doc, catalog),
         "systems": [catalog.systems[s] for s in doc.systems if s in catalog.systems],
         "overdue": catalog.review_overdue(doc),
         "review_due": doc.review_due(catalog.settings.review_every),
