@@ -38,7 +38,11 @@ __all__ = [
 # these. No character class can run into the next link's opening bracket, so
 # matching stays linear on hostile lines ("[[[[…", "](" then "[" × 40,000, "[a](" ×
 # 100,000), where a class that admits "[" took 5 s on a 40,000-character line.
-_INLINE = re.compile(r"(!?\[([^\[\]\n]*)\]\()(<[^<>\n]+>|[^()\s]+)((?:[ \t]+\"[^\"\n]*\")?\))")
+# A target may hold balanced parentheses, one level deep, as CommonMark allows
+# ("Disk-Expansions-(PCOL).md"); each "(" starts a group, so no character is tried twice.
+_INLINE = re.compile(
+    r"(!?\[([^\[\]\n]*)\]\()(<[^<>\n]+>|(?:[^()\s]|\([^()\s]*\))+)((?:[ \t]+\"[^\"\n]*\")?\))"
+)
 _REFERENCE = re.compile(r"!?\[([^\[\]\n]*)\]\[[^\[\]\n]*\]")  # [text][label]
 _REFDEF = re.compile(r"^([ \t]{0,3}\[[^\]\n]+\]:[ \t]*)(<[^>\n]+>|\S+)(.*)$")
 # Links and images written as raw HTML: `<a href="…">`, `<img src="…">`. Linear too: the

@@ -14,7 +14,7 @@ from opskb.problems import Problems
 from opskb.search.records import plain_text
 from opskb.slow_markdown import slow_paragraph
 
-from tests.conftest import page
+from tests.conftest import page, run_cli
 
 # Lines that made one stage or another scan quadratically: seconds each at 40,000
 # characters (5 s in the playbooks, 13 s in the search text), milliseconds now.
@@ -101,3 +101,23 @@ def test_a_playbook_leaves_links_in_code_spans_as_written_like_the_runbook_page(
     for html in (page(site, "runbooks/vpn/ticket/"), page(site, "playbooks/l1/")):
         assert "<code>[the token](token.md)</code>" in html
     assert 'href="../../runbooks/vpn/reset-token/"' in page(site, "playbooks/l1/")
+
+
+def test_a_target_holding_parentheses_is_followed_and_checked(make_kb, build) -> None:
+    """CommonMark lets a link's target hold balanced parentheses; tech-docs repositories
+    name pages so ("Disk-Expansions-(PCOL)"), and such links were left to 404."""
+    runbook = "---\ntier: L1\nsystems: [vpn]\nescalate_when: [x]\n---\n{}\n"
+    root = make_kb(
+        {
+            "runbooks/vpn/resize-(pcol).md": runbook.format("Resize the disk."),
+            "runbooks/vpn/index-of-steps.md": runbook.format(
+                "See [the resize](resize-(pcol).md) and [the old one](gone-(pcol).md)."
+            ),
+        }
+    )
+    checked = run_cli("check", "--kb", root)
+    assert "link 'gone-(pcol).md' points to a missing" in checked.output, checked.output
+    assert "resize-(pcol).md' points" not in checked.output
+    site = build(root, strict=False)
+    html = page(site, "runbooks/vpn/index-of-steps/")
+    assert 'href="../resize-%28pcol%29/"' in html or 'href="../resize-(pcol)/"' in html, html
