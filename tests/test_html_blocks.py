@@ -12,6 +12,7 @@ from mkdocs.config import load_config
 from opskb.html_blocks import new_token, put_back, set_aside
 from opskb.pages import render_site
 from opskb.pipeline import load_kb
+from opskb.search.index import SearchIndex
 
 from tests.conftest import RUNBOOK_RESET
 
@@ -148,6 +149,8 @@ def test_a_built_site_is_the_same_when_the_engine_converts_everything(
 
     monkeypatch.setattr(mkdocs_plugin, "put_back", lambda html, blocks, token: None)
     shutil.rmtree(root / "site")
+    # the terminal's search index is written after the build, by a detached process
+    SearchIndex.open(root).store.wait_for_writer()
     shutil.rmtree(root / ".opskb-cache")
     assert pages(build(root)) == aside
 
