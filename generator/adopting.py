@@ -48,6 +48,9 @@ DATE_KEYS = ("start_time", "started_at", "published", "published_at", "source_pu
 _ALERT_NAME = "[A-Za-z_][A-Za-z0-9_]*"
 _DATED = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _FOLDER_PAGES = {"README", "index", "_index"}
+#: Plain-text notes a team may have written as Markdown: ``adopt: {extensions: [...]}``
+#: reads them as documents.
+PLAIN_TEXT = (".txt", ".text", ".mdx")
 TOP_FILES = 5
 
 
@@ -122,7 +125,9 @@ def _defaults_text(settings, rel: str, system_id: str, tier: Tier, owner: str, r
     for source in sources.files:
         if source.rel.startswith(below) and not is_markdown(source.rel):
             name = PurePosixPath(source.rel).name
-            if ".md." in name or name.endswith((".erb", ".mdx", ".rst", ".adoc")):
+            if name.endswith(PLAIN_TEXT):
+                report.unread[PurePosixPath(name).suffix] += 1
+            elif ".md." in name or name.endswith((".erb", ".rst", ".adoc")):
                 report.unread[name[name.index(".") :]] += 1
     incidents = kind_from_path(f"{rel}/x.md", settings) is Kind.INCIDENT
     lines = [
@@ -173,7 +178,14 @@ def format_report(report: AdoptionReport) -> str:
     out += [f"kept {path} (it exists; not changed)" for path in report.kept]
     out += [f"found: {line}" for line in report.found]
     for suffix, count in sorted(report.unread.items()):
-        out.append(f"not read: {count} file{'s' * (count != 1)} ending '{suffix}' (not Markdown)")
+        files = f"{count} file{'s' * (count != 1)} ending '{suffix}'"
+        if suffix in PLAIN_TEXT:
+            out.append(
+                f"not read: {files}; if they are Markdown, add to "
+                f"{report.folder}/{DEFAULTS_FILE}: adopt: {{extensions: [{suffix}]}}"
+            )
+        else:
+            out.append(f"not read: {files} (not Markdown)")
     problems = report.problems
     if not problems:
         out.append(f"{report.folder}/: no problems; build the site with `opskb build`")

@@ -9,6 +9,11 @@ Under one key, ``adopt:``, so that it can never clash with a document's keys::
         date: {from: file_date}       # 2023-04-01-db-outage.md → date: 2023-04-01
         detected_at: {from: key, key: [start_time, began]}
       quiet: [escalate_when]          # warnings (by code or key) not to report here
+      extensions: [.txt, .mdx]        # other suffixes read as Markdown documents here
+
+A file below the folder ending in a listed suffix is a document whose page is
+at its path without the suffix (``notes/vpn.txt`` → ``notes/vpn/``); the source
+walk (``sources.py``) reads the list with ``listed_extensions``.
 
 A document's own keys win, then its aliased keys, then derived values, then
 the folder defaults. A folder's map adds to the maps of the folders above it.
@@ -21,19 +26,32 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from .problems import Problem
+from .suffixes import read_extensions
+from .yaml_reader import read_yaml
 
 if TYPE_CHECKING:
     from .fields import KeyLineFinder
 
-__all__ = ["ADOPT_KEY", "AdoptionMap", "Derivation", "Inherited", "read_adoption"]
+__all__ = [
+    "ADOPT_KEY",
+    "MAX_DEFAULTS_BYTES",
+    "AdoptionMap",
+    "Derivation",
+    "Inherited",
+    "listed_extensions",
+    "read_adoption",
+]
 
 ADOPT_KEY = "adopt"
 SOURCES = ("file_name", "file_date", "folder_name", "key")
-_PARTS = ("aliases", "derive", "quiet")
+_PARTS = ("aliases", "derive", "quiet", "extensions")
+#: A defaults file applies to every document below it, so it is read for each
+#: folder and its keys go into each document: it holds shared keys, not text.
+MAX_DEFAULTS_BYTES = 1024 * 1024
 _FILE_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\D|$)")
 _FOLDER_PAGES = {"README", "index", "_index"}
 
@@ -71,12 +89,18 @@ class AdoptionMap:
     aliases: tuple[tuple[str, str], ...] = ()  # (the key as written, the key opskb reads)
     derive: tuple[Derivation, ...] = ()
     quiet: frozenset[str] = frozenset()
+    extensions: tuple[str, ...] = ()  # other suffixes read as documents below the folder
 
     def below(self, child: AdoptionMap) -> AdoptionMap:
         """This folder's map with a sub-folder's map added (the sub-folder's entries win)."""
         aliases = dict(self.aliases) | dict(child.aliases)
         derive = {d.target: d for d in self.derive} | {d.target: d for d in child.derive}
-        return AdoptionMap(tuple(aliases.items()), tuple(derive.values()), self.quiet | child.quiet)
+        return AdoptionMap(
+            tuple(aliases.items()),
+            tuple(derive.values()),
+            self.quiet | child.quiet,
+            tuple(dict.fromkeys((*self.extensions, *child.extensions))),
+        )
 
     def apply(self, meta: dict[str, Any], path: str) -> tuple[dict[str, Any], dict[str, str]]:
         """The document's keys with aliases and derived values added, and for each key
@@ -144,7 +168,7 @@ def read_adoption(
 
     if not isinstance(value, dict):
         report(
-            "'adopt' must be a mapping of aliases, derive and quiet",
+            "'adopt' must be a mapping of aliases, derive, quiet and extensions",
             "write e.g. adopt: {aliases: {last_reviewed_on: last_reviewed}}",
         )
         return NO_ADOPTION
@@ -159,7 +183,26 @@ def read_adoption(
         aliases=_aliases(value.get("aliases"), report),
         derive=_derive(value.get("derive"), report),
         quiet=frozenset(_names(value.get("quiet"), "quiet", report)),
+        extensions=read_extensions(value.get("extensions"), report),
     )
+
+
+def listed_extensions(file: Path) -> tuple[str, ...]:
+    """The valid suffixes the ``adopt: {extensions: [...]}`` of the defaults file ``file``
+    lists, for the source walk; the file's problems are reported when it is loaded."""
+    try:
+        with file.open("rb") as opened:
+            data = opened.read(MAX_DEFAULTS_BYTES + 1)
+        text = data.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ()
+    if len(data) > MAX_DEFAULTS_BYTES or "extensions" not in text:
+        return ()
+    value, _ = read_yaml(file.name, text, 1, "folder defaults file")
+    adopt = value.get(ADOPT_KEY) if isinstance(value, dict) else None
+    if not isinstance(adopt, dict):
+        return ()
+    return read_extensions(adopt.get("extensions"), lambda *_: None)
 
 
 def _is_name(value: Any) -> bool:

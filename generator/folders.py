@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .model import Document, Kind
-from .sources import FOLDER_PAGES, markdown_stem
+from .sources import FOLDER_PAGES, document_stem
 
 __all__ = ["folder_listing", "folder_of", "is_folder_page", "section_kind"]
 
@@ -29,7 +29,7 @@ _NO_TEXT = re.compile(r"^(#.*|<!--.*-->|<%.*|\[\[_TOC_\]\]|\[TOC\]|[|:\- ]*|[-=]
 
 def is_folder_page(path: str) -> bool:
     """Whether the source ``path`` is its folder's own page."""
-    return markdown_stem(path).rpartition("/")[2] in FOLDER_PAGES
+    return document_stem(path).rpartition("/")[2] in FOLDER_PAGES
 
 
 def folder_of(path: str) -> str:
@@ -44,7 +44,7 @@ def section_kind(path: str, kind: Kind, own: Mapping[str, Any], body: str) -> Ki
         return kind
     if any(key in own for key in RUNBOOK_KEYS):
         return kind
-    if markdown_stem(path).endswith("_index") or _only_lists(body):
+    if document_stem(path).endswith("_index") or _only_lists(body):
         return Kind.ARTICLE
     return kind
 

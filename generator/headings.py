@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from .erb import TITLE_TAG
 from .markdown_lines import lines_outside_code
-from .sources import FOLDER_PAGES, markdown_stem
+from .sources import FOLDER_PAGES, document_stem
 
 __all__ = ["Heading", "first_heading", "name_title", "plain_text", "title_and_body"]
 
@@ -98,7 +98,7 @@ def name_title(path: str) -> str:
     """A title from the file name (a folder page's from its folder's): ``reset-token.md``
     → "Reset token", ``NodeDiskFull.md`` → "NodeDiskFull"."""
     source = PurePosixPath(path)
-    name = markdown_stem(source.name)
+    name = document_stem(source.name)
     if name in FOLDER_PAGES:
         name = source.parent.name or "Home"
     words = " ".join(name.replace("-", " ").replace("_", " ").split())

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .adoption import ADOPT_KEY, Inherited, read_adoption
+from .adoption import ADOPT_KEY, MAX_DEFAULTS_BYTES, Inherited, read_adoption
 from .config import Settings
 from .problems import Problem
 from .sources import DEFAULTS_FILE, SourceFile, SourceTree, relative_path
@@ -34,9 +34,6 @@ __all__ = [
 ]
 
 MAX_BYTES = 20 * 1024 * 1024
-#: A defaults file applies to every document below it, so it is read for each
-#: folder and its keys go into each document: it holds shared keys, not text.
-MAX_DEFAULTS_BYTES = 1024 * 1024
 
 T = TypeVar("T")
 

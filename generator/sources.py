@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from .adoption import listed_extensions
 from .config import CONFIG_FILE, Settings
 from .problems import Level, Problem
 
@@ -29,6 +30,7 @@ __all__ = [
     "MARKDOWN_SUFFIXES",
     "SourceFile",
     "SourceTree",
+    "document_stem",
     "is_markdown",
     "markdown_stem",
     "relative_path",
@@ -71,6 +73,16 @@ def markdown_stem(path: str) -> str:
     return path
 
 
+def document_stem(path: str) -> str:
+    """A document's path without its suffix: ``markdown_stem``, or for a document read
+    through a folder's ``adopt: {extensions: [...]}`` (``a/b.txt``) without that suffix."""
+    stem = markdown_stem(path)
+    if stem != path:
+        return stem
+    folder, slash, name = path.rpartition("/")
+    return folder + slash + name.rsplit(".", 1)[0] if "." in name[1:] else path
+
+
 def virtual_path(path: str, content_dir: str) -> str:
     """Where a source file sits in the site's page tree."""
     prefix = content_dir.rstrip("/") + "/"
@@ -97,7 +109,8 @@ class SourceFile(NamedTuple):
 class SourceTree:
     """What a knowledge base's sources hold, each list in path order."""
 
-    documents: list[SourceFile] = field(default_factory=list)  # Markdown files
+    documents: list[SourceFile] = field(default_factory=list)  # Markdown files, and those
+    # of the suffixes a folder's adoption map lists (``adopt: {extensions: [.txt]}``)
     defaults: list[SourceFile] = field(default_factory=list)  # ``_defaults.yml`` files
     files: list[SourceFile] = field(default_factory=list)  # others the site publishes
     problems: list[Problem] = field(default_factory=list)  # what was left out, and why
@@ -112,7 +125,7 @@ def walk_sources(settings: Settings) -> SourceTree:
     """
     root = settings.root.resolve()
     tree = SourceTree()
-    _root_defaults(root, tree)
+    extensions = _root_defaults(root, tree)
     folders = (
         ("docs_dir", settings.content_dir, "content"),
         ("runbooks_dir", settings.runbooks_dir, "runbooks"),
@@ -133,12 +146,15 @@ def walk_sources(settings: Settings) -> SourceTree:
             continue
         if base.is_dir() and base not in walked:
             walked.add(base)
-            _walk(root, str(base), relative_path(root, base), tree)
+            _walk(root, str(base), relative_path(root, base), tree, extensions)
     return tree
 
 
-def _walk(root: Path, folder: str, rel_folder: str, tree: SourceTree) -> None:
-    """``walk_sources`` in one folder: its files, then its folders.
+def _walk(
+    root: Path, folder: str, rel_folder: str, tree: SourceTree, extensions: tuple[str, ...]
+) -> None:
+    """``walk_sources`` in one folder: its files, then its folders. ``extensions``: the
+    other suffixes read as documents here, from the defaults files above and in it.
 
     Plain strings, and the directory entries' own types: a file's status is
     asked for only when it is a link or of no ordinary type, so that a walk of
@@ -159,6 +175,13 @@ def _walk(root: Path, folder: str, rel_folder: str, tree: SourceTree) -> None:
             )
         )
         return
+    own = next((e for e in entries if e.name == DEFAULTS_FILE), None)
+    if (
+        own is not None
+        and own.is_file()
+        and _kind(root, own, f"{rel_folder}/{own.name}")[1] is None
+    ):
+        extensions = tuple(dict.fromkeys((*extensions, *listed_extensions(Path(own.path)))))
     folders = []
     for entry in entries:
         name = entry.name
@@ -175,12 +198,12 @@ def _walk(root: Path, folder: str, rel_folder: str, tree: SourceTree) -> None:
             folders.append((entry.path, rel))
         elif name == DEFAULTS_FILE:
             tree.defaults.append(SourceFile(rel, entry))
-        elif is_markdown(name):
+        elif is_markdown(name) or (extensions and name.endswith(extensions)):
             tree.documents.append(SourceFile(rel, entry))
         else:
             tree.files.append(SourceFile(rel, entry))
     for path, rel in folders:
-        _walk(root, path, rel, tree)
+        _walk(root, path, rel, tree, extensions)
 
 
 def _kind(root: Path, entry: os.DirEntry, rel: str) -> tuple[str, Problem | None]:
@@ -307,22 +330,25 @@ def _loop(rel: str, message: str) -> Problem:
     )
 
 
-def _root_defaults(root: Path, tree: SourceTree) -> None:
-    """The knowledge base root's own ``_defaults.yml``: it applies below it too."""
+def _root_defaults(root: Path, tree: SourceTree) -> tuple[str, ...]:
+    """The knowledge base root's own ``_defaults.yml``: it applies below it too, and
+    so do the extensions its adoption map lists."""
     if not os.path.lexists(root / DEFAULTS_FILE):
-        return
+        return ()
     try:
         with os.scandir(root) as found:
             entry = next((e for e in found if e.name == DEFAULTS_FILE), None)
     except OSError:
-        return
+        return ()
     if entry is None:
-        return
+        return ()
     kind, problem = _kind(root, entry, DEFAULTS_FILE)
     if problem is not None:
         tree.problems.append(problem)
     elif kind == "file":
         tree.defaults.append(SourceFile(DEFAULTS_FILE, entry))
+        return listed_extensions(Path(entry.path))
+    return ()
 
 
 def relative_path(root: Path, path: Path) -> str:

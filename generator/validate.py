@@ -37,7 +37,13 @@ from .model import (
 )
 from .problems import Problem, Problems
 from .reserved import reserved_problem
-from .sources import ADOPTED_SUFFIXES, DEFAULTS_FILE, FOLDER_PAGES, markdown_stem
+from .sources import (
+    ADOPTED_SUFFIXES,
+    DEFAULTS_FILE,
+    FOLDER_PAGES,
+    MARKDOWN_SUFFIXES,
+    document_stem,
+)
 
 __all__ = ["page_location", "page_stem", "validate_document", "validator"]
 
@@ -48,7 +54,7 @@ _STEP_KEYS = ("team", "contact", "hours", "response", "vendor", "contract", "por
 def page_stem(src_uri: str) -> str:
     """The page a source becomes, named as MkDocs names it: without its Markdown suffix,
     and a folder page (``README``, ``_index``) as its folder's ``index``."""
-    stem = markdown_stem(src_uri)
+    stem = document_stem(src_uri)
     folder, _, name = stem.rpartition("/")
     if name in FOLDER_PAGES:
         return f"{folder}/index" if folder else "index"
@@ -60,13 +66,17 @@ def page_location(path: str, settings: Settings) -> tuple[str, str]:
 
     MkDocs makes ``README.md`` its folder's page itself; a Hugo ``_index.md``
     is handed to it as the folder's ``index.md``, a tech-docs ``x.html.md.erb``
-    as ``x.md``.
+    or a file of a suffix an adoption map lists (``x.txt``) as ``x.md``.
     """
     top, _, rest = path.partition("/")  # a source path is relative, with single slashes
     src_uri = rest if rest and top == settings.content_dir else path
     stem = page_stem(src_uri)
-    name = markdown_stem(src_uri).rpartition("/")[2]
-    if name == "_index" or src_uri.endswith(ADOPTED_SUFFIXES):
+    name = document_stem(src_uri).rpartition("/")[2]
+    if (
+        name == "_index"
+        or src_uri.endswith(ADOPTED_SUFFIXES)
+        or not src_uri.endswith(MARKDOWN_SUFFIXES)
+    ):
         src_uri = stem + ".md"
     if stem == "index":
         return src_uri, ""

@@ -334,3 +334,93 @@ def test_opskb_adopt_refuses_a_folder_outside_the_sources(make_kb, tmp_path):
     assert result.exit_code == 1
     assert "is not a folder inside the knowledge base's runbooks/ or content/" in result.output
     assert not (root / "elsewhere/_defaults.yml").exists()
+
+
+# A team whose runbooks are plain-text notes written in Markdown.
+TEXT_NOTES = {
+    "runbooks/vpn/notes/_defaults.yml": """\
+    tier: L1
+    systems: [vpn]
+    adopt: {extensions: [.txt]}
+    """,
+    "runbooks/vpn/notes/token-rejected.txt": """\
+    ---
+    symptoms: [token rejected at login]
+    escalate_when: [a new token is rejected too]
+    ---
+    # Token rejected at VPN login
+
+    1. Ask the caller to resync the token.
+    """,
+    "runbooks/vpn/readme.txt": "Not below the adopted folder: a file to download.\n",
+}
+
+
+def test_a_listed_extension_makes_a_file_a_document_and_a_page(make_kb, build):
+    site = build(make_kb(TEXT_NOTES))
+    html = page(site, "runbooks/vpn/notes/token-rejected/")
+    assert "Token rejected at VPN login" in html
+    published = json.loads((site / "api/catalog.json").read_text())["documents"]
+    entry = next(d for d in published if d["source"] == "runbooks/vpn/notes/token-rejected.txt")
+    assert entry["url"] == "runbooks/vpn/notes/token-rejected/"
+    assert entry["tier"] == "L1"
+    assert "Token rejected at VPN login" in page(site, "playbooks/l1/")
+    assert (site / "runbooks/vpn/readme.txt").is_file()  # outside the folder: copied as is
+    assert (site / "runbooks/vpn/notes/token-rejected.txt").exists() is False
+    found = run_cli("search", "token rejected", "--kb", site.parent).output
+    assert "Token rejected at VPN login" in found
+
+
+def test_a_page_of_a_listed_extension_and_a_file_on_its_url_are_one_error(make_kb):
+    files = {**TEXT_NOTES, "runbooks/vpn/notes/token-rejected": "an old copy\n"}
+    result = run_cli("check", "--kb", make_kb(files))
+    assert result.exit_code == 1
+    assert (
+        "runbooks/vpn/notes/token-rejected: error: the site would copy this file where "
+        "the page of runbooks/vpn/notes/token-rejected.txt is"
+    ) in result.output
+
+
+def test_a_bad_extension_is_one_problem_at_the_defaults_file_with_the_fix(make_kb):
+    files = {
+        **TEXT_NOTES,
+        "runbooks/vpn/notes/_defaults.yml": """\
+        tier: L1
+        systems: [vpn]
+        adopt:
+          extensions:
+            - .txt
+            - .png
+            - md
+            - .markdown
+        """,
+        "runbooks/vpn/notes/diagram.png": b"\x89PNG\r\n\x1a\n",
+    }
+    root = make_kb(files)
+    result, problems = check_json(root)
+    assert result.exit_code == 1
+    adopt = sorted((p["path"], p["line"]) for p in problems if p["key"].startswith("adopt"))
+    assert adopt == [("runbooks/vpn/notes/_defaults.yml", line) for line in (6, 7, 8)]
+    text = run_cli("check", "--kb", root).output
+    assert "lists '.png': those files are not Markdown text" in text
+    assert "fix: remove .png" in text
+    assert "lists 'md': a suffix starts with '.'" in text
+    assert "lists '.markdown', which opskb reads as Markdown already" in text
+    assert not [p for p in problems if p["path"].endswith("diagram.png")]  # still a file
+    assert not [p for p in problems if p["path"].endswith(".txt")]  # .txt is still read
+
+
+def test_opskb_adopt_suggests_extensions_for_plain_text_notes(make_kb):
+    root = make_kb(
+        {
+            "runbooks/k8s/NodeNotReady.md": "# NodeNotReady\n\nSteps.\n",
+            "runbooks/k8s/drain-a-node.txt": "# Drain a node\n\nSteps.\n",
+            "runbooks/k8s/cordon.txt": "# Cordon\n\nSteps.\n",
+        }
+    )
+    result = run_cli("adopt", root / "runbooks/k8s", "--system", "k8s", "--tier", "L2")
+    assert result.exit_code == 0, result.output
+    assert (
+        "not read: 2 files ending '.txt'; if they are Markdown, add to "
+        "runbooks/k8s/_defaults.yml: adopt: {extensions: [.txt]}"
+    ) in result.output
