@@ -20,6 +20,7 @@ from .config import Settings
 from .markdown_lines import lines_outside_code
 from .model import Document
 from .problems import Problems
+from .reserved import generated_at
 from .sources import is_markdown, virtual_path
 from .validate import page_location
 
@@ -89,6 +90,8 @@ def _rewrite_target(
         )
         return bare
     if from_root:  # from the site's root: a place in the page tree, not in the sources
+        if generated_at(path_part[1:]) is not None:
+            return bare  # a generated page ("/escalation/"): there, though no source is
         resolved = source_of(resolved, settings)
     new_target = find(resolved, bare, line)
     if new_target is None:
@@ -122,6 +125,8 @@ def _in_catalog(catalog: Catalog, doc_path: str, problems: Problems) -> Finder:
             return f"fix the path; links are relative to this file{more and ','}{more}"
 
         doc = catalog.page_at(resolved)  # a document, a folder's page, a tech-docs x.html
+        if doc is None and bare.startswith("/") and _page_url(bare):
+            doc = catalog.page_at(resolved + ".md")  # "/runbooks/vpn/reset/": reset.md's page
         if doc is not None or is_markdown(resolved):
             if doc is None:
                 problems.warning(
@@ -164,6 +169,11 @@ def _in_catalog(catalog: Catalog, doc_path: str, problems: Problems) -> Finder:
         return virtual_path(resolved, content_dir)
 
     return find
+
+
+def _page_url(bare: str) -> bool:
+    """Whether the link's path is a page's URL (``x/``), not a file's."""
+    return bare.partition("#")[0].partition("?")[0].endswith("/")
 
 
 def _fix_from_root(catalog: Catalog, doc_path: str, bare: str) -> str:

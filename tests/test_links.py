@@ -127,8 +127,9 @@ def test_a_link_from_the_site_root_is_followed_or_reported_with_a_relative_fix(
     make_kb, build
 ) -> None:
     """Repositories on a forge link from their own root ("/docs/x.md"); on the site such
-    a link 404s. One naming a page from the site's root is followed; one naming nothing
-    is reported with the link written relative to the file, and left as written."""
+    a link 404s. One naming a page or a page's URL from the site's root is followed; one
+    naming nothing is reported with the link written relative to the file, and left as
+    written."""
     runbook = "---\ntier: L1\nsystems: [vpn]\nescalate_when: [x]\n---\n{}\n"
     body = "\n".join(
         [
@@ -142,6 +143,8 @@ def test_a_link_from_the_site_root_is_followed_or_reported_with_a_relative_fix(
             "See [the rules][rules].",
             "",
             "[rules]: /rules/README.md",
+            "",
+            "Then [its steps](/runbooks/vpn/reset-token/#steps), [the matrix](/escalation/).",
         ]
     )
     root = make_kb(
@@ -162,9 +165,12 @@ def test_a_link_from_the_site_root_is_followed_or_reported_with_a_relative_fix(
     assert "e.g. ../../rules/README.md," in out, out
     json_out = run_cli("check", "--kb", root, "--format", "json").output
     assert json_out.count('"broken-link"') == 3, json_out
-    assert "reset-token.md'" not in out and "example.org" not in out, out
+    assert "link '/runbooks/" not in out and "example.org" not in out, out
+    assert "link '/escalation/'" not in out, out
     html = page(build(root, strict=False), "runbooks/vpn/docs/keys/rotate-keys/")
     assert 'href="../../../reset-token/"' in html, html
+    assert 'href="../../../reset-token/#steps"' in html, html
+    assert 'href="/escalation/"' in html, html  # generated: there, though no source is
     assert 'href="/docs/rotate.md"' in html and 'href="/var/log/vpn/"' in html, html
     assert 'href="https://example.org/keys.md"' in html, html
     assert 'href="//example.org/keys.md"' in html, html
