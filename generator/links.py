@@ -20,6 +20,7 @@ from .config import Settings
 from .markdown_lines import lines_outside_code
 from .model import Document
 from .problems import Problems
+from .reserved import generated_at
 from .sources import is_markdown, virtual_path
 from .validate import page_location
 
@@ -66,6 +67,7 @@ def _rewrite_target(
     find: Finder,
     problems: Problems,
     line: int,
+    settings: Settings,
     html_urls: bool | None = None,
 ) -> str:
     """``bare`` resolved, checked and rewritten: to the target's place in the page tree,
@@ -73,9 +75,11 @@ def _rewrite_target(
     engines pass through as written, to the target's URL from the page's own."""
     path_part, sep, anchor = bare.partition("#")
     path_part, qsep, query = path_part.partition("?")
-    if not path_part:
+    if not path_part or path_part == "/":
         return bare
-    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(doc_path), path_part))
+    from_root = path_part.startswith("/")
+    here = "" if from_root else posixpath.dirname(doc_path)
+    resolved = posixpath.normpath(posixpath.join(here, path_part.lstrip("/")))
     if resolved == ".." or resolved.startswith("../"):
         problems.warning(
             doc_path,
@@ -85,6 +89,10 @@ def _rewrite_target(
             code="link-outside",
         )
         return bare
+    if from_root:  # from the site's root: a place in the page tree, not in the sources
+        if generated_at(path_part[1:]) is not None:
+            return bare  # a generated page ("/escalation/"): there, though no source is
+        resolved = source_of(resolved, settings)
     new_target = find(resolved, bare, line)
     if new_target is None:
         return bare
@@ -98,19 +106,34 @@ def _rewrite_target(
     return rel + (qsep + query) + (sep + anchor)
 
 
+def source_of(site_path: str, settings: Settings) -> str:
+    """The source path of ``site_path`` in the page tree: the page tree drops the
+    content folder's name and keeps the runbooks folder's."""
+    if site_path.partition("/")[0] == settings.runbooks_dir:
+        return site_path
+    return f"{settings.content_dir}/{site_path}"
+
+
 def _in_catalog(catalog: Catalog, doc_path: str, problems: Problems) -> Finder:
     """Targets as the catalogue has them: a published document, or a file that exists."""
     content_dir = catalog.settings.content_dir
 
     def find(resolved: str, bare: str, line: int) -> str | None:
+        def fix(more: str = "") -> str:
+            if bare.startswith("/"):
+                return _fix_from_root(catalog, doc_path, bare)
+            return f"fix the path; links are relative to this file{more and ','}{more}"
+
         doc = catalog.page_at(resolved)  # a document, a folder's page, a tech-docs x.html
+        if doc is None and bare.startswith("/") and _page_url(bare):
+            doc = catalog.page_at(resolved + ".md")  # "/runbooks/vpn/reset/": reset.md's page
         if doc is not None or is_markdown(resolved):
             if doc is None:
                 problems.warning(
                     doc_path,
                     line,
                     f"link '{bare}' points to a missing document",
-                    "fix the path; links are relative to this file",
+                    fix(),
                     code="broken-link",
                 )
                 return None
@@ -129,8 +152,7 @@ def _in_catalog(catalog: Catalog, doc_path: str, problems: Problems) -> Finder:
                 doc_path,
                 line,
                 f"link '{bare}' points to a missing file (or one the site leaves out)",
-                "fix the path; links are relative to this file, "
-                "and reach files in the knowledge base's source folders only",
+                fix(" and reach files in the knowledge base's source folders only"),
                 code="broken-link",
             )
             return None
@@ -149,6 +171,31 @@ def _in_catalog(catalog: Catalog, doc_path: str, problems: Problems) -> Finder:
     return find
 
 
+def _page_url(bare: str) -> bool:
+    """Whether the link's path is a page's URL (``x/``), not a file's."""
+    return bare.partition("#")[0].partition("?")[0].endswith("/")
+
+
+def _fix_from_root(catalog: Catalog, doc_path: str, bare: str) -> str:
+    """The fix for a link from the site's root that reaches nothing: the link relative to
+    this file, when the path names something below one of this file's folders (a
+    repository adopted below ``runbooks/<system>/`` links from its own root so)."""
+    path = posixpath.normpath(bare.partition("#")[0].partition("?")[0].lstrip("/"))
+    here = folder = posixpath.dirname(doc_path)
+    example = "../x.md"
+    while folder:
+        candidate = posixpath.join(folder, path)
+        if catalog.page_at(candidate) is not None or _published(catalog, candidate):
+            example = posixpath.relpath(candidate, here)
+            break
+        folder = posixpath.dirname(folder)
+    return (
+        f"write the link relative to this file, e.g. {example}, or as a full URL if it "
+        "names something outside the knowledge base (a link starting with '/' is read "
+        "from the site's root)"
+    )
+
+
 def _published(catalog: Catalog, path: str) -> bool:
     """Whether the site has the file (or a folder of files) at source path ``path``:
     what the walk of the sources found and did not leave out."""
@@ -163,18 +210,21 @@ def _may_link_html(text: str) -> bool:
     return "<" in text and ("href" in text or "src" in text or "HREF" in text or "SRC" in text)
 
 
-def _relative(target: str, replace: Callable[[str], str]) -> str:
+def _relative(target: str, replace: Callable[[str], str], from_root: bool) -> str:
     bare = target[1:-1] if target.startswith("<") else target
-    if not bare or bare.startswith(("#", "/")) or _SCHEME.match(bare):
-        return target  # an anchor, a path from the site's root, or a URL
+    if not bare or bare.startswith(("#", "//")) or _SCHEME.match(bare):
+        return target  # an anchor, a URL, or one without its scheme ("//host/x")
+    if bare.startswith("/") and not from_root:
+        return target  # a path from the site's root
     new = replace(bare)
     return f"<{new}>" if target.startswith("<") else new
 
 
-def map_targets(line: str, replace: Callable[[str], str]) -> str:
+def map_targets(line: str, replace: Callable[[str], str], *, from_root: bool = False) -> str:
     """``line`` with each relative target of a link or image on it, and of a reference
     definition, replaced by ``replace(it)`` (given and taken without ``<…>``); links in
-    code spans are left alone.
+    code spans are left alone. With ``from_root``, targets from the site's root
+    (``/runbooks/x.md``) are replaced too.
 
     Linear in the line's length however hostile it is (see ``_INLINE``).
     """
@@ -186,19 +236,19 @@ def map_targets(line: str, replace: Callable[[str], str]) -> str:
             span = bisect_right(starts, m.start()) - 1  # the last code span starting before
             if span >= 0 and m.start() < spans[span][1]:
                 return m.group(0)
-            return m.group(1) + _relative(m.group(3), replace) + m.group(4)
+            return m.group(1) + _relative(m.group(3), replace, from_root) + m.group(4)
 
         line = _INLINE.sub(inline, line)
     ref = _REFDEF.match(line) if "]:" in line else None
     if ref:
-        line = ref.group(1) + _relative(ref.group(2), replace) + ref.group(3)
+        line = ref.group(1) + _relative(ref.group(2), replace, from_root) + ref.group(3)
     return line
 
 
-def map_html_targets(line: str, replace: Callable[[str], str]) -> str:
+def map_html_targets(line: str, replace: Callable[[str], str], *, from_root: bool = False) -> str:
     """``line`` with each relative ``href``/``src`` of a raw HTML ``<a>`` or ``<img>`` on it
     replaced by ``replace(it)``; tags in code spans are left alone. Linear, as
-    :func:`map_targets` is."""
+    :func:`map_targets` is; ``from_root`` as there."""
     spans = [m.span() for m in _CODE_SPAN.finditer(line)] if "`" in line else []
     starts = [start for start, _ in spans]
 
@@ -208,7 +258,7 @@ def map_html_targets(line: str, replace: Callable[[str], str]) -> str:
             return m.group(0)
         quote = '"' if m.group(2) is not None else "'"
         target = html.unescape(m.group(2) if m.group(2) is not None else m.group(3))
-        new = _relative(target, replace)
+        new = _relative(target, replace, from_root)
         if new == target:
             return m.group(0)  # left as written: a URL, an anchor, a target not found
         return f"{m.group(1)}{quote}{html.escape(new, quote=True)}{quote}"
@@ -232,7 +282,7 @@ def _rewrite_body(
     doc_uri: str,
     find: Finder,
     problems: Problems,
-    directory_urls: bool,
+    settings: Settings,
 ) -> str:
     if not _may_link(body):
         return body
@@ -247,15 +297,17 @@ def _rewrite_body(
             line = map_targets(
                 line,
                 lambda target, n=number: _rewrite_target(
-                    target, doc_path, doc_uri, find, problems, n
+                    target, doc_path, doc_uri, find, problems, n, settings
                 ),
+                from_root=True,
             )
         if _may_link_html(line):
             line = map_html_targets(
                 line,
                 lambda target, n=number: _rewrite_target(
-                    target, doc_path, doc_uri, find, problems, n, directory_urls
+                    target, doc_path, doc_uri, find, problems, n, settings, settings.directory_urls
                 ),
+                from_root=True,
             )
         out.append(line)
     return "\n".join(out)
@@ -288,9 +340,7 @@ def link_body(doc: Document, settings: Settings, problems: Problems) -> LinkedBo
             return page_location(resolved, settings)[0]
         return virtual_path(resolved, settings.content_dir)
 
-    body = _rewrite_body(
-        doc.body, doc.body_line, doc.path, doc.src_uri, find, problems, settings.directory_urls
-    )
+    body = _rewrite_body(doc.body, doc.body_line, doc.path, doc.src_uri, find, problems, settings)
     return LinkedBody(body, tuple(assumed))
 
 
@@ -326,6 +376,6 @@ def rewrite_links(
             doc.src_uri,
             find,
             problems,
-            catalog.settings.directory_urls,
+            catalog.settings,
         )
     return bodies

@@ -58,8 +58,9 @@ def commonmark_lists(body: str) -> str:
     previous_item = False  # whether it was a list item's first line
     for raw in body.split("\n"):
         if fence is not None:
-            out.append(_shift(raw, fence[1]))
-            if _closes(raw, fence[0]):
+            line = _expand_indent(raw) if items else raw  # as the fence's opening line
+            out.append(_shift(line, fence[1]))
+            if _closes(line, fence[0]):
                 fence = None
             previous, previous_item = raw, False
             continue

@@ -121,3 +121,56 @@ def test_a_target_holding_parentheses_is_followed_and_checked(make_kb, build) ->
     site = build(root, strict=False)
     html = page(site, "runbooks/vpn/index-of-steps/")
     assert 'href="../resize-%28pcol%29/"' in html or 'href="../resize-(pcol)/"' in html, html
+
+
+def test_a_link_from_the_site_root_is_followed_or_reported_with_a_relative_fix(
+    make_kb, build
+) -> None:
+    """Repositories on a forge link from their own root ("/docs/x.md"); on the site such
+    a link 404s. One naming a page or a page's URL from the site's root is followed; one
+    naming nothing is reported with the link written relative to the file, and left as
+    written."""
+    runbook = "---\ntier: L1\nsystems: [vpn]\nescalate_when: [x]\n---\n{}\n"
+    body = "\n".join(
+        [
+            "# Rotate the keys",
+            "",
+            "* [The reset](/runbooks/vpn/reset-token.md)",
+            "* [The rotation how-to](/docs/rotate.md)",
+            "* [production.log](/var/log/vpn/)",
+            "* [Upstream](https://example.org/keys.md) and [mirror](//example.org/keys.md)",
+            "",
+            "See [the rules][rules].",
+            "",
+            "[rules]: /rules/README.md",
+            "",
+            "Then [its steps](/runbooks/vpn/reset-token/#steps), [the matrix](/escalation/).",
+        ]
+    )
+    root = make_kb(
+        {
+            "runbooks/vpn/docs/rotate.md": runbook.format("# How to rotate"),
+            "runbooks/vpn/rules/README.md": runbook.format("# Rules"),
+            "runbooks/vpn/docs/keys/rotate-keys.md": runbook.format(body),
+        }
+    )
+    checked = run_cli("check", "--kb", root)
+    out = checked.output
+    where = "runbooks/vpn/docs/keys/rotate-keys.md"
+    assert checked.exit_code == 0, out
+    assert f"{where}:9: warning: link '/docs/rotate.md' points to a missing" in out, out
+    assert "write the link relative to this file, e.g. ../rotate.md," in out, out
+    assert f"{where}:10: warning: link '/var/log/vpn/' points to a missing" in out, out
+    assert f"{where}:15: warning: link '/rules/README.md' points to a missing" in out, out
+    assert "e.g. ../../rules/README.md," in out, out
+    json_out = run_cli("check", "--kb", root, "--format", "json").output
+    assert json_out.count('"broken-link"') == 3, json_out
+    assert "link '/runbooks/" not in out and "example.org" not in out, out
+    assert "link '/escalation/'" not in out, out
+    html = page(build(root, strict=False), "runbooks/vpn/docs/keys/rotate-keys/")
+    assert 'href="../../../reset-token/"' in html, html
+    assert 'href="../../../reset-token/#steps"' in html, html
+    assert 'href="/escalation/"' in html, html  # generated: there, though no source is
+    assert 'href="/docs/rotate.md"' in html and 'href="/var/log/vpn/"' in html, html
+    assert 'href="https://example.org/keys.md"' in html, html
+    assert 'href="//example.org/keys.md"' in html, html

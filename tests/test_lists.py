@@ -116,3 +116,24 @@ def test_a_line_opening_with_inline_triple_backticks_is_no_code_block(make_kb, b
     html = _article(page(build(root), "notes/"))
     assert "<li>incoming traffic</li>" in html
     assert '<a href="../runbooks/vpn/reset-token/">the reset</a>' in html
+
+
+def test_a_comment_in_code_under_a_list_item_stays_code_never_a_heading(make_kb, build):
+    """A fence indented by a tab under a ``* `` item, and code indented 4 spaces past an
+    item's text, are code in the item: their ``# comment`` lines are no headings."""
+    body = (
+        "# Turn off the old proxy\n\n"
+        "* Switch the proxy off in the values file:\n\n"
+        "\t```yaml\n\tproxy:\n\t  # Switch it off\n\t  enabled: false\n\t# Old listener\n"
+        "\tlistener: none\n\t```\n\t\n"
+        "#### Check the gateway\n\n"
+        "1. Look at its settings:\n\n"
+        "       # Print the settings\n       vpnctl show\n\n"
+        "2. Tell the caller.\n"
+    )
+    root = make_kb({"content/notes.md": body})
+    html = _article(page(build(root), "notes/"))
+    assert html.count("<h1") == 1, html
+    assert re.search(r"<code[^>]*>.*# Switch it off.*# Old listener", html, re.DOTALL), html
+    assert re.search(r"<li>.*<code[^>]*>.*# Print the settings.*</li>", html, re.DOTALL), html
+    assert re.search(r"<h4[^>]*>Check the gateway", html), html
