@@ -40,7 +40,7 @@ __all__ = [
 # matching stays linear on hostile lines ("[[[[…", "](" then "[" × 40,000, "[a](" ×
 # 100,000), where a class that admits "[" took 5 s on a 40,000-character line.
 # A target may hold balanced parentheses, one level deep, as CommonMark allows
-# ("Disk-Expansions-(PCOL).md"); each "(" starts a group, so no character is tried twice.
+# ("Resize-Disk-(EU).md"); each "(" starts a group, so no character is tried twice.
 _INLINE = re.compile(
     r"(!?\[([^\[\]\n]*)\]\()(<[^<>\n]+>|(?:[^()\s]|\([^()\s]*\))+)((?:[ \t]+\"[^\"\n]*\")?\))"
 )

@@ -105,7 +105,7 @@ def test_a_playbook_leaves_links_in_code_spans_as_written_like_the_runbook_page(
 
 def test_a_target_holding_parentheses_is_followed_and_checked(make_kb, build) -> None:
     """CommonMark lets a link's target hold balanced parentheses; tech-docs repositories
-    name pages so ("Disk-Expansions-(PCOL)"), and such links were left to 404."""
+    name pages so ("Resize-Disk-(EU)"), and such links were left to 404."""
     runbook = "---\ntier: L1\nsystems: [vpn]\nescalate_when: [x]\n---\n{}\n"
     root = make_kb(
         {
