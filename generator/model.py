@@ -142,6 +142,7 @@ class EscalationStep:
     vendor: str = ""
     contract: str = ""
     portal: str = ""
+    after_hours: str = ""
 
 
 @dataclass(frozen=True)

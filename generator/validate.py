@@ -48,7 +48,16 @@ from .sources import (
 __all__ = ["page_location", "page_stem", "validate_document", "validator"]
 
 _SYSTEM_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_STEP_KEYS = ("team", "contact", "hours", "response", "vendor", "contract", "portal")
+_STEP_KEYS = (
+    "team",
+    "contact",
+    "hours",
+    "response",
+    "vendor",
+    "contract",
+    "portal",
+    "after_hours",
+)
 
 
 def page_stem(src_uri: str) -> str:

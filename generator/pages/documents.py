@@ -10,6 +10,7 @@ from ..catalog import Catalog
 from ..erb import LISTING
 from ..folders import folder_listing, is_folder_page
 from ..model import Document, Kind, Tier
+from .card import card_entries
 from .groups import Groups, group
 from .render import Page, doc_link, page_header, render_marked
 from .similar import SimilarDocuments
@@ -95,6 +96,7 @@ def document_page(
         context.update(
             target=target,
             steps=steps,
+            card=card_entries(steps),
             incidents_used=used,
             past_incidents=similar.past_incidents_of(doc, catalog),
             runbooks_used=[

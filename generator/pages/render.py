@@ -40,6 +40,7 @@ __all__ = [
     "relative_url",
     "render_marked",
     "render_template",
+    "safe_external_url",
 ]
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -302,12 +303,12 @@ def _env() -> jinja2.Environment:
     env.filters["url"] = _url
     env.filters["href"] = _href
     env.filters["link"] = lambda target, here: Markup(md_link(target, here))
-    env.filters["safe_url"] = _safe_external_url
+    env.filters["safe_url"] = safe_external_url
     env.filters["authored"] = _authored
     return env
 
 
-def _safe_external_url(value: Any) -> Markup:
+def safe_external_url(value: Any) -> Markup:
     """An http(s) URL as an attribute value; anything else becomes ``#``."""
     text = str(value or "").strip()
     if not text.lower().startswith(("http://", "https://")):

@@ -1,0 +1,59 @@
+"""The escalation card in headless Chromium: above the fold on every L1 runbook of the sample."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from opskb.model import Tier
+
+from tests.browser import serve_folder
+from tests.conftest import REPO, run_cli
+
+VIEWPORT = {"width": 1400, "height": 900}
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory):
+    """The sample knowledge base built and served on loopback; (base URL, catalog)."""
+    from opskb.pipeline import load_kb
+
+    out = tmp_path_factory.mktemp("sample") / "site"
+    result = run_cli("build", "--kb", REPO, "--strict", "-q", "-d", out)
+    assert result.exit_code == 0, result.output
+    base, server = serve_folder(Path(out))
+    yield base, load_kb(REPO).catalog
+    server.shutdown()
+
+
+def _inside(box: dict | None) -> bool:
+    return (
+        bool(box)
+        and box["x"] >= 0
+        and box["y"] >= 0
+        and (
+            box["x"] + box["width"] <= VIEWPORT["width"]
+            and box["y"] + box["height"] <= VIEWPORT["height"]
+        )
+    )
+
+
+def test_first_condition_and_next_tier_contact_are_above_the_fold(sample, chromium) -> None:
+    base, catalog = sample
+    l1 = [d for d in catalog.runbooks if d.tier is Tier.L1]
+    assert len(l1) >= 5
+    context = chromium.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
+    try:
+        for doc in l1:
+            page.goto(base + doc.url)
+            _target, steps = catalog.escalation_target(doc)
+            condition = page.locator("#escalate li").first
+            assert condition.inner_text().split() == doc.runbook.escalate_when[0].split(), doc.url
+            assert _inside(condition.bounding_box()), doc.url
+            contact = page.locator("#escalate .opskb-contact").first
+            assert contact.inner_text().split() == steps[0][1].contact.split(), doc.url
+            assert _inside(contact.bounding_box()), doc.url
+    finally:
+        context.close()
