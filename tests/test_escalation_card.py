@@ -72,6 +72,8 @@ def test_after_hours_in_the_ladder_is_the_route_out_of_hours(make_kb, build):
     out_of_hours = out_of_hours[out_of_hours.index("Out of hours:") :]
     assert 'duty manager: <a href="mailto:duty@example.com">' in out_of_hours
     assert "Mail vendor" not in out_of_hours and "<img" not in out_of_hours
+    system_page = (site / "systems/mail/index.html").read_text(encoding="utf-8")
+    assert "out of hours: duty manager: duty@example.com &lt;img" in system_page
 
 
 def test_after_hours_of_the_wrong_type_is_a_problem_naming_file_and_line(make_kb):
