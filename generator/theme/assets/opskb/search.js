@@ -69,6 +69,47 @@ function engine() {
   return loadPagefind(siteRoot(), 24);
 }
 
+let synonymGroups = null;
+/** The team's groups of phrases that mean the same (pagefind/synonyms.json). */
+function loadSynonyms() {
+  if (!synonymGroups) {
+    synonymGroups = fetch(new URL("pagefind/synonyms.json", siteRoot()))
+      .then((response) => (response.ok ? response.json() : []))
+      .catch(() => []);
+  }
+  return synonymGroups;
+}
+
+/** `q`, then `q` with a phrase of a group it holds replaced by each other phrase of the
+ * group (whole words), as the terminal does (search/synonyms.py). */
+function synonymVariants(q, groups) {
+  const padded = ` ${queryWords(q).join(" ")} `;
+  const found = new Set([q]);
+  for (const group of groups) {
+    const held = group.find((phrase) => padded.includes(` ${phrase} `));
+    if (held === undefined) continue;
+    for (const other of group) {
+      if (other !== held) found.add(padded.replace(` ${held} `, ` ${other} `).trim());
+    }
+  }
+  return [...found];
+}
+
+/** Pages holding every word of `q` or of one of its synonym versions, best score first. */
+async function everyWord(search, q, options) {
+  const variants = q ? synonymVariants(q, await loadSynonyms()) : [q];
+  const found = new Map(); // result id → result
+  for (const variant of variants) {
+    for (const result of (await search.search(variant || null, options)).results) {
+      const seen = found.get(result.id);
+      if (!seen || result.score > seen.score) found.set(result.id, result);
+    }
+  }
+  const ranked = [...found.values()];
+  if (variants.length > 1) ranked.sort((a, b) => b.score - a.score);
+  return ranked;
+}
+
 /** Misspelt words of `q` (not among the knowledge base's words) → the word meant. */
 async function corrections(search, q) {
   const vocabulary = await loadVocabulary(siteRoot());
@@ -128,7 +169,7 @@ async function run() {
   statusLine.textContent = "Searching…";
   const search = await engine();
   const options = facets.length ? { filters: { facet: { all: facets } } } : {};
-  let results = (await search.search(q || null, options)).results;
+  let results = await everyWord(search, q, options);
   let corrected = "";
   let note = "";
   if (q) {
@@ -137,7 +178,7 @@ async function run() {
     let searched = q;
     if (corrected) {
       // a misspelt word matches nothing, so the query as typed found only the other words
-      const fixed = (await search.search(corrected, options)).results;
+      const fixed = await everyWord(search, corrected, options);
       if (fixed.length || results.length === 0) [results, searched] = [fixed, corrected];
     }
     if (results.length < FEW_RESULTS && queryWords(searched).length > 1) {
