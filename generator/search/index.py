@@ -21,6 +21,7 @@ from .likeness import LikenessScorer
 from .records import SearchRecord, search_record
 from .sources import SourceScan, scan_sources
 from .store import IndexStore
+from .symptoms import symptom_order
 
 __all__ = ["Hit", "IndexUpdate", "Results", "SearchIndex"]
 
@@ -278,8 +279,10 @@ def _ranked(
     searcher, query: str, flt, limit: int, synonyms: Sequence[Sequence[str]] = ()
 ) -> tuple[list[tuple[int, float, dict]], bool]:
     """The top hits for ``query`` as ``(stage, score, stored fields)``, best first, and
-    whether any holds every word (see ``engine.staged_queries``)."""
+    whether any holds every word (see ``engine.staged_queries``); within a stage,
+    runbooks whose symptoms hold the query come first, L1 first (``symptoms.py``)."""
     pool = max(limit, RERANK_POOL)
+    first = symptom_order(query, synonyms)
     ranked: list[tuple[int, float, dict]] = []
     seen: set[str] = set()
     for stage, q in enumerate(engine.staged_queries(query, synonyms)):
@@ -292,7 +295,7 @@ def _ranked(
                 ranked.append((stage, h.score * engine.phrase_bonus(query, stored), stored))
         if len(ranked) >= limit:
             break
-    ranked.sort(key=lambda r: (r[0], -r[1], r[2]["path"]))
+    ranked.sort(key=lambda r: (r[0], *first(r[2]), -r[1], r[2]["path"]))
     return ranked, bool(ranked) and ranked[0][0] < ANY_WORD_STAGE
 
 

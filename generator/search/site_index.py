@@ -75,6 +75,8 @@ def record_html(record: SearchRecord) -> str:
         meta.append("systems:" + " ".join(record.systems))
     if record.date:
         meta.append(f"date:{record.date}")
+    if record.symptoms:
+        meta.append("symptoms:" + "\n".join(record.symptoms))  # for symptomsFirst in search.js
     folder = str(PurePosixPath(record.path).parent)
     if folder != ".":
         meta.append(f"folder:{folder}")  # told apart by it when titles repeat
