@@ -162,8 +162,10 @@ def staged_queries(text: str, synonyms: SynonymGroups = ()) -> list[Query]:
        nothing holds every word).
     Searching bodies only when the lead falls short keeps a query cheap on a
     large knowledge base; an OR over common body words would touch most of it.
-    With ``synonyms`` (groups of phrases), each stage is an OR of the query and
-    its versions with a phrase replaced by the others of its group.
+    With ``synonyms`` (groups of phrases), the first two stages are an OR of the
+    query and its versions with a phrase replaced by the others of its group; the
+    third takes the query's own words only (a version's words one by one, "remote"
+    or "access" for "vpn", would find pages about neither).
     """
     versions = [query_terms(v) for v in synonym_variants(text, synonyms)]
     versions = [terms for terms in versions if terms]
@@ -174,11 +176,13 @@ def staged_queries(text: str, synonyms: SynonymGroups = ()) -> list[Query]:
         each = [And([_word(t, p, fields) for t, p in terms]) for terms in versions]
         return each[0] if len(each) == 1 else Or(each)
 
-    words = dict.fromkeys(term for terms in versions for term in terms)
+    words = query_terms(text)
     return [
         every(("lead",)),
         every(("lead", "body")),
-        Or([_word(t, p, ("lead", "body")) for t, p in words], scale=ANY_WORD_COORDINATION),
+        Or([_word(t, p, ("lead", "body")) for t, p in words], scale=ANY_WORD_COORDINATION)
+        if words
+        else NullQuery,
     ]
 
 
