@@ -332,10 +332,12 @@ def search_command(
     as_json: bool,
 ) -> None:
     """Ranked documents for QUERY; the index is brought up to date first."""
+    from .config import load_settings
     from .search import SearchIndex
     from .search.terminal import did_you_mean, hits_json, hits_text, partial_note
 
     root = _configured_root(kb_path)
+    synonyms = load_settings(root)[0].search_synonyms
     text = " ".join(query).strip()
     if not text:
         raise click.UsageError("give some words to search for")
@@ -347,7 +349,9 @@ def search_command(
 
     try:
         index.refresh(waiting)
-        results = index.search(text, tier=tier, system=system, kind=kind, limit=limit)
+        results = index.search(
+            text, tier=tier, system=system, kind=kind, limit=limit, synonyms=synonyms
+        )
     except OSError as exc:
         raise click.ClickException(
             terminal_safe(

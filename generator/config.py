@@ -40,6 +40,8 @@ class Settings:
     workers: int = 0  # processes a build may use; 0: one per CPU
     # Markdown as authors write it (CommonMark lists, other tools' flavours) read as meant
     markdown_flavours: bool = True
+    # groups of phrases that mean the same, for search (``search/synonyms.py``)
+    search_synonyms: tuple[tuple[str, ...], ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     lines: _ConfigLines | None = field(default=None, compare=False, hash=False, repr=False)
 
@@ -187,6 +189,27 @@ def _review_every(value: Any) -> int:
     return f.days(f.exactly((int,), "a whole number of days", "e.g. `review_every: 180`")(value))
 
 
+_SYNONYMS_FIX = (
+    'write a list of groups, e.g. `search_synonyms: [["double charged", "charged twice"], '
+    '["vpn", "remote access"]]`'
+)
+
+
+def _synonyms(value: Any) -> tuple[tuple[str, ...], ...]:
+    """The plugin's ``search_synonyms``: a list of lists of phrases (non-empty text)."""
+    if not isinstance(value, list):
+        raise f.Invalid("must be a list of groups of phrases", _SYNONYMS_FIX)
+    for number, group in enumerate(value, 1):
+        if not isinstance(group, list) or not group:
+            raise f.Invalid(f"group {number} must be a list of phrases", _SYNONYMS_FIX)
+        for phrase in group:
+            if not isinstance(phrase, str) or not phrase.strip():
+                raise f.Invalid(
+                    f"group {number}: each phrase must be non-empty text", _SYNONYMS_FIX
+                )
+    return tuple(tuple(group) for group in value)
+
+
 def _plugin_entries(plugins: Any, read: Field) -> list[tuple[Any, Any, tuple[str | int, ...]]]:
     """Each configured plugin as (name, options, where its entry is); a list entry that
     is no plugin is reported."""
@@ -224,6 +247,9 @@ def _plugin_options(plugins: Any, lines: _ConfigLines, problems: Problems) -> di
         read_option = Field(CONFIG_FILE, here, problems, ("opskb",))
         options = _checked(value, _OPTIONS, read_option)
         options["tags"] = value.get("tags")  # a list, or reported above; `[]`: no tag allowed
+        options["search_synonyms"] = read_option.read(
+            value, "search_synonyms", _synonyms, default=()
+        )
         options["review_every"] = read_option.read(
             value, "review_every", _review_every, default=DEFAULT_REVIEW_EVERY
         )
@@ -293,6 +319,7 @@ def load_settings(root: Path) -> tuple[Settings, list[Problem]]:
             directory_urls=values["use_directory_urls"] is not False,
             workers=_workers(options.get("workers") or 0),
             markdown_flavours=options.get("markdown_flavours") is not False,
+            search_synonyms=options.get("search_synonyms") or (),
             raw=raw,
             lines=lines,
         ),

@@ -66,6 +66,8 @@ class OpskbConfig(base.Config):
     workers = c.Type(int, default=0)  # processes sharing a build's pages; 0: one per CPU
     slow_page = c.Type((int, float), default=10)  # seconds a page converts before a warning
     markdown_flavours = c.Type(bool, default=True)  # CommonMark lists and others (lists.py)
+    # groups of phrases that mean the same, for search (checked in config.py)
+    search_synonyms = c.Type(list, default=[])
 
 
 def _nav_config(items: list[NavItem]) -> list:
@@ -476,6 +478,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             records_digest,
             reuse_site_index,
             write_site_index,
+            write_site_synonyms,
         )
 
         job, self._site_index = self._site_index, None
@@ -496,6 +499,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             self._site_index_digest = ""
             raise PluginError(f"cannot write the search page's index: {exc}") from None
         self._site_index_digest = records_digest(self.search_records)
+        write_site_synonyms(self.config.search_synonyms, Path(config.site_dir))
         self._start_index_update()
 
     on_post_build = CombinedEvent(_end_shared_build, _write_search_index)

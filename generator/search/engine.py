@@ -21,6 +21,8 @@ from whoosh.searching import Searcher
 
 from . import vocabulary
 from .records import SearchRecord, spelled_out
+from .synonyms import Groups as SynonymGroups
+from .synonyms import variants as synonym_variants
 
 __all__ = ["Hit", "build_schema", "document_fields", "filters", "staged_queries", "to_hit"]
 
@@ -151,7 +153,7 @@ def _word(term: str, prefix: bool, fields: tuple[str, ...]) -> Query:
     return parts[0] if len(parts) == 1 else Or(parts)
 
 
-def staged_queries(text: str) -> list[Query]:
+def staged_queries(text: str, synonyms: SynonymGroups = ()) -> list[Query]:
     """Queries from most to least exact; a later one only tops up a short list.
 
     1. every word in the lead (title, symptoms, tags, systems);
@@ -160,14 +162,27 @@ def staged_queries(text: str) -> list[Query]:
        nothing holds every word).
     Searching bodies only when the lead falls short keeps a query cheap on a
     large knowledge base; an OR over common body words would touch most of it.
+    With ``synonyms`` (groups of phrases), the first two stages are an OR of the
+    query and its versions with a phrase replaced by the others of its group; the
+    third takes the query's own words only (a version's words one by one, "remote"
+    or "access" for "vpn", would find pages about neither).
     """
-    terms = query_terms(text)
-    if not terms:
+    versions = [query_terms(v) for v in synonym_variants(text, synonyms)]
+    versions = [terms for terms in versions if terms]
+    if not versions:
         return [NullQuery, NullQuery, NullQuery]
+
+    def every(fields: tuple[str, ...]) -> Query:
+        each = [And([_word(t, p, fields) for t, p in terms]) for terms in versions]
+        return each[0] if len(each) == 1 else Or(each)
+
+    words = query_terms(text)
     return [
-        And([_word(t, p, ("lead",)) for t, p in terms]),
-        And([_word(t, p, ("lead", "body")) for t, p in terms]),
-        Or([_word(t, p, ("lead", "body")) for t, p in terms], scale=ANY_WORD_COORDINATION),
+        every(("lead",)),
+        every(("lead", "body")),
+        Or([_word(t, p, ("lead", "body")) for t, p in words], scale=ANY_WORD_COORDINATION)
+        if words
+        else NullQuery,
     ]
 
 

@@ -8,7 +8,7 @@ by file stamps (``sources``). Only published documents are indexed.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from .likeness import LikenessScorer
 from .records import SearchRecord, search_record
 from .sources import SourceScan, scan_sources
 from .store import IndexStore
+from .symptoms import symptom_order
 
 __all__ = ["Hit", "IndexUpdate", "Results", "SearchIndex"]
 
@@ -218,12 +219,14 @@ class SearchIndex:
         kind: Iterable[str] = (),
         limit: int = 10,
         snippets: bool = True,
+        synonyms: Sequence[Sequence[str]] = (),
     ) -> Results:
         """Ranked hits for ``query``, narrowed by tiers, systems and kinds.
 
         When no document holds every word and some words are misspelt, the
         corrected query is searched instead; when still none holds every word,
-        documents holding some of them are listed, most words first.
+        documents holding some of them are listed, most words first. A phrase
+        of one of the ``synonyms`` groups also finds the others of its group.
         """
         with self._searcher() as searcher:
             flt = engine.filters(tier, system, kind)
@@ -231,10 +234,10 @@ class SearchIndex:
             fixes = engine.corrections(searcher, query)
             words = tuple(engine.words_of(query))
             searched = query
-            ranked, every = _ranked(searcher, query, flt, limit)
+            ranked, every = _ranked(searcher, query, flt, limit, synonyms)
             if not every and fixes:
                 fixed = " ".join(fixes.get(w, w) for w in words)
-                ranked_fixed, every_fixed = _ranked(searcher, fixed, flt, limit)
+                ranked_fixed, every_fixed = _ranked(searcher, fixed, flt, limit, synonyms)
                 if every_fixed or not ranked:
                     searched, ranked, every = fixed, ranked_fixed, every_fixed
             hits = [
@@ -272,13 +275,17 @@ class SearchIndex:
             return {p: scorer.alike(p, n, kind="incident", past=True) for p in paths}
 
 
-def _ranked(searcher, query: str, flt, limit: int) -> tuple[list[tuple[int, float, dict]], bool]:
+def _ranked(
+    searcher, query: str, flt, limit: int, synonyms: Sequence[Sequence[str]] = ()
+) -> tuple[list[tuple[int, float, dict]], bool]:
     """The top hits for ``query`` as ``(stage, score, stored fields)``, best first, and
-    whether any holds every word (see ``engine.staged_queries``)."""
+    whether any holds every word (see ``engine.staged_queries``); within a stage,
+    runbooks whose symptoms hold the query come first, L1 first (``symptoms.py``)."""
     pool = max(limit, RERANK_POOL)
+    first = symptom_order(query, synonyms)
     ranked: list[tuple[int, float, dict]] = []
     seen: set[str] = set()
-    for stage, q in enumerate(engine.staged_queries(query)):
+    for stage, q in enumerate(engine.staged_queries(query, synonyms)):
         if stage == ANY_WORD_STAGE and len(ranked) >= FEW_HITS:
             break  # an OR over common words is the costliest query; only when hits are few
         for h in searcher.search(q, limit=pool, filter=flt):
@@ -288,7 +295,7 @@ def _ranked(searcher, query: str, flt, limit: int) -> tuple[list[tuple[int, floa
                 ranked.append((stage, h.score * engine.phrase_bonus(query, stored), stored))
         if len(ranked) >= limit:
             break
-    ranked.sort(key=lambda r: (r[0], -r[1], r[2]["path"]))
+    ranked.sort(key=lambda r: (r[0], *first(r[2]), -r[1], r[2]["path"]))
     return ranked, bool(ranked) and ranked[0][0] < ANY_WORD_STAGE
 
 

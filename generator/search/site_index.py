@@ -27,7 +27,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
@@ -35,6 +35,7 @@ from ..workers import before_fork, can_fork, die_with_parent, remove_later, remo
 from .pagefind_files import canonicalise_filters
 from .records import SearchRecord, spelled_out
 from .store import link_or_copy
+from .synonyms import site_synonyms
 from .vocabulary import site_vocabulary
 
 __all__ = [
@@ -51,6 +52,7 @@ BUNDLE_DIR = "pagefind"  # below the site folder
 RECORDS_FILE = ".opskb-records"  # in the bundle: the fingerprint of what it indexes
 PARTS_FILE = "parts.json"  # in the bundle: the folders of its other parts, for the browser
 WORDS_FILE = "words.json"  # in the bundle: the knowledge base's words, for "did you mean"
+SYNONYMS_FILE = "synonyms.json"  # in the bundle: the groups of phrases that mean the same
 DIGESTS_FILE = ".opskb-parts"  # in the bundle: the fingerprint of each part's records
 LOG_FILE = "pagefind.log"  # in the staging folder: what Pagefind said
 TODO_FILE = "todo.pickle"  # in the staging folder: the parts a new process is to index
@@ -73,6 +75,8 @@ def record_html(record: SearchRecord) -> str:
         meta.append("systems:" + " ".join(record.systems))
     if record.date:
         meta.append(f"date:{record.date}")
+    if record.symptoms:
+        meta.append("symptoms:" + "\n".join(record.symptoms))  # for symptomsFirst in search.js
     folder = str(PurePosixPath(record.path).parent)
     if folder != ".":
         meta.append(f"folder:{folder}")  # told apart by it when titles repeat
@@ -307,6 +311,12 @@ def write_site_index(records: Iterable[SearchRecord], site_dir: Path) -> Path:
     by one through its Python service.
     """
     return SiteIndexJob(records, fork=False).finish(site_dir)
+
+
+def write_site_synonyms(groups: Sequence[Sequence[str]], site_dir: Path) -> None:
+    """The search page's synonym groups, beside its index (written even when the index
+    was reused: the groups are settings, not records)."""
+    (Path(site_dir) / BUNDLE_DIR / SYNONYMS_FILE).write_text(site_synonyms(groups), "utf-8")
 
 
 def records_digest(records: Iterable[SearchRecord]) -> str:

@@ -24,6 +24,7 @@ const list = document.getElementById("opskb-search-results");
 const suggestionLine = document.getElementById("opskb-search-suggestion");
 const SOME_WORDS = "No page has every word; showing pages with some.";
 const FEW_RESULTS = 3; // fewer pages with every word than this are topped up with pages with some
+const REORDERED = 50; // the top results put in order for symptoms (symptomsFirst)
 
 function readAddress() {
   const params = new URLSearchParams(window.location.search);
@@ -67,6 +68,88 @@ function siteRoot() {
 
 function engine() {
   return loadPagefind(siteRoot(), 24);
+}
+
+let synonymGroups = null;
+/** The team's groups of phrases that mean the same (pagefind/synonyms.json). */
+function loadSynonyms() {
+  if (!synonymGroups) {
+    synonymGroups = fetch(new URL("pagefind/synonyms.json", siteRoot()))
+      .then((response) => (response.ok ? response.json() : []))
+      .catch(() => []);
+  }
+  return synonymGroups;
+}
+
+/** `q`, then `q` with a phrase of a group it holds replaced by each other phrase of the
+ * group (whole words), as the terminal does (search/synonyms.py). */
+function synonymVariants(q, groups) {
+  const padded = ` ${queryWords(q).join(" ")} `;
+  const found = new Set([q]);
+  for (const group of groups) {
+    const held = group.find((phrase) => padded.includes(` ${phrase} `));
+    if (held === undefined) continue;
+    for (const other of group) {
+      if (other !== held) found.add(padded.replace(` ${held} `, ` ${other} `).trim());
+    }
+  }
+  return [...found];
+}
+
+/** Pages holding every word of `q` or of one of its synonym versions, best score first. */
+async function everyWord(search, q, options) {
+  const variants = q ? synonymVariants(q, await loadSynonyms()) : [q];
+  const found = new Map(); // result id → result
+  for (const variant of variants) {
+    for (const result of (await search.search(variant || null, options)).results) {
+      const seen = found.get(result.id);
+      if (!seen || result.score > seen.score) found.set(result.id, result);
+    }
+  }
+  const ranked = [...found.values()];
+  if (variants.length > 1) ranked.sort((a, b) => b.score - a.score);
+  return ranked;
+}
+
+/** A word's stem, near enough to the terminal's (Snowball): "dropping", "dropped" and
+ * "drops" are "drop"; "charge", "charged" and "charges" are "charg". */
+function lightStem(word) {
+  let stem = word.replace(/'s$/, "");
+  for (const end of ["ing", "ed", "es", "e", "s"]) {
+    if (stem.length > end.length + 2 && stem.endsWith(end) && !stem.endsWith("s" + end)) {
+      stem = stem.slice(0, -end.length);
+      break;
+    }
+  }
+  return /([b-df-hj-np-tv-z])\1$/.test(stem) ? stem.slice(0, -1) : stem;
+}
+
+/** Results (`{ data, order }`) in the terminal's order (search/symptoms.py): runbooks with a
+ * symptom holding every word of `q` (or of a synonym's version of it) first, L1 first among
+ * them; the rest as they were. */
+async function symptomsFirst(found, q) {
+  const { stop } = await loadVocabulary(siteRoot());
+  const stems = (text) =>
+    queryWords(text)
+      .filter((word) => word.length > 1 && !stop.has(word))
+      .map(lightStem);
+  const versions = synonymVariants(q, await loadSynonyms())
+    .map(stems)
+    .filter((words) => words.length);
+  const key = ({ data }) => {
+    const meta = data.meta || {};
+    if (meta.kind !== "runbook" || !meta.symptoms) return 2;
+    for (const symptom of meta.symptoms.split("\n")) {
+      const held = new Set(stems(symptom));
+      if (versions.some((words) => words.every((word) => held.has(word)))) {
+        return meta.tier === "L1" ? 0 : 1;
+      }
+    }
+    return 2;
+  };
+  const keyed = found.map((result) => ({ result, key: key(result) }));
+  keyed.sort((a, b) => a.key - b.key || a.result.order - b.result.order);
+  return keyed.map(({ result }) => result);
 }
 
 /** Misspelt words of `q` (not among the knowledge base's words) → the word meant. */
@@ -128,16 +211,16 @@ async function run() {
   statusLine.textContent = "Searching…";
   const search = await engine();
   const options = facets.length ? { filters: { facet: { all: facets } } } : {};
-  let results = (await search.search(q || null, options)).results;
+  let results = await everyWord(search, q, options);
   let corrected = "";
   let note = "";
+  let searched = q;
   if (q) {
     const fixes = await corrections(search, q);
     corrected = fixes.size ? queryWords(q).map((w) => fixes.get(w) || w).join(" ") : "";
-    let searched = q;
     if (corrected) {
       // a misspelt word matches nothing, so the query as typed found only the other words
-      const fixed = (await search.search(corrected, options)).results;
+      const fixed = await everyWord(search, corrected, options);
       if (fixed.length || results.length === 0) [results, searched] = [fixed, corrected];
     }
     if (results.length < FEW_RESULTS && queryWords(searched).length > 1) {
@@ -153,9 +236,11 @@ async function run() {
     showSuggestion("", false);
   }
   if (mine !== generation) return; // a newer search has started
-  const shown = results.slice(0, PAGE_SIZE);
-  const data = await Promise.all(shown.map((r) => r.data()));
+  const top = results.slice(0, REORDERED);
+  let found = (await Promise.all(top.map((r) => r.data()))).map((data, order) => ({ data, order }));
+  if (searched) found = await symptomsFirst(found, searched);
   if (mine !== generation) return;
+  const data = found.slice(0, PAGE_SIZE).map((result) => result.data);
   const titles = shownTitles(data.map((d) => d.meta || {}));
   list.replaceChildren(...data.map((d, n) => resultItem(d, titles[n])));
   const count = results.length;
@@ -164,7 +249,7 @@ async function run() {
       ? "No documents match. Try fewer words or another filter."
       : note +
         `${count} document${count === 1 ? "" : "s"}` +
-        (count > shown.length ? `, the first ${shown.length} shown` : "");
+        (count > data.length ? `, the first ${data.length} shown` : "");
 }
 
 let timer = 0;
