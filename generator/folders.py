@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .markdown_lines import lines_outside_code
 from .model import Document, Kind
 from .sources import FOLDER_PAGES, document_stem
 
@@ -22,7 +23,6 @@ __all__ = ["folder_listing", "folder_of", "is_folder_page", "section_kind"]
 #: Keys only a runbook has: a folder page holding one is a runbook after all.
 RUNBOOK_KEYS = ("symptoms", "escalate_when", "escalate_to", "prerequisites", "estimated_time")
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _LINK = re.compile(r"\]\(|\[\[|<a\s", re.IGNORECASE)
 _NO_TEXT = re.compile(r"^(#.*|<!--.*-->|<%.*|\[\[_TOC_\]\]|\[TOC\]|[|:\- ]*|[-=]+)$", re.IGNORECASE)
 
@@ -53,9 +53,9 @@ def _only_lists(body: str) -> bool:
     """Whether ``body`` is mostly links (at least half its lines of text, besides its
     headings) and holds no code: a table of contents of its folder, not steps."""
     links = lines = 0
-    for line in body.splitlines():
+    for _, line, in_code in lines_outside_code(body):
         text = line.strip()
-        if _FENCE.match(line):
+        if in_code:
             return False
         if not text or _NO_TEXT.match(text):
             continue
