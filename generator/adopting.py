@@ -21,7 +21,7 @@ from .load import load_document
 from .model import Kind, Tier
 from .pipeline import load_kb
 from .problems import Problem
-from .sources import DEFAULTS_FILE, is_markdown, relative_path, walk_sources
+from .sources import DEFAULTS_FILE, FOLDER_PAGES, is_markdown, relative_path, walk_sources
 from .validate import kind_from_path
 
 __all__ = ["AdoptionReport", "adopt_folder", "format_report"]
@@ -47,7 +47,6 @@ DATE_KEYS = ("start_time", "started_at", "published", "published_at", "source_pu
 #: (NodeDown, etcdNoLeader, Watchdog), is taken for an alert's runbook
 _ALERT_NAME = "[A-Za-z_][A-Za-z0-9_]*"
 _DATED = re.compile(r"^\d{4}-\d{2}-\d{2}")
-_FOLDER_PAGES = {"README", "index", "_index"}
 #: Plain-text notes a team may have written as Markdown: ``adopt: {extensions: [...]}``
 #: reads them as documents.
 PLAIN_TEXT = (".txt", ".text", ".mdx")
@@ -117,7 +116,7 @@ def _defaults_text(settings, rel: str, system_id: str, tier: Tier, owner: str, r
         raw, _ = load_document(root, source.path)
         keys.update(k for k in raw.meta if k not in ("date",))
         stem = PurePosixPath(source.rel).name.split(".", 1)[0]
-        if stem in _FOLDER_PAGES:
+        if stem in FOLDER_PAGES:
             continue
         stems.append(stem)
         if raw.meta.get("date") in (None, ""):

@@ -230,7 +230,7 @@ def build_site(
 ) -> int:
     """Build the knowledge base at ``root``; returns the exit code."""
     started = time.perf_counter()
-    kb = load_kb(root, workers=None)
+    kb = load_kb(root, workers=None, history=True)
     problems = kb.problems.for_build()
     if problems:
         click.echo(format_problems(problems, fold=FOLD), err=True)

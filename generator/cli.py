@@ -32,15 +32,21 @@ def _root(path: str | None) -> Path:
 def _configured_root(path: str | None) -> Path:
     """The knowledge base's root, once its ``mkdocs.yml`` is usable; else its problems
     are printed and the command ends (``check`` and ``build`` report them with the rest)."""
+    return _configured(path)[0]
+
+
+def _configured(path: str | None):
+    """(the root, its settings) as :func:`_configured_root` checks them."""
     from .config import load_settings
     from .problems import format_problems
 
     root = _root(path)
-    errors = [p for p in load_settings(root)[1] if p.is_error]
+    settings, problems = load_settings(root)
+    errors = [p for p in problems if p.is_error]
     if errors:
         click.echo(format_problems(errors), err=True)
         sys.exit(1)
-    return root
+    return root, settings
 
 
 kb_option = click.option(
@@ -285,7 +291,7 @@ def export(kb_path: str | None, what: str, base_url: str, fmt: str | None) -> No
     from .export import alert_map, catalog_data, format_alert_map
     from .pipeline import load_kb
 
-    kb = load_kb(_root(kb_path))
+    kb = load_kb(_root(kb_path), history=True)
     if kb.problems.errors:
         for problem in kb.problems.errors:
             click.echo(problem.as_text(), err=True)
@@ -332,12 +338,11 @@ def search_command(
     as_json: bool,
 ) -> None:
     """Ranked documents for QUERY; the index is brought up to date first."""
-    from .config import load_settings
     from .search import SearchIndex
     from .search.terminal import did_you_mean, hits_json, hits_text, partial_note
 
-    root = _configured_root(kb_path)
-    synonyms = load_settings(root)[0].search_synonyms
+    root, settings = _configured(kb_path)
+    synonyms = settings.search_synonyms
     text = " ".join(query).strip()
     if not text:
         raise click.UsageError("give some words to search for")

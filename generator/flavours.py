@@ -23,7 +23,7 @@ import html
 import posixpath
 import re
 
-from .links import lines_outside_code
+from .markdown_lines import lines_outside_code
 from .problems import Problems
 
 __all__ = ["expand_blocks", "read_flavours"]

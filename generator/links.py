@@ -26,13 +26,11 @@ from .validate import page_location
 
 __all__ = [
     "LinkedBody",
-    "lines_outside_code",
     "link_body",
     "link_texts",
     "map_html_targets",
     "map_targets",
     "rewrite_links",
-    "virtual_path",
 ]
 
 # The one scanner of Markdown links: every stage that finds or rewrites them uses
@@ -229,12 +227,10 @@ def map_targets(line: str, replace: Callable[[str], str], *, from_root: bool = F
     Linear in the line's length however hostile it is (see ``_INLINE``).
     """
     if "](" in line:
-        spans = [m.span() for m in _CODE_SPAN.finditer(line)] if "`" in line else []
-        starts = [start for start, _ in spans]
+        in_code = _in_code_span(line)
 
         def inline(m: re.Match) -> str:
-            span = bisect_right(starts, m.start()) - 1  # the last code span starting before
-            if span >= 0 and m.start() < spans[span][1]:
+            if in_code(m.start()):
                 return m.group(0)
             return m.group(1) + _relative(m.group(3), replace, from_root) + m.group(4)
 
@@ -245,16 +241,29 @@ def map_targets(line: str, replace: Callable[[str], str], *, from_root: bool = F
     return line
 
 
+def _in_code_span(line: str) -> Callable[[int], bool]:
+    """Whether a position of ``line`` is inside one of its code spans: one search for the
+    spans, then a bisection per position (not a scan of every span per link)."""
+    if "`" not in line:
+        return lambda position: False
+    spans = [m.span() for m in _CODE_SPAN.finditer(line)]
+    starts = [start for start, _ in spans]
+
+    def inside(position: int) -> bool:
+        span = bisect_right(starts, position) - 1  # the last code span starting before
+        return span >= 0 and position < spans[span][1]
+
+    return inside
+
+
 def map_html_targets(line: str, replace: Callable[[str], str], *, from_root: bool = False) -> str:
     """``line`` with each relative ``href``/``src`` of a raw HTML ``<a>`` or ``<img>`` on it
     replaced by ``replace(it)``; tags in code spans are left alone. Linear, as
     :func:`map_targets` is; ``from_root`` as there."""
-    spans = [m.span() for m in _CODE_SPAN.finditer(line)] if "`" in line else []
-    starts = [start for start, _ in spans]
+    in_code = _in_code_span(line)
 
     def attribute(m: re.Match) -> str:
-        span = bisect_right(starts, m.start()) - 1
-        if span >= 0 and m.start() < spans[span][1]:
+        if in_code(m.start()):
             return m.group(0)
         quote = '"' if m.group(2) is not None else "'"
         target = html.unescape(m.group(2) if m.group(2) is not None else m.group(3))

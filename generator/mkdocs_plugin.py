@@ -186,7 +186,9 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").resolve().parent
         if self.kb is None:
-            kb = load_kb(root, cache=self._loaded, workers=1 if self._serving else None)
+            kb = load_kb(
+                root, cache=self._loaded, workers=1 if self._serving else None, history=True
+            )
         else:
             kb = self.kb
         self.kb = None  # a serve rebuild must reload the sources
@@ -247,7 +249,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         for sheet in ("assets/opskb/opskb.css", "assets/opskb/pages.css"):
             if sheet not in config.extra_css:
                 config.extra_css.append(sheet)
-        wanted = REQUIRED_EXTENSIONS + (FLAVOUR_EXTENSIONS if self.config.markdown_flavours else ())
+        wanted = REQUIRED_EXTENSIONS + (FLAVOUR_EXTENSIONS if kb.settings.markdown_flavours else ())
         for ext in wanted:
             if ext not in config.markdown_extensions:
                 config.markdown_extensions.append(ext)
@@ -499,7 +501,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             self._site_index_digest = ""
             raise PluginError(f"cannot write the search page's index: {exc}") from None
         self._site_index_digest = records_digest(self.search_records)
-        write_site_synonyms(self.config.search_synonyms, Path(config.site_dir))
+        write_site_synonyms(self._settings.search_synonyms, Path(config.site_dir))
         self._start_index_update()
 
     on_post_build = CombinedEvent(_end_shared_build, _write_search_index)

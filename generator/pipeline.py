@@ -47,11 +47,14 @@ def load_kb(
     on_date: dt.date | None = None,
     cache: LoadCache | None = None,
     workers: int | None = 1,
+    history: bool = False,
 ) -> KnowledgeBase:
     """Load, validate and catalogue the knowledge base at ``root``. Never raises on content.
 
     ``cache`` (a ``LoadCache``) keeps loaded files for the next call;
-    ``workers`` processes share reading the files (``None``: as the settings say).
+    ``workers`` processes share reading the files (``None``: as the settings say);
+    ``history``: read each file's last change from git, for what shows it (pages,
+    the catalogue export), not for checks and searches.
     """
     settings, config_problems = load_settings(Path(root).resolve())
     if workers is None:
@@ -70,7 +73,8 @@ def load_kb(
         documents = [doc for doc, _ in checked]
         key_lines = {raw.path: raw.lines for raw, _ in loaded}
         catalog = build_catalog(documents, settings, on_date, problems, key_lines, files)
-        catalog.changes = last_changes(settings.root, settings.cache_dir)
+        if history:
+            catalog.changes = last_changes(settings.root, settings.cache_dir)
         linked = {doc.path: body for doc, body in checked}
         catalog.bodies = rewrite_links(catalog, problems, linked)
         if settings.markdown_flavours:

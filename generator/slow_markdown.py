@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .links import lines_outside_code
+from .markdown_lines import lines_outside_code
 from .model import Document
 from .problems import Level, Problem, Problems
 from .terminal_text import terminal_safe

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from ..catalog import Catalog
-from ..links import lines_outside_code, map_html_targets, map_targets
+from ..links import map_html_targets, map_targets
+from ..markdown_lines import lines_outside_code
 from ..model import Document, EscalationStep, Tier
 from .groups import Groups, anchors
 from .render import Page, page_header, page_url, relative_url, render_marked

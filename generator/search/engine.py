@@ -21,6 +21,7 @@ from whoosh.searching import Searcher
 
 from . import vocabulary
 from .records import SearchRecord, spelled_out
+from .synonyms import WORD as _WORD
 from .synonyms import Groups as SynonymGroups
 from .synonyms import variants as synonym_variants
 
@@ -36,7 +37,6 @@ SNIPPET_SOURCE = 4000  # characters of a field scanned for a snippet
 MARK_START, MARK_END = "\x02", "\x03"
 SPELLING_CANDIDATES = 40  # words within two edits of a misspelling, ranked by vocabulary.closest
 LIKENESS_OPENING = 600  # characters of the body that, with the lead, say what a document is about
-_WORD = re.compile(r"[^\W_]+(?:['-][^\W_]+)*", re.UNICODE)
 # Snowball English ("Porter2"), as Pagefind stems: Whoosh's default Porter stemmer leaves
 # doubled consonants ("dropping" → "dropp", "stopped" → "stopp"), so they missed "drops".
 _ANALYZER = StemmingAnalyzer(stemfn=stem)

@@ -15,13 +15,14 @@ from collections.abc import Sequence
 
 __all__ = ["site_synonyms", "variants"]
 
-_WORD = re.compile(r"[^\W_]+(?:['-][^\W_]+)*", re.UNICODE)
+#: A word, as both searches split text into words
+WORD = re.compile(r"[^\W_]+(?:['-][^\W_]+)*", re.UNICODE)
 
 Groups = Sequence[Sequence[str]]
 
 
 def _words(text: str) -> str:
-    return " ".join(w.lower() for w in _WORD.findall(text))
+    return " ".join(w.lower() for w in WORD.findall(text))
 
 
 def variants(text: str, groups: Groups) -> list[str]:
