@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from .alert_rules import AlertRule
 from .config import Settings
 from .folders import folder_of, is_folder_page
 from .history import Change
@@ -104,6 +105,8 @@ class Catalog:
     files: frozenset[str] = frozenset()
     #: Each source file's last change, when the knowledge base is a git checkout.
     changes: dict[str, Change] = field(default_factory=dict)
+    #: The alerting rules of the files ``alert_rules`` names (``alerts.py``).
+    alert_rules: list[AlertRule] = field(default_factory=list)
 
     @functools.cached_property
     def folders(self) -> frozenset[str]:

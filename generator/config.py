@@ -42,6 +42,8 @@ class Settings:
     markdown_flavours: bool = True
     # groups of phrases that mean the same, for search (``search/synonyms.py``)
     search_synonyms: tuple[tuple[str, ...], ...] = ()
+    # Prometheus rule files (globs relative to the root) whose alerts runbooks handle
+    alert_rules: tuple[str, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     lines: _ConfigLines | None = field(default=None, compare=False, hash=False, repr=False)
 
@@ -210,6 +212,19 @@ def _synonyms(value: Any) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(group) for group in value)
 
 
+def _globs(value: Any) -> tuple[str, ...]:
+    """The plugin's ``alert_rules``: a list of globs (non-empty text)."""
+    fix = "write a list of globs relative to mkdocs.yml, e.g. `alert_rules: [alerts/*.yml]`"
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise f.Invalid("must be a list of globs", fix)
+    for number, glob in enumerate(value, 1):
+        if not isinstance(glob, str) or not glob.strip():
+            raise f.Invalid(f"entry {number} must be a glob (non-empty text)", fix)
+    return tuple(glob.strip() for glob in value)
+
+
 def _plugin_entries(plugins: Any, read: Field) -> list[tuple[Any, Any, tuple[str | int, ...]]]:
     """Each configured plugin as (name, options, where its entry is); a list entry that
     is no plugin is reported."""
@@ -250,6 +265,7 @@ def _plugin_options(plugins: Any, lines: _ConfigLines, problems: Problems) -> di
         options["search_synonyms"] = read_option.read(
             value, "search_synonyms", _synonyms, default=()
         )
+        options["alert_rules"] = read_option.read(value, "alert_rules", _globs, default=())
         options["review_every"] = read_option.read(
             value, "review_every", _review_every, default=DEFAULT_REVIEW_EVERY
         )
@@ -320,6 +336,7 @@ def load_settings(root: Path) -> tuple[Settings, list[Problem]]:
             workers=_workers(options.get("workers") or 0),
             markdown_flavours=options.get("markdown_flavours") is not False,
             search_synonyms=options.get("search_synonyms") or (),
+            alert_rules=options.get("alert_rules") or (),
             raw=raw,
             lines=lines,
         ),

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from .alerts import handlers
 from .catalog import Catalog
 from .history import Change
 from .model import Document, EscalationLadder
@@ -123,13 +124,10 @@ def _document(doc: Document, catalog: Catalog) -> dict[str, Any]:
 
 
 def alert_map(catalog: Catalog, base_url: str = "") -> dict[str, str]:
-    """Alert name → URL of the runbook that handles it (the first by path on a clash)."""
+    """Alert name → URL of the runbook that handles it (``alerts.handlers``): the first
+    runbook by path listing it, else the page its rule's ``runbook_url`` leads to."""
     base = base_url.rstrip("/") + "/" if base_url else ""
-    found: dict[str, str] = {}
-    for doc in sorted(catalog.runbooks, key=lambda d: d.path):
-        for alert in doc.runbook.alerts:
-            found.setdefault(alert, base + doc.url)
-    return dict(sorted(found.items()))
+    return {name: base + doc.url for name, doc in handlers(catalog).items() if doc is not None}
 
 
 def catalog_data(catalog: Catalog) -> dict[str, Any]:

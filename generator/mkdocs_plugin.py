@@ -22,6 +22,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from .alert_rules import alert_rule_files
 from .export import CATALOG_URI, catalog_json
 from .html_blocks import new_token, put_back, set_aside
 from .load import LoadCache
@@ -68,6 +69,7 @@ class OpskbConfig(base.Config):
     markdown_flavours = c.Type(bool, default=True)  # CommonMark lists and others (lists.py)
     # groups of phrases that mean the same, for search (checked in config.py)
     search_synonyms = c.Type(list, default=[])
+    alert_rules = c.Type((list, str), default=[])  # Prometheus rule files (alerts.py)
 
 
 def _nav_config(items: list[NavItem]) -> list:
@@ -517,5 +519,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         runbooks = root / (self._settings.runbooks_dir if self._settings else "runbooks")
         if runbooks.is_dir():
             server.watch(str(runbooks))
+        for rules in alert_rule_files(self._settings) if self._settings else ():
+            server.watch(str(rules))  # an edited rules file is checked again
         watch_natively(server, more=[str(p) for p in config.watch])
         return LivePreview(report=log.error).keep_serving(server)

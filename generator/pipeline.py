@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .alert_rules import read_alert_rules
+from .alerts import check_alert_rules
 from .catalog import Catalog, build_catalog
 from .config import Settings, load_settings, today
 from .flavours import expand_blocks, read_flavours
@@ -82,6 +84,16 @@ def load_kb(
                 path: commonmark_lists(expand_blocks(body)) for path, body in catalog.bodies.items()
             }
         check_governance(catalog, problems, key_lines)
+        catalog.alert_rules = read_alert_rules(settings, problems)
+        check_alert_rules(
+            catalog,
+            problems,
+            {
+                doc.path: key_lines[doc.path].line("alerts")
+                for doc in catalog.runbooks
+                if doc.runbook.alerts and doc.path in key_lines
+            },
+        )
     return KnowledgeBase(settings, catalog, _as_reported(problems, loaded))
 
 

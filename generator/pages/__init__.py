@@ -74,6 +74,7 @@ def _nav(catalog: Catalog, uris: set[str]) -> list[NavItem]:
         ("Incidents", "incidents/index.md"),
         ("Known issues", "known-issues/index.md"),
         ("Review", "review/index.md"),
+        ("Alerts", "alerts/index.md"),
         ("Search", "search/index.md"),
     ):
         if uri in uris:

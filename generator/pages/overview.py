@@ -10,6 +10,7 @@ from collections.abc import Callable
 from ..catalog import Catalog
 from ..model import Tier
 from . import escalation, incidents, known_issues, review
+from .alerts import alert_jobs
 from .groups import Groups, group
 from .playbooks import playbook_page, playbook_uri
 from .render import Page
@@ -32,6 +33,7 @@ def page_jobs(catalog: Catalog, groups: Groups | None = None) -> list[tuple[str,
         (incidents.URI, functools.partial(incidents.incidents_page, catalog, groups)),
         (known_issues.URI, functools.partial(known_issues.known_issues_page, catalog, groups)),
         (review.URI, functools.partial(review.review_page, catalog)),
+        *alert_jobs(catalog),
     ]
 
 
