@@ -171,6 +171,7 @@ _OPTIONS = {
     "related": ((bool,), "true or false", "write `related: true`"),
     "workers": ((int,), "a whole number", "e.g. `workers: 4` (0: one per CPU)"),
     "markdown_flavours": ((bool,), "true or false", "write `markdown_flavours: true`"),
+    "offline_cache": ((bool,), "true or false", "write `offline_cache: false` to turn it off"),
 }
 _THEME = {
     "name": (_TEXT, "a theme name", "e.g. `name: material`"),

@@ -130,8 +130,9 @@ def alert_map(catalog: Catalog, base_url: str = "") -> dict[str, str]:
     return {name: base + doc.url for name, doc in handlers(catalog).items() if doc is not None}
 
 
-def catalog_data(catalog: Catalog) -> dict[str, Any]:
-    """Every document the site publishes, with its metadata and URL."""
+def catalog_data(catalog: Catalog, offline: dict[str, dict] | None = None) -> dict[str, Any]:
+    """Every document the site publishes, with its metadata and URL; ``offline``: each
+    tier's offline copy (``offline.py``), once written."""
     documents = sorted(catalog.published, key=lambda d: d.path)
     return {
         "version": FORMAT_VERSION,
@@ -140,17 +141,18 @@ def catalog_data(catalog: Catalog) -> dict[str, Any]:
         "built_on": catalog.today.isoformat(),
         "documents": [_document(d, catalog) for d in documents],
         "alerts": alert_map(catalog),
+        **({"offline": offline} if offline else {}),
     }
 
 
-def catalog_json(catalog: Catalog) -> str:
+def catalog_json(catalog: Catalog, offline: dict[str, dict] | None = None) -> str:
     """``catalog_data`` as JSON: one document per line, so the file reads and diffs well.
 
     Indenting every value would send the whole catalogue through the json
     module's Python encoder (measured ~1 s at 5,000 documents); each document
     on a line of its own goes through its C encoder.
     """
-    data = catalog_data(catalog)
+    data = catalog_data(catalog, offline)
     fields = []
     for key, value in data.items():
         if key == "documents":

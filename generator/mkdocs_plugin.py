@@ -26,6 +26,8 @@ from .alert_rules import alert_rule_files
 from .export import CATALOG_URI, catalog_json
 from .html_blocks import new_token, put_back, set_aside
 from .load import LoadCache
+from .offline import write_offline_copies
+from .offline_worker import write_service_worker
 from .pages import NavItem, Page, RenderMemo, SimilarDocuments, Site, render_site
 from .pages.render import bytecode_cache, header_meta
 from .pipeline import KnowledgeBase, load_kb
@@ -50,6 +52,7 @@ __all__ = ["OpskbPlugin"]
 
 log = get_plugin_logger(__name__)
 THEME_DIR = Path(__file__).parent / "theme"
+OFFLINE_SCRIPT = "assets/opskb/offline.js"  # registers the service worker
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "tables", "admonition", "toc")
 # Lists numbered as written (`<ol start="3">`); their indentation is the core's (lists.py)
 FLAVOUR_EXTENSIONS = ("sane_lists",)
@@ -70,6 +73,7 @@ class OpskbConfig(base.Config):
     # groups of phrases that mean the same, for search (checked in config.py)
     search_synonyms = c.Type(list, default=[])
     alert_rules = c.Type((list, str), default=[])  # Prometheus rule files (alerts.py)
+    offline_cache = c.Type(bool, default=True)  # the service worker (offline_worker.py)
 
 
 def _nav_config(items: list[NavItem]) -> list:
@@ -163,6 +167,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self._loaded = LoadCache()  # loaded source files, kept across live-preview rebuilds
         self._site_index_digest = ""  # what the last build's search page index holds
         self._pages: dict[str, Page] = {}  # our pages by source URI
+        self._catalog = None  # the catalogue of the build under way
         self._token = new_token()  # stands for our HTML blocks while Markdown converts
         self._set_aside: dict[str, tuple[str, list[str]]] = {}  # src_uri → (Markdown, blocks)
         # what earlier builds worked out: (cache folder, search records, rendered templates)
@@ -241,6 +246,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         if not self._serving:
             self._kept = None  # a build reads them once; a live preview keeps them in memory
         self.catalog_json = catalog_json(kb.catalog)
+        self._catalog = kb.catalog  # for the offline copies, made once the pages are written
         config.nav = _nav_config(self.site.nav)
         self._root = root
         self._settings = kb.settings
@@ -251,6 +257,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         for sheet in ("assets/opskb/opskb.css", "assets/opskb/pages.css"):
             if sheet not in config.extra_css:
                 config.extra_css.append(sheet)
+        if self.config.offline_cache and OFFLINE_SCRIPT not in config.extra_javascript:
+            config.extra_javascript.append(OFFLINE_SCRIPT)
         wanted = REQUIRED_EXTENSIONS + (FLAVOUR_EXTENSIONS if kb.settings.markdown_flavours else ())
         for ext in wanted:
             if ext not in config.markdown_extensions:
@@ -506,7 +514,35 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         write_site_synonyms(self._settings.search_synonyms, Path(config.site_dir))
         self._start_index_update()
 
-    on_post_build = CombinedEvent(_end_shared_build, _write_search_index)
+    def _write_offline_copies(self, *, config: MkDocsConfig) -> None:
+        """Each tier's offline copy, made from the pages just written, and the catalogue
+        again with the copies' checksums."""
+        if self._catalog is None:
+            return
+        site = Path(config.site_dir)
+        try:
+            copies = write_offline_copies(self._catalog, site)
+            if copies:
+                (site / CATALOG_URI).write_text(
+                    catalog_json(self._catalog, offline=copies), encoding="utf-8"
+                )
+        except OSError as exc:
+            raise PluginError(f"cannot write the offline copies: {exc}") from None
+
+    @event_priority(-200)  # last: it lists files the search index wrote
+    def _write_service_worker(self, *, config: MkDocsConfig) -> None:
+        if self._catalog is None:
+            return
+        try:
+            write_service_worker(
+                self._catalog, Path(config.site_dir), enabled=self.config.offline_cache
+            )
+        except OSError as exc:
+            raise PluginError(f"cannot write the service worker: {exc}") from None
+
+    on_post_build = CombinedEvent(
+        _end_shared_build, _write_offline_copies, _write_search_index, _write_service_worker
+    )
 
     def on_shutdown(self) -> None:
         """The live preview ends: stop its indexer and remove the last site it kept."""

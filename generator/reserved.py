@@ -30,11 +30,15 @@ GENERATED_FOLDERS = {
 }
 #: Generated pages in folders that also hold documents.
 GENERATED_PAGES = {"systems/": "the list of all systems", "incidents/": "the incident history"}
+#: Files the site generates at its root.
+GENERATED_FILES = {"opskb-sw.js": "the service worker that keeps the site working offline"}
 
 
 def generated_at(location: str) -> tuple[str, str] | None:
     """The generated page or folder at ``location`` (a page URL such as ``systems/``, or
     a file's path in the site such as ``api/catalog.json``): its URL and what it is."""
+    if location in GENERATED_FILES:
+        return location, GENERATED_FILES[location]
     parent, _, name = location.rpartition("/")
     page = parent + "/" if name in ("", "index.html") and parent else None
     if page in GENERATED_PAGES:

@@ -112,8 +112,12 @@ def test_an_alert_of_a_draft_runbook_says_the_runbook_is_not_shown(make_kb):
         ("name: not rules\n", 1, "no `groups:`"),
         (
             "rule: &r {alert: A, expr: up}\n"
-            + "group: &g {rules: [" + ", ".join(["*r"] * 1000) + "]}\n"
-            + "groups: [" + ", ".join(["*g"] * 1000) + "]\n",
+            + "group: &g {rules: ["
+            + ", ".join(["*r"] * 1000)
+            + "]}\n"
+            + "groups: ["
+            + ", ".join(["*g"] * 1000)
+            + "]\n",
             1,
             "too many values",
         ),
@@ -156,11 +160,14 @@ def test_the_site_publishes_every_alert_and_a_stable_page_leading_to_its_runbook
 
 
 def test_the_alert_map_follows_runbook_urls_into_the_site(make_kb):
-    rules = RULES + """\
+    rules = (
+        RULES
+        + """\
       - alert: VpnByUrl
         expr: up == 0
         annotations: {runbook_url: "https://kb.example.com/ops/runbooks/vpn/reset-token/"}
 """
+    )
     root = rules_kb(make_kb, rules)
     result = run_cli("export", "--kb", root, "--alert-map", "--format", "json")
     mapping = json.loads(result.output)

@@ -30,6 +30,7 @@ def home_page(
         title=title,
         intro=intro,
         tiers=[(tier, len(groups.runbooks[tier])) for tier in Tier],
+        built=catalog.today,
         systems=[
             (s, sum(len(groups.system_runbooks(s.system.id, t)) for t in Tier))
             for s in groups.systems

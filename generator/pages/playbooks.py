@@ -19,6 +19,7 @@ from ..catalog import Catalog
 from ..links import map_html_targets, map_targets
 from ..markdown_lines import lines_outside_code
 from ..model import Document, EscalationStep, Tier
+from ..offline import offline_uri
 from .groups import Groups, anchors
 from .render import Page, page_header, page_url, relative_url, render_marked
 
@@ -138,6 +139,8 @@ def playbook_page(tier: Tier, catalog: Catalog, groups: Groups) -> Page:
         sections=sections,
         runbook_ids=runbook_ids,
         systems={s.system.id: s for s in groups.systems},
+        offline=offline_uri(tier) if runbook_ids else None,
+        built=catalog.today,
     )
     title = f"{tier.value} playbook · {tier.label}"
     header = page_header(title, opskb_kind="playbook", opskb_tier=tier.value)
