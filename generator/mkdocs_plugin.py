@@ -257,7 +257,11 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         for sheet in ("assets/opskb/opskb.css", "assets/opskb/pages.css"):
             if sheet not in config.extra_css:
                 config.extra_css.append(sheet)
-        if self.config.offline_cache and OFFLINE_SCRIPT not in config.extra_javascript:
+        if (
+            self.config.offline_cache
+            and not self._serving
+            and OFFLINE_SCRIPT not in config.extra_javascript
+        ):
             config.extra_javascript.append(OFFLINE_SCRIPT)
         wanted = REQUIRED_EXTENSIONS + (FLAVOUR_EXTENSIONS if kb.settings.markdown_flavours else ())
         for ext in wanted:
@@ -516,8 +520,9 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
 
     def _write_offline_copies(self, *, config: MkDocsConfig) -> None:
         """Each tier's offline copy, made from the pages just written, and the catalogue
-        again with the copies' checksums."""
-        if self._catalog is None:
+        again with the copies' checksums. Not in a live preview: an author waits on it,
+        and the copies are for the published site."""
+        if self._catalog is None or self._serving:
             return
         site = Path(config.site_dir)
         try:
@@ -533,9 +538,11 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     def _write_service_worker(self, *, config: MkDocsConfig) -> None:
         if self._catalog is None:
             return
-        try:
+        try:  # a live preview's worker removes itself: saved pages would hide edits
             write_service_worker(
-                self._catalog, Path(config.site_dir), enabled=self.config.offline_cache
+                self._catalog,
+                Path(config.site_dir),
+                enabled=self.config.offline_cache and not self._serving,
             )
         except OSError as exc:
             raise PluginError(f"cannot write the service worker: {exc}") from None
