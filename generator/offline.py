@@ -191,7 +191,7 @@ def _copy(catalog: Catalog, tier: Tier, site: Path) -> str:
         tier=html.escape(f"{tier.value} · {tier.label}"),
         built=catalog.today.isoformat(),
         count=len(sections),
-        hosted=html.escape(site_url or "../", quote=True),
+        hosted=html.escape(site_url or ("../" if settings.directory_urls else "../index.html")),
         contents="\n".join(contents),
         sections="\n".join(sections),
         matrix=matrix,

@@ -138,3 +138,15 @@ def build():
 def page(site: Path, url: str) -> str:
     """The HTML of the page at ``url`` (e.g. ``runbooks/vpn/reset-token/``)."""
     return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample knowledge base built once per test process (``--strict``); its site folder.
+
+    Read it, never change it: every test that looks at the sample shares it.
+    """
+    out = tmp_path_factory.mktemp("sample") / "site"
+    result = run_cli("build", "--kb", REPO, "--strict", "-q", "-d", out)
+    assert result.exit_code == 0, result.output
+    return out

@@ -222,14 +222,6 @@ def test_source_date_epoch_decides_today(make_kb, build, monkeypatch):
     assert "Review overdue" in page(build(root), "runbooks/vpn/aging/")
 
 
-@pytest.fixture(scope="module")
-def sample_site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("sample") / "site"
-    result = run_cli("build", "--kb", REPO, "--strict", "-q", "-d", out)
-    assert result.exit_code == 0, result.output
-    return out
-
-
 def test_sample_builds_strict_with_a_page_for_every_published_document(sample_site):
     from opskb.pipeline import load_kb
 

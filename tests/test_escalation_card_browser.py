@@ -8,20 +8,17 @@ import pytest
 from opskb.model import Tier
 
 from tests.browser import serve_folder
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO
 
 VIEWPORT = {"width": 1400, "height": 900}
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory):
+def sample(sample_site: Path):
     """The sample knowledge base built and served on loopback; (base URL, catalog)."""
     from opskb.pipeline import load_kb
 
-    out = tmp_path_factory.mktemp("sample") / "site"
-    result = run_cli("build", "--kb", REPO, "--strict", "-q", "-d", out)
-    assert result.exit_code == 0, result.output
-    base, server = serve_folder(Path(out))
+    base, server = serve_folder(sample_site)
     yield base, load_kb(REPO).catalog
     server.shutdown()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -118,16 +117,8 @@ def test_the_service_worker_lists_the_core_pages_and_can_be_turned_off(offline_k
     assert "content/opskb-sw.js" in result.output and "service worker" in result.output
 
 
-@pytest.fixture(scope="module")
-def sample_offline(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("sample") / "site"
-    result = run_cli("build", "--kb", REPO, "-q", "-d", out)
-    assert result.exit_code == 0, result.output
-    return out
-
-
-def test_the_l1_copy_works_from_a_file_with_the_network_off(sample_offline, chromium):
-    copy = sample_offline / "offline" / "l1.html"
+def test_the_l1_copy_works_from_a_file_with_the_network_off(sample_site, chromium):
+    copy = sample_site / "offline" / "l1.html"
     from opskb.model import Tier
     from opskb.pipeline import load_kb
 
@@ -156,10 +147,10 @@ def test_the_l1_copy_works_from_a_file_with_the_network_off(sample_offline, chro
         context.close()
 
 
-def test_the_hosted_site_works_offline_after_one_visit(sample_offline, chromium):
+def test_the_hosted_site_works_offline_after_one_visit(sample_site, chromium):
     from tests.browser import serve_folder
 
-    base, server = serve_folder(sample_offline)
+    base, server = serve_folder(sample_site)
     context = chromium.new_context(viewport={"width": 1400, "height": 900})
     try:
         tab = context.new_page()
