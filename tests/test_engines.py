@@ -181,6 +181,19 @@ def test_opskb_stage_refuses_a_folder_inside_the_sources(sample) -> None:
     assert not (root / "content" / "tree").exists()
 
 
+def test_opskb_stage_replaces_its_own_tree_but_no_other_folder(make_kb, tmp_path: Path) -> None:
+    root = make_kb()
+    tree = tmp_path / "tree"
+    assert opskb("stage", "--kb", root, tree).returncode == 0
+    assert opskb("stage", "--kb", root, tree).returncode == 0  # again: its own tree
+    project = tmp_path / "project"
+    (project / "docs").mkdir(parents=True)
+    (project / "docs" / "mine.md").write_text("# Mine\n", encoding="utf-8")
+    result = opskb("stage", "--kb", root, project)
+    assert result.returncode == 1 and "holds no staged tree" in result.stderr
+    assert (project / "docs" / "mine.md").read_text(encoding="utf-8") == "# Mine\n"
+
+
 def test_the_engine_option_is_the_default_and_a_wrong_one_is_a_problem(make_kb) -> None:
     config = "plugins:\n  - search\n  - opskb:\n      engine: {}\n"
     base = "site_name: Test KB\ndocs_dir: content\ntheme:\n  name: material\n"

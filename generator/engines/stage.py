@@ -40,11 +40,13 @@ __all__ = [
     "REQUIRED_EXTENSIONS",
     "STYLESHEETS",
     "StagedTree",
+    "holds_staged_tree",
     "nav_config",
     "nav_uris",
     "stage_site",
 ]
 
+STAGED_MARK = "# Written by `opskb stage` from the knowledge base's mkdocs.yml: edit that one.\n"
 DOCS_DIR = "docs"
 OVERRIDES_DIR = "overrides"
 SITE_DIR = "site"  # where an engine run in the tree writes the site (inside it: Zensical)
@@ -89,6 +91,15 @@ def nav_uris(items: list[NavItem]) -> Iterator[str]:
         if item.src_uri:
             yield item.src_uri
         yield from nav_uris(item.children)
+
+
+def holds_staged_tree(folder: Path) -> bool:
+    """Whether ``folder`` holds a tree ``stage_site`` wrote (which it may replace)."""
+    try:
+        with open(folder / CONFIG_FILE, encoding="utf-8") as config:
+            return config.readline() == STAGED_MARK
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def stage_site(kb: KnowledgeBase, folder: Path, *, workers: int = 1) -> StagedTree:
@@ -224,7 +235,6 @@ def _config_text(kb: KnowledgeBase, site: Site) -> str:
     if isinstance(plugins, dict):
         plugins = [{name: options} if options else name for name, options in plugins.items()]
     config["plugins"] = [p for p in plugins if "opskb" not in _extension_names([p])]
-    header = "# Written by `opskb stage` from the knowledge base's mkdocs.yml: edit that one.\n"
-    return header + yaml.dump(
+    return STAGED_MARK + yaml.dump(
         config, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False
     )

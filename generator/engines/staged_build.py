@@ -20,7 +20,7 @@ from ..reuse import forget_record
 from ..terminal_text import terminal_lines, terminal_safe
 from ..workers import available_cpus
 from .errors import EngineError
-from .stage import stage_site
+from .stage import holds_staged_tree, stage_site
 from .zensical import build_with_zensical
 
 __all__ = ["build_staged", "stage_kb"]
@@ -88,6 +88,11 @@ def stage_kb(root: Path, directory: Path) -> int:
         raise click.ClickException(
             f"{terminal_safe(target)} is the knowledge base or inside its sources; "
             "stage into another folder"
+        )
+    if target.is_dir() and any(target.iterdir()) and not holds_staged_tree(target):
+        raise click.ClickException(
+            f"{terminal_safe(target)} is not empty and holds no staged tree; refusing to "
+            "replace what is in it: stage into a new or empty folder"
         )
     try:
         tree = stage_site(kb, target, workers=kb.settings.workers or available_cpus())
