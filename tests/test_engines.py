@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import os
 import re
 import shutil
@@ -140,6 +141,22 @@ def test_the_runbook_page_carries_our_parts_on_every_engine(sample) -> None:
         assert "assets/opskb/opskb.css" in runbook, engine
         assert 'class="md-search opskb-hsearch"' in runbook, engine  # our header search box
         assert (site / "assets" / "opskb" / "search.js").is_file(), engine
+
+
+def test_no_engine_makes_every_page_fetch_the_text_of_the_whole_site(sample) -> None:
+    _, sites = sample
+    theme_indexes = {
+        "mkdocs": "search/search_index.json",
+        "properdocs": "search/search_index.json",
+        "zensical": "search.json",  # fetched by every page of Zensical's theme
+    }
+    for engine, index in theme_indexes.items():
+        assert (
+            json.loads((sites[engine] / index).read_text(encoding="utf-8"))[
+                "docs" if engine != "zensical" else "items"
+            ]
+            == []
+        ), engine
 
 
 def test_the_terminal_search_finds_a_runbook_after_a_zensical_build(sample) -> None:

@@ -48,6 +48,7 @@ __all__ = [
 
 STAGED_MARK = "# Written by `opskb stage` from the knowledge base's mkdocs.yml: edit that one.\n"
 DOCS_DIR = "docs"
+SEARCH_EXCLUDED = 'search: {"exclude": true}\n'  # front matter Material-like themes obey
 OVERRIDES_DIR = "overrides"
 SITE_DIR = "site"  # where an engine run in the tree writes the site (inside it: Zensical)
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
@@ -138,13 +139,22 @@ def _write_docs(kb: KnowledgeBase, tree: StagedTree) -> None:
 
     pages = {page.src_uri for page in tree.site.pages}
     for page in tree.site.pages:
-        write(page.src_uri).write_text(page.markdown, encoding="utf-8")
+        write(page.src_uri).write_text(_out_of_theme_search(page.markdown), encoding="utf-8")
     content_dir = kb.settings.content_dir
     for rel in sorted(kb.catalog.files):
         uri = virtual_path(rel, content_dir)
         if uri not in pages:
             shutil.copyfile(kb.root / rel, write(uri))
     write(CATALOG_URI).write_text(tree.catalog_json, encoding="utf-8")
+
+
+def _out_of_theme_search(markdown: str) -> str:
+    """A page the theme's own search index leaves out, as the MkDocs adapter's pages are:
+    both search boxes use our Pagefind index, and the theme's would be the text of every
+    page, fetched by every page (645 KB for the sample)."""
+    if markdown.startswith("---\n"):
+        return "---\n" + SEARCH_EXCLUDED + markdown[4:]
+    return "---\n" + SEARCH_EXCLUDED + "---\n" + markdown
 
 
 def _custom_dir(kb: KnowledgeBase) -> Path | None:
