@@ -176,6 +176,8 @@ def test_opskb_stage_writes_a_tree_any_engine_can_build(sample, tmp_path: Path) 
     assert "!!python/name:pymdownx.superfences.fence_code_format" in config
     loaded = yaml.load(config, Loader=yaml.Loader)
     assert loaded["docs_dir"] == "docs" and loaded["theme"]["custom_dir"] == "overrides"
+    assert loaded["theme"]["variant"] == "classic"  # Material's look, which our overrides fit
+    assert loaded["extra_css"][-1] == "assets/opskb/staged.css"
     assert "opskb" not in str(loaded["plugins"])
     staged = {p.relative_to(tree / "docs").as_posix() for p in (tree / "docs").rglob("*.md")}
     expected = {

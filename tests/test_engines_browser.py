@@ -40,3 +40,14 @@ def test_the_header_box_lists_the_runbook_as_the_user_types(sites, open_site, en
     page.locator(".opskb-hsearch__all", has_text="All results for “token code invalid”").wait_for()
     assert page.locator(".opskb-hsearch__title").all_inner_texts()[0] == "Reset VPN token"
     assert errors == []
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_header_box_looks_like_a_search_box_on_every_engine(sites, open_site, engine) -> None:
+    page, errors = open_site(sites[engine], "", viewport={"width": 1200, "height": 800})
+    form = page.locator(".opskb-hsearch__form").bounding_box()
+    assert form is not None and 30 <= form["height"] <= 45, form  # one line, Material's 1.8rem
+    assert 150 <= form["width"] <= 300, form
+    icons = page.locator(".opskb-hsearch .md-search__icon svg")
+    assert [icons.nth(i).is_visible() for i in range(icons.count())].count(True) == 1
+    assert errors == []

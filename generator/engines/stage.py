@@ -54,6 +54,7 @@ SITE_DIR = "site"  # where an engine run in the tree writes the site (inside it:
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
 THEME_LEFT_OUT = frozenset({"opskb-reuse.html"})  # the MkDocs adapter's, for reused pages
 STYLESHEETS = ("assets/opskb/opskb.css", "assets/opskb/pages.css")
+STAGED_STYLESHEET = "assets/opskb/staged.css"  # the header search box, for themes unlike Material
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "tables", "admonition", "toc")
 # Lists numbered as written (`<ol start="3">`); their indentation is the core's (lists.py)
 FLAVOUR_EXTENSIONS = ("sane_lists",)
@@ -231,10 +232,14 @@ def _config_text(kb: KnowledgeBase, site: Site) -> str:
     theme = config.get("theme")
     theme = {"name": theme} if isinstance(theme, str) else dict(theme or {"name": "material"})
     theme["custom_dir"] = OVERRIDES_DIR
+    # Zensical's default look ("modern") lays out a header our search box was not made
+    # for; "classic" is Material's, which opskb's theme overrides are written against
+    theme.setdefault("variant", "classic")
     config["theme"] = theme
     config["nav"] = nav_config(site.nav)
     sheets = list(config.get("extra_css") or [])
-    config["extra_css"] = sheets + [s for s in STYLESHEETS if s not in sheets]
+    ours = (*STYLESHEETS, STAGED_STYLESHEET)
+    config["extra_css"] = sheets + [s for s in ours if s not in sheets]
     extensions = config.get("markdown_extensions") or []
     if isinstance(extensions, dict):
         extensions = [{name: options} if options else name for name, options in extensions.items()]
