@@ -24,13 +24,21 @@ from pathlib import Path
 import click
 
 from .config import CONFIG_FILE
+from .engines import PLUGIN_ENGINES, STAGED_ENGINES
 from .pipeline import load_kb
 from .problems import FOLD, Problem, format_problems
 from .reuse import forget_record, load_record, save_record
 from .terminal_text import terminal_lines, terminal_safe
 from .workers import remove_later, remove_orphans
 
-__all__ = ["build_site", "serve_site", "swap_into_place"]
+__all__ = [
+    "build_site",
+    "cannot_write",
+    "progress",
+    "serve_site",
+    "staging_prefix",
+    "swap_into_place",
+]
 
 
 class _Echo(logging.Handler):
@@ -63,7 +71,7 @@ def _quiet_theme_banner() -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
-def _progress(message: str, quiet: bool) -> None:
+def progress(message: str, quiet: bool) -> None:
     if not quiet and sys.stderr.isatty():
         click.echo(message, err=True)
 
@@ -108,7 +116,7 @@ def _umask() -> int:
     return mask
 
 
-def _staging_prefix(target: Path, pid: int | None = None) -> str:
+def staging_prefix(target: Path, pid: int | None = None) -> str:
     return f".{target.name}-build-{pid or os.getpid()}-"
 
 
@@ -226,11 +234,18 @@ def _end_if_worker(builder: int) -> None:
 
 
 def build_site(
-    root: Path, *, strict: bool = False, site_dir: str | None = None, quiet: bool = False
+    root: Path,
+    *,
+    strict: bool = False,
+    site_dir: str | None = None,
+    quiet: bool = False,
+    engine: str | None = None,
 ) -> int:
-    """Build the knowledge base at ``root``; returns the exit code."""
+    """Build the knowledge base at ``root`` with ``engine`` (default: the plugin's
+    ``engine`` option, else MkDocs); returns the exit code."""
     started = time.perf_counter()
     kb = load_kb(root, workers=None, history=True)
+    engine = engine or kb.settings.engine
     problems = kb.problems.for_build()
     if problems:
         click.echo(format_problems(problems, fold=FOLD), err=True)
@@ -240,15 +255,10 @@ def build_site(
         click.echo(f"build failed because of {why}; the previous site is untouched", err=True)
         return 1
     documents = len(kb.catalog.documents)
-    _progress(
+    progress(
         f"loaded and checked {documents} documents in {time.perf_counter() - started:.2f} s", quiet
     )
 
-    _quiet_theme_banner()
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-
-    _setup_logging(logging.WARNING)
     target = Path(site_dir) if site_dir else root / kb.settings.site_dir
     target = target if target.is_absolute() else (Path.cwd() / target)
     theme = kb.settings.raw.get("theme")
@@ -272,6 +282,16 @@ def build_site(
         staging = _staging_folder(target)
     except OSError as exc:
         raise click.ClickException(terminal_lines(cannot_write(exc, target))) from None
+    if engine in STAGED_ENGINES:
+        from .engines.staged_build import build_staged
+
+        return build_staged(kb, target, staging, strict=strict, quiet=quiet, started=started)
+    _load_engine(engine)
+    _quiet_theme_banner()
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    _setup_logging(logging.WARNING)
     builder = os.getpid()
     try:
         config = load_config(str(root / CONFIG_FILE), site_dir=str(staging), strict=strict)
@@ -299,15 +319,25 @@ def build_site(
         return _failed(exc, target)
     if plugin.record is not None:
         save_record(kb.settings.cache_dir, target, plugin.record)
-    _progress(f"built {terminal_safe(target)} in {time.perf_counter() - started:.1f} s", quiet)
+    progress(f"built {terminal_safe(target)} in {time.perf_counter() - started:.1f} s", quiet)
     return 0
+
+
+def _load_engine(engine: str) -> None:
+    from .engines.errors import EngineError
+    from .engines.plugin_host import use_engine
+
+    try:
+        use_engine(engine)
+    except EngineError as exc:
+        raise click.ClickException(terminal_lines(exc)) from None
 
 
 def _staging_folder(target: Path) -> Path:
     """A new, empty folder beside ``target`` to build into (stale ones are removed)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(target)
-    staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(target), dir=target.parent))
+    staging = Path(tempfile.mkdtemp(prefix=staging_prefix(target), dir=target.parent))
     staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; a web server must read it
     return staging
 
@@ -331,8 +361,17 @@ def _failed(error: BaseException, target: Path) -> int:
     return 1
 
 
-def serve_site(root: Path, *, dev_addr: str, open_browser: bool = False) -> None:
-    """Live preview with MkDocs' server; sources outside ``docs_dir`` are watched too."""
+def serve_site(
+    root: Path, *, dev_addr: str, open_browser: bool = False, engine: str = "mkdocs"
+) -> None:
+    """Live preview with MkDocs' (or ProperDocs') server; sources outside ``docs_dir``
+    are watched too. Zensical runs no plugins, so it cannot re-render our pages."""
+    if engine not in PLUGIN_ENGINES:
+        raise click.ClickException(
+            f"`opskb serve` previews with MkDocs or ProperDocs, not {engine}: use "
+            f"`opskb serve --engine mkdocs`, or `opskb build --engine {engine}` and open the site"
+        )
+    _load_engine(engine)
     _quiet_theme_banner()
     from mkdocs.commands.serve import serve
     from mkdocs.exceptions import MkDocsException

@@ -56,6 +56,12 @@ kb_option = click.option(
     default=None,
     help="The knowledge base folder (default: the current one or above).",
 )
+engine_option = click.option(
+    "--engine",
+    type=click.Choice(["mkdocs", "properdocs", "zensical"]),
+    default=None,
+    help="What builds the site (default: the plugin's `engine:` option, else mkdocs).",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -109,11 +115,22 @@ def check(kb_path: str | None, fmt: str, strict: bool, every: bool) -> None:
     help="Where to write the site (default: site_dir of mkdocs.yml).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
-def build(kb_path: str | None, strict: bool, site_dir: str | None, quiet: bool) -> None:
+@engine_option
+def build(kb_path: str | None, **options) -> None:
     """Validate, generate and build the site; a failed build leaves the old site untouched."""
     from .build import build_site
 
-    sys.exit(build_site(_root(kb_path), strict=strict, site_dir=site_dir, quiet=quiet))
+    sys.exit(build_site(_root(kb_path), **options))
+
+
+@main.command()
+@kb_option
+@click.argument("directory", type=click.Path(file_okay=False))
+def stage(kb_path: str | None, directory: str) -> None:
+    """Write every page as plain Markdown with a mkdocs.yml into DIRECTORY, for any engine."""
+    from .engines.staged_build import stage_kb
+
+    sys.exit(stage_kb(_root(kb_path), Path(directory)))
 
 
 @main.command()
@@ -122,11 +139,13 @@ def build(kb_path: str | None, strict: bool, site_dir: str | None, quiet: bool) 
     "-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on."
 )
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
-def serve(kb_path: str | None, dev_addr: str, open_browser: bool) -> None:
+@engine_option
+def serve(kb_path: str | None, dev_addr: str, open_browser: bool, engine: str | None) -> None:
     """Live preview: edits to any source re-render within seconds."""
     from .build import serve_site
 
-    serve_site(_configured_root(kb_path), dev_addr=dev_addr, open_browser=open_browser)
+    root, settings = _configured(kb_path)
+    serve_site(root, dev_addr=dev_addr, open_browser=open_browser, engine=engine or settings.engine)
 
 
 @main.command()

@@ -44,6 +44,9 @@ class Settings:
     search_synonyms: tuple[tuple[str, ...], ...] = ()
     # Prometheus rule files (globs relative to the root) whose alerts runbooks handle
     alert_rules: tuple[str, ...] = ()
+    offline_cache: bool = True  # the service worker (``offline_worker.py``)
+    related: bool = True  # related documents and similar past incidents on each page
+    engine: str = "mkdocs"  # what `opskb build` builds with (``engines/``)
     raw: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     lines: _ConfigLines | None = field(default=None, compare=False, hash=False, repr=False)
 
@@ -270,7 +273,19 @@ def _plugin_options(plugins: Any, lines: _ConfigLines, problems: Problems) -> di
         options["review_every"] = read_option.read(
             value, "review_every", _review_every, default=DEFAULT_REVIEW_EVERY
         )
+        options["engine"] = read_option.read(value, "engine", _engine, default=None)
     return options
+
+
+def _engine(value: Any) -> str:
+    """The plugin's ``engine``: one of the engines opskb builds with."""
+    from .engines import ENGINES
+
+    if value not in ENGINES:
+        allowed = ", ".join(ENGINES)
+        shown = f"'{value}'" if isinstance(value, str) else "not an engine's name"
+        raise f.Invalid(f"is {shown}; allowed: {allowed}", f"use one of: {allowed}")
+    return value
 
 
 def load_settings(root: Path) -> tuple[Settings, list[Problem]]:
@@ -338,6 +353,9 @@ def load_settings(root: Path) -> tuple[Settings, list[Problem]]:
             markdown_flavours=options.get("markdown_flavours") is not False,
             search_synonyms=options.get("search_synonyms") or (),
             alert_rules=options.get("alert_rules") or (),
+            offline_cache=options.get("offline_cache") is not False,
+            related=options.get("related") is not False,
+            engine=options.get("engine") or "mkdocs",
             raw=raw,
             lines=lines,
         ),

@@ -8,7 +8,6 @@ plugin in-process. All logic lives in the core; this module only wires.
 from __future__ import annotations
 
 import functools
-import html
 import logging
 import os
 import shutil
@@ -23,12 +22,20 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .alert_rules import alert_rule_files
+from .engines.stage import (
+    FLAVOUR_EXTENSIONS,
+    OFFLINE_SCRIPT,
+    REQUIRED_EXTENSIONS,
+    STYLESHEETS,
+    nav_config,
+    nav_uris,
+)
 from .export import CATALOG_URI, catalog_json
 from .html_blocks import new_token, put_back, set_aside
 from .load import LoadCache
 from .offline import write_offline_copies
 from .offline_worker import write_service_worker
-from .pages import NavItem, Page, RenderMemo, SimilarDocuments, Site, render_site
+from .pages import Page, RenderMemo, SimilarDocuments, Site, render_site
 from .pages.render import bytecode_cache, header_meta
 from .pipeline import KnowledgeBase, load_kb
 from .preview import LivePreview
@@ -52,10 +59,6 @@ __all__ = ["OpskbPlugin"]
 
 log = get_plugin_logger(__name__)
 THEME_DIR = Path(__file__).parent / "theme"
-OFFLINE_SCRIPT = "assets/opskb/offline.js"  # registers the service worker
-REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "tables", "admonition", "toc")
-# Lists numbered as written (`<ol start="3">`); their indentation is the core's (lists.py)
-FLAVOUR_EXTENSIONS = ("sane_lists",)
 REUSE_TEMPLATE = "opskb-reuse.html"  # a one-line template for pages whose HTML is reused
 # Plugins known to need nothing from pages another process renders (see workers.py).
 SHARED_BUILD_PLUGINS = frozenset({"search", "material/search", "opskb"})
@@ -74,22 +77,8 @@ class OpskbConfig(base.Config):
     search_synonyms = c.Type(list, default=[])
     alert_rules = c.Type((list, str), default=[])  # Prometheus rule files (alerts.py)
     offline_cache = c.Type(bool, default=True)  # the service worker (offline_worker.py)
-
-
-def _nav_config(items: list[NavItem]) -> list:
-    """Our navigation as MkDocs' ``nav`` setting; titles escaped (themes print them raw)."""
-    result = []
-    for item in items:
-        title = html.escape(item.title, quote=True)
-        result.append({title: item.src_uri if not item.children else _nav_config(item.children)})
-    return result
-
-
-def _nav_uris(items: list[NavItem]):
-    for item in items:
-        if item.src_uri:
-            yield item.src_uri
-        yield from _nav_uris(item.children)
+    # what `opskb build` builds with (checked in config.py); MkDocs itself ignores it
+    engine = c.Type(str, default="mkdocs")
 
 
 def _similar(root: Path, catalog, records: list, workers: int) -> SimilarDocuments | None:
@@ -108,6 +97,13 @@ def _not_rendered(page, config: MkDocsConfig, files: Files) -> None:
     set up for it, and MkDocs skips checking links to its anchors."""
     page.content = ""
     page.present_anchor_ids = None
+
+
+def _engine_name() -> str:
+    """The engine running this plugin: ProperDocs answers for ``mkdocs`` imports."""
+    import mkdocs
+
+    return getattr(mkdocs, "__name__", "mkdocs")
 
 
 def _other_plugins(config: MkDocsConfig) -> set[str]:
@@ -247,14 +243,14 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             self._kept = None  # a build reads them once; a live preview keeps them in memory
         self.catalog_json = catalog_json(kb.catalog)
         self._catalog = kb.catalog  # for the offline copies, made once the pages are written
-        config.nav = _nav_config(self.site.nav)
+        config.nav = nav_config(self.site.nav)
         self._root = root
         self._settings = kb.settings
         self._files = kb.catalog.files
         custom = 1 if config.theme.custom_dir else 0
         if str(THEME_DIR) not in config.theme.dirs:
             config.theme.dirs.insert(custom, str(THEME_DIR))
-        for sheet in ("assets/opskb/opskb.css", "assets/opskb/pages.css"):
+        for sheet in STYLESHEETS:
             if sheet not in config.extra_css:
                 config.extra_css.append(sheet)
         if (
@@ -293,7 +289,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             if src_uri not in files.src_uris:
                 abs_src_path = str(self._root / path)
                 files.append(File.generated(config, src_uri, abs_src_path=abs_src_path))
-        in_nav = set(_nav_uris(self.site.nav))
+        in_nav = set(nav_uris(self.site.nav))
         self._pages = {page.src_uri: page for page in self.site.pages}
         self._set_aside.clear()
         for page in self.site.pages:
@@ -324,6 +320,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
                 config.theme.dirs,
                 site_url=config.site_url,
                 directory_urls=config.use_directory_urls,
+                engine=_engine_name(),  # MkDocs' and ProperDocs' pages differ (generator tag)
             ),
             {page.src_uri: digest(page.markdown) for page in self.site.pages},
         )
