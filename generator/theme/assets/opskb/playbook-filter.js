@@ -20,27 +20,24 @@
     copy.querySelectorAll(".opskb-pb-steps, .headerlink").forEach((n) => n.remove());
     return fold((heading ? heading.textContent : "") + " " + copy.textContent);
   };
+  const runbooks = entries.filter((entry) => !entry.classList.contains("opskb-pb-also")).length;
   const texts = new Map(entries.map((entry) => [entry, entryText(entry)]));
   const rowTexts = new Map(rows.map((row) => [row, fold(row.textContent)]));
 
   const apply = () => {
     const words = fold(input.value).split(/\s+/).filter(Boolean);
     const matches = (text) => words.every((word) => text.includes(word));
-    let shownRows = 0;
-    for (const row of rows) {
-      row.hidden = !matches(rowTexts.get(row));
-      shownRows += row.hidden ? 0 : 1;
-    }
-    let shown = 0;
+    for (const row of rows) row.hidden = !matches(rowTexts.get(row));
+    let shown = 0; // runbooks, not the "also used for" pointers to one
     for (const entry of entries) {
       entry.hidden = !matches(texts.get(entry));
-      shown += entry.hidden ? 0 : 1;
+      shown += entry.hidden || entry.classList.contains("opskb-pb-also") ? 0 : 1;
     }
     for (const section of sections) {
       section.hidden = !section.querySelector(".opskb-pb-entry:not([hidden])");
     }
     status.textContent = words.length
-      ? `${shown} of ${entries.length} runbooks and ${shownRows} of ${rows.length} symptoms shown`
+      ? `${shown} of ${runbooks} runbooks shown`
       : "";
   };
 
