@@ -206,7 +206,8 @@ def test_every_l1_playbook_section_names_the_systems_l2_contact(kb) -> None:
         assert (
             f"Escalate to L2: {l2['team']} · {l2['contact']} · response {l2['response']}" in section
         )
-        assert f"escalate to L2 · Technical support {l2['team']}" in section
+        # and each runbook's card, beside its steps, names it again
+        assert f"→ L2 · {l2['team']} ({written.system_titles[sid]})" in section
 
 
 def test_every_system_page_lists_all_its_runbooks_and_incidents_newest_first(kb) -> None:

@@ -1,10 +1,12 @@
 """Per-tier playbooks: everything one tier works from, on one printable page.
 
-A symptom → runbook lookup comes first (what an agent scans on a call), then
-each system's runbooks with their steps, then whom that system escalates to.
-Runbook bodies are embedded: their headings become bold lines (so the table
-of contents lists systems and runbooks only) and their relative links are
-re-based from the runbook's page to this one.
+A symptom → runbook lookup with a filter box comes first (what an agent scans
+on a call), then each system: its contacts first, then its runbooks, each with
+the runbook page's escalation card beside it (when to escalate, to whom, how to
+reach them) and its steps folded under the heading, so the page reads as a list
+of runbooks and whom to call. Runbook bodies are embedded: their headings become
+bold lines (so the table of contents lists systems and runbooks only) and their
+relative links are re-based from the runbook's page to this one.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from ..links import map_html_targets, map_targets
 from ..markdown_lines import lines_outside_code
 from ..model import Document, EscalationStep, Tier
 from ..offline import offline_uri
+from .card import card_entries
+from .contacts import contact_links
 from .groups import Groups, anchors
 from .render import Page, page_header, page_url, relative_url, render_marked
 
@@ -86,6 +90,17 @@ class _Section:
     next: EscalationStep | None
     next_tier: Tier | None
     entries: list
+    own_contact: Markup
+    next_contact: Markup
+    next_after_hours: Markup
+
+
+def _in_page_order(first_seen: dict[str, str], runbooks: list[Document]) -> list[Document]:
+    """``runbooks`` in the order their steps appear on the page (any shown in no section
+    last, so the lookup still lists every one)."""
+    by_path = {doc.path: doc for doc in runbooks}
+    shown = [by_path[path] for path in first_seen if path in by_path]
+    return shown + [doc for doc in runbooks if doc.path not in first_seen]
 
 
 def playbook_page(tier: Tier, catalog: Catalog, groups: Groups) -> Page:
@@ -110,24 +125,27 @@ def playbook_page(tier: Tier, catalog: Catalog, groups: Groups) -> Page:
                 urls = catalog.settings.directory_urls
                 body = Markup(embed_body(source, doc.src_uri, here, urls))
             target, steps = catalog.escalation_target(doc)
-            steps_by_system = {s.system.id: st for s, st in steps}
-            entries.append((doc, doc.runbook, body, target, steps_by_system))
+            entries.append((doc, doc.runbook, body, target, card_entries(steps)))
         next_tier = tier.next
+        own = system.system.ladder.get(tier)
+        up = system.system.ladder.get(next_tier) if next_tier else None
         sections.append(
             _Section(
                 system=system,
                 anchor=section[system.system.id],
-                own=system.system.ladder.get(tier),
-                next=system.system.ladder.get(next_tier) if next_tier else None,
+                own=own,
+                next=up,
                 next_tier=next_tier,
                 entries=entries,
+                own_contact=contact_links(own.contact if own else ""),
+                next_contact=contact_links(up.contact if up else ""),
+                next_after_hours=contact_links(up.after_hours if up else ""),
             )
         )
-    lookup = []
-    for doc in groups.runbooks[tier]:
-        for symptom in doc.runbook.symptoms or ("",):
-            lookup.append((symptom, doc))
-    lookup.sort(key=lambda row: (not row[0], row[0].lower(), row[1].title.lower(), row[1].path))
+    # one row a runbook, in the order of the sections below, its symptoms side by side: a
+    # row a symptom, sorted alphabetically, made the sample's L1 lookup 50 rows (2,800 px)
+    ordered = _in_page_order(first_seen, groups.runbooks[tier])
+    lookup = [(doc.runbook.symptoms, doc) for doc in ordered]
     markdown, authored = render_marked(
         "playbook.md.j2",
         here=here,
