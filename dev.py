@@ -11,8 +11,10 @@
 .venv/ beside this file holds exactly what requirements-dev.lock pins (each
 package at its version, checked against its hashes) and opskb itself, so
 these commands give the same environment on every machine and every month.
-Nothing is installed globally except Debian's chromium for the browser tests
-(when missing and run as root). Extra arguments go to pytest (test, fuzz) or
+Nothing is installed globally except Debian's chromium, nodejs and npm for the
+browser tests (when missing and run as root); axe-core, which the accessibility
+tests inject into pages, is installed by `npm ci` from tests/axe/package-lock.json
+into tests/axe/node_modules/. Extra arguments go to pytest (test, fuzz) or
 to opskb (site, serve).
 """
 
@@ -30,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 LOCK = ROOT / "requirements-dev.lock"
 VENV = ROOT / ".venv"
+AXE = ROOT / "tests" / "axe"  # package.json + package-lock.json pinning axe-core
 LATEST = ROOT / ".venv-latest"
 EXTRAS = ("test", "dev")  # what the lock holds beside opskb's own dependencies
 KEEP = {"pip", "opskb"}  # in every environment, never pinned by the lock
@@ -110,21 +113,43 @@ def sync(env: Path = VENV) -> None:
     stamp.write_text(digest)
 
 
+def apt_install(*packages: str) -> bool:
+    """Install Debian packages when run as root on Debian; False when that cannot be done."""
+    if not (os.name == "posix" and os.geteuid() == 0 and shutil.which("apt-get")):
+        return False
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    run("apt-get", "update", "-qq", env=env)
+    run("apt-get", "install", "-y", "-qq", *packages, env=env)
+    return True
+
+
 def ensure_chromium() -> None:
     if shutil.which("chromium"):
         return
-    if os.name == "posix" and os.geteuid() == 0 and shutil.which("apt-get"):
-        print("installing Debian's chromium for the browser tests …", flush=True)
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        run("apt-get", "update", "-qq", env=env)
-        run("apt-get", "install", "-y", "-qq", "chromium", env=env)
-    else:
+    print("installing Debian's chromium for the browser tests …", flush=True)
+    if not apt_install("chromium"):
         print("note: chromium is not installed; browser tests will be skipped "
               "(install Debian's 'chromium' package to run them)", flush=True)
 
 
+def ensure_axe() -> None:
+    """axe-core at the version ``tests/axe/package-lock.json`` pins, for the accessibility tests."""
+    lock, installed_lock = AXE / "package-lock.json", AXE / "node_modules" / ".package-lock.json"
+    if installed_lock.is_file() and installed_lock.stat().st_mtime >= lock.stat().st_mtime:
+        return
+    if not shutil.which("npm"):
+        print("installing Debian's nodejs and npm for the accessibility tests …", flush=True)
+        if not apt_install("nodejs", "npm"):
+            print("note: npm is not installed; the accessibility tests will fail "
+                  "(install Debian's 'npm' package, then run `python3 dev.py test`)", flush=True)
+            return
+    subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], check=True,
+                   cwd=AXE)
+
+
 def suite(env: Path, args: list[str]) -> int:
     ensure_chromium()
+    ensure_axe()
     lint = subprocess.call([tool(env, "ruff"), "check", "."], cwd=ROOT)
     tests = subprocess.call([python(env), "-m", "pytest", "-n", "auto", "-q", *args], cwd=ROOT)
     return tests or lint

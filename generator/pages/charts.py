@@ -131,10 +131,22 @@ def stacked_columns(
                 f'<text class="opskb-chart-text" x="{x + width / 2:.1f}" y="{height - 8}" '
                 f'text-anchor="middle">{_text(label)}</text>'
             )
-    description = "; ".join(
-        f"{label}: {total:g}" for label, total in zip(labels, totals, strict=True)
-    )
-    return _svg(title, height, body, description)
+    return _svg(title, height, body, _stacked_description(labels, series, totals))
+
+
+def _stacked_description(
+    labels: Sequence[str], series: Sequence[Series], totals: Sequence[float]
+) -> str:
+    """Every column's total and each series in it, so a screen reader hears what a reader sees.
+
+    ``Jan 2026: 3 (SEV1 1, SEV2 0, SEV3 2, SEV4 0)`` — zeros are said too, so
+    every column names every series in the legend's order.
+    """
+    columns = []
+    for index, label in enumerate(labels):
+        parts = ", ".join(f"{item.name} {item.values[index]:g}" for item in series)
+        columns.append(f"{label}: {totals[index]:g} ({parts})" if series else f"{label}: 0")
+    return "; ".join(columns)
 
 
 def grouped_bars(
