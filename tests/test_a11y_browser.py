@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO
 
 AXE_JS = REPO / "tests" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -29,17 +29,6 @@ PAGES = {
     "search": "search/?q=vpn+drops",
 }
 BLOCKING = ("serious", "critical")
-
-
-@pytest.fixture(scope="module")
-def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample knowledge base of this repository, built once for the module."""
-    out = tmp_path_factory.mktemp("a11y") / "site"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", "1780272000")
-        result = run_cli("build", "--kb", REPO, "--strict", "-q", "-d", out)
-    assert result.exit_code == 0, result.output
-    return out
 
 
 @pytest.fixture(scope="module")
