@@ -216,3 +216,15 @@ def test_sample_knowledge_base_builds_strict_with_its_live_incidents(tmp_path: P
     home = page(out, "")
     assert home.index('id="happening-now"') < home.index('id="by-tier"')
     assert "Hourly VPN disconnects" in live_bar(page(out, "runbooks/vpn/cannot-connect"))
+
+
+def test_resolving_an_incident_takes_it_off_the_bar_on_the_next_build(make_kb, build) -> None:
+    root = make_kb({"content/incidents/2026-05-30-drops.md": MONITORING})
+    assert "Tunnel drops every hour" in live_bar(page(build(root), "runbooks/vpn/reset-token"))
+    resolved = MONITORING.replace("status: monitoring", "status: resolved").replace(
+        "---\nWhat", 'root_cause: "A client bug"\n---\nWhat'
+    )
+    (root / "content/incidents/2026-05-30-drops.md").write_text(resolved, encoding="utf-8")
+    site = build(root)  # the render memo of the first build is at hand: it must not serve it
+    for url in ("runbooks/vpn/reset-token", "systems/vpn", ""):
+        assert "opskb-live" not in page(site, url), url

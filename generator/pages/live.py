@@ -14,7 +14,7 @@ import datetime as dt
 from ..model import Document, IncidentStatus
 from .groups import Groups
 
-__all__ = ["is_live", "live_incidents", "live_of", "started", "workarounds_shown"]
+__all__ = ["is_live", "live_incidents", "live_of", "workarounds_shown"]
 
 
 def is_live(doc: Document) -> bool:
@@ -22,14 +22,14 @@ def is_live(doc: Document) -> bool:
     return doc.incident is not None and doc.incident.status is not IncidentStatus.RESOLVED
 
 
-def started(doc: Document) -> dt.datetime | dt.date:
+def _started(doc: Document) -> dt.datetime | dt.date:
     """When the incident began: its ``detected_at``, else its date."""
     return doc.incident.detected_at or doc.incident.date
 
 
 def _order(doc: Document) -> tuple:
     """Most severe first, then the latest to start, then by path (a stable order)."""
-    start = started(doc)
+    start = _started(doc)
     if not isinstance(start, dt.datetime):
         start = dt.datetime.combine(start, dt.time(), dt.UTC)  # timestamps are read as UTC
     return (doc.incident.severity.text, -start.timestamp(), doc.path)
