@@ -10,9 +10,12 @@ a bar on every page of their systems (with the workaround on runbooks) and a
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from ..model import Document, IncidentStatus
-from .groups import Groups
+
+if TYPE_CHECKING:  # groups.py indexes live incidents with ``is_live``
+    from .groups import Groups
 
 __all__ = ["is_live", "live_incidents", "live_of", "workarounds_shown"]
 
@@ -46,8 +49,8 @@ def live_of(doc: Document, groups: Groups) -> list[Document]:
     seen: set[str] = set()
     found = []
     for system_id in (doc.system.id,) if doc.system else doc.systems:
-        for inc in groups.system_incidents(system_id):
-            if inc.path not in seen and inc.path != doc.path and is_live(inc):
+        for inc in groups.system_live_incidents(system_id):
+            if inc.path not in seen and inc.path != doc.path:
                 seen.add(inc.path)
                 found.append(inc)
     return sorted(found, key=lambda inc: (doc.path not in inc.incident.runbooks, _order(inc)))
