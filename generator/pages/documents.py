@@ -12,6 +12,7 @@ from ..folders import folder_listing, is_folder_page
 from ..model import Document, Kind, Tier
 from .card import card_entries
 from .groups import Groups, group
+from .live import live_of, workarounds_shown
 from .render import Page, doc_link, page_header, render_marked
 from .similar import SimilarDocuments
 
@@ -47,6 +48,7 @@ def _common(doc: Document, catalog: Catalog, groups: Groups) -> dict:
         "review_due": doc.review_due(catalog.settings.review_every),
         "changed": catalog.changes.get(doc.path),
         "related": [d for d in catalog.related.get(doc.path, []) if d.path in groups.published],
+        "live": live_of(doc, groups),
     }
 
 
@@ -94,6 +96,7 @@ def document_page(
         target, steps = catalog.escalation_target(doc) if doc.runbook else (None, [])
         used = catalog.incidents_of_runbook.get(doc.path, [])
         context.update(
+            workarounds=workarounds_shown(doc, context["live"]) if doc.runbook else None,
             target=target,
             steps=steps,
             card=card_entries(steps),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..catalog import Catalog
 from ..model import Document, Kind, Status, Tier
+from .live import is_live
 
 __all__ = ["Groups", "anchor", "anchors", "group"]
 
@@ -27,12 +28,16 @@ class Groups:
     runbooks: dict[Tier, list[Document]] = field(default_factory=dict)  # by title
     runbooks_of: dict[tuple[str, Tier], list[Document]] = field(default_factory=dict)
     incidents_of: dict[str, list[Document]] = field(default_factory=dict)  # newest first
+    live_of: dict[str, list[Document]] = field(default_factory=dict)  # not resolved, newest first
 
     def system_runbooks(self, system_id: str, tier: Tier) -> list[Document]:
         return self.runbooks_of.get((system_id, tier), [])
 
     def system_incidents(self, system_id: str) -> list[Document]:
         return self.incidents_of.get(system_id, [])
+
+    def system_live_incidents(self, system_id: str) -> list[Document]:
+        return self.live_of.get(system_id, [])
 
 
 def _title_key(doc: Document) -> tuple[str, str]:
@@ -57,10 +62,21 @@ def group(catalog: Catalog) -> Groups:
         for system_id in doc.systems:
             runbooks_of[(system_id, doc.tier)].append(doc)
     incidents_of: dict[str, list[Document]] = defaultdict(list)
+    live_of: dict[str, list[Document]] = defaultdict(list)  # every page of a system shows these
     for doc in incidents:
         for system_id in doc.systems:
             incidents_of[system_id].append(doc)
-    return Groups(published, systems, incidents, runbooks, dict(runbooks_of), dict(incidents_of))
+            if is_live(doc):
+                live_of[system_id].append(doc)
+    return Groups(
+        published,
+        systems,
+        incidents,
+        runbooks,
+        dict(runbooks_of),
+        dict(incidents_of),
+        dict(live_of),
+    )
 
 
 _UNSAFE_ID = re.compile(r"[^a-z0-9]+")

@@ -7,6 +7,7 @@ from markupsafe import Markup
 from ..catalog import Catalog
 from ..model import Kind, Tier
 from .groups import Groups, group
+from .live import live_incidents
 from .render import Page, page_header, render_template
 from .review import review_items, review_summary
 
@@ -18,17 +19,28 @@ RECENT_INCIDENTS = 5
 def home_page(
     catalog: Catalog, site_name: str, pages: set[str], groups: Groups | None = None
 ) -> Page:
-    """Search, a door per tier, systems, recent incidents and what needs review."""
+    """Live incidents first, then search, a door per tier, systems, recent incidents and
+    what needs review."""
     groups = groups or group(catalog)
     index = next((d for d in catalog.documents if not d.url), None)  # index.md or README.md
     title = index.title if index else site_name
     intro = Markup(catalog.bodies.get(index.path, "")) if index else Markup("")
+    live = live_incidents(groups)
     markdown = render_template(
         "home.md.j2",
         here="index.md",
         directory_urls=catalog.settings.directory_urls,
         title=title,
         intro=intro,
+        live=live,
+        live_systems={
+            inc.path: [
+                catalog.systems[s]
+                for s in inc.systems
+                if s in catalog.systems and catalog.systems[s].path in groups.published
+            ]
+            for inc in live
+        },
         tiers=[(tier, len(groups.runbooks[tier])) for tier in Tier],
         built=catalog.today,
         systems=[

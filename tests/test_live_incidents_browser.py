@@ -1,0 +1,130 @@
+"""Live incidents in headless Chromium at 1400×900, on a copy of the sample knowledge base.
+
+Every system of the copy has a live incident (one is added where the sample has none):
+each L1 runbook shows its systems' live incidents in the first screen, its escalation card
+still there too, and the home page opens with them.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from opskb.model import Tier
+
+from tests.browser import serve_folder
+from tests.conftest import REPO, run_cli
+
+VIEWPORT = {"width": 1400, "height": 900}
+SAMPLE_PARTS = ("mkdocs.yml", "content", "runbooks", "theme", "templates")
+
+
+def _added_incident(system_id: str) -> str:
+    return f"""\
+---
+title: "Live test incident on {system_id}"
+date: 2026-11-20
+severity: SEV2
+systems: [{system_id}]
+status: open
+detected_at: 2026-11-20T06:40:00Z
+owner: Service Desk
+workaround: "Tell callers on {system_id} that engineers are on it."
+---
+Under investigation.
+"""
+
+
+def _live(doc) -> bool:
+    return doc.incident is not None and doc.incident.status.text != "resolved"
+
+
+@pytest.fixture(scope="module")
+def live_sample(tmp_path_factory: pytest.TempPathFactory):
+    """(base URL, catalog) of the sample with a live incident on every system, served."""
+    from opskb.pipeline import load_kb
+
+    kb = tmp_path_factory.mktemp("live-sample") / "kb"
+    for part in SAMPLE_PARTS:
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, kb / part)
+        else:
+            kb.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, kb / part)
+    catalog = load_kb(kb).catalog
+    covered = {s for d in catalog.documents if _live(d) for s in d.systems}
+    missing = sorted(set(catalog.systems) - covered)
+    assert missing, "the sample has systems without a live incident to add one to"
+    for system_id in missing:
+        path = kb / "content" / "incidents" / f"2026-11-20-live-{system_id}.md"
+        path.write_text(_added_incident(system_id), encoding="utf-8")
+    result = run_cli("build", "--kb", kb, "--strict", "-q")
+    assert result.exit_code == 0, result.output
+    base, server = serve_folder(Path(kb / "site"))
+    yield base, load_kb(kb).catalog
+    server.shutdown()
+
+
+def _inside(box: dict | None) -> bool:
+    return (
+        bool(box)
+        and box["x"] >= 0
+        and box["y"] >= 0
+        and box["x"] + box["width"] <= VIEWPORT["width"]
+        and box["y"] + box["height"] <= VIEWPORT["height"]
+    )
+
+
+@pytest.fixture
+def browser_page(chromium, live_sample):
+    base, _catalog = live_sample
+    context = chromium.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
+    yield page
+    context.close()
+
+
+def test_every_l1_runbook_shows_its_systems_live_incidents_in_the_first_screen(
+    live_sample, browser_page
+) -> None:
+    base, catalog = live_sample
+    live = [d for d in catalog.documents if _live(d)]
+    l1 = [d for d in catalog.runbooks if d.tier is Tier.L1]
+    assert len(l1) >= 5
+    for doc in l1:
+        browser_page.goto(base + doc.url)
+        for system_id in doc.systems:
+            incidents = [inc for inc in live if system_id in inc.systems]
+            assert incidents, (doc.url, system_id)
+            for inc in incidents:
+                link = browser_page.locator(".opskb-live a.opskb-live-title", has_text=inc.title)
+                assert link.count() == 1, (doc.url, inc.title)
+                assert link.is_visible() and _inside(link.bounding_box()), (doc.url, inc.title)
+                assert link.evaluate("a => a.href") == base + inc.url, doc.url
+        # the bar leaves the escalation card's first condition and contact in the first screen
+        _target, steps = catalog.escalation_target(doc)
+        assert _inside(browser_page.locator("#escalate li").first.bounding_box()), doc.url
+        contact = browser_page.locator("#escalate .opskb-contact").first
+        assert contact.inner_text().split() == steps[0][1].contact.split(), doc.url
+        assert _inside(contact.bounding_box()), doc.url
+
+
+def test_home_page_opens_with_live_incidents_and_no_resolved_one(live_sample, browser_page) -> None:
+    base, catalog = live_sample
+    browser_page.goto(base)
+    first_section = browser_page.locator("article h2").first
+    assert first_section.inner_text().strip().startswith("Happening now")
+    bar = browser_page.locator("article .opskb-live").first
+    assert _inside(first_section.bounding_box())
+    top = bar.bounding_box()
+    assert top and top["y"] < VIEWPORT["height"], "the bar starts in the first screen"
+    intro = browser_page.locator("#opskb-home-q").bounding_box()
+    assert intro and top["y"] < intro["y"], "before the search box"
+    shown = bar.locator("a.opskb-live-title").all_inner_texts()
+    live = sorted(d.title for d in catalog.documents if _live(d))
+    assert sorted(t.strip() for t in shown) == live
+    resolved = [d.title for d in catalog.documents if d.incident and not _live(d)]
+    assert resolved and not any(title in bar.inner_text() for title in resolved)
