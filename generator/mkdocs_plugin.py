@@ -52,6 +52,7 @@ THEME_DIR = Path(__file__).parent / "theme"
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "tables", "admonition", "toc")
 # Lists numbered as written (`<ol start="3">`); their indentation is the core's (lists.py)
 FLAVOUR_EXTENSIONS = ("sane_lists",)
+TICKET_NOTE_SCRIPT = "assets/opskb/ticket-note.js"  # copy a ticket note, fill in the caller
 REUSE_TEMPLATE = "opskb-reuse.html"  # a one-line template for pages whose HTML is reused
 # Plugins known to need nothing from pages another process renders (see workers.py).
 SHARED_BUILD_PLUGINS = frozenset({"search", "material/search", "opskb"})
@@ -249,6 +250,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         for sheet in ("assets/opskb/opskb.css", "assets/opskb/pages.css"):
             if sheet not in config.extra_css:
                 config.extra_css.append(sheet)
+        if TICKET_NOTE_SCRIPT not in config.extra_javascript:
+            config.extra_javascript.append(TICKET_NOTE_SCRIPT)
         wanted = REQUIRED_EXTENSIONS + (FLAVOUR_EXTENSIONS if kb.settings.markdown_flavours else ())
         for ext in wanted:
             if ext not in config.markdown_extensions:
