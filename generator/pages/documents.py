@@ -81,7 +81,7 @@ def _system_context(doc: Document, catalog: Catalog, groups: Groups) -> dict:
 
 def _note_context(doc: Document, context: dict, target: Tier | None, steps: list) -> dict:
     """The runbook's ticket note, the body around it, and whether the page asks for the
-    caller's user name (its body's commands hold the placeholder)."""
+    caller's user name (its body's commands or note hold the placeholder)."""
     body = str(context["body"])
     escalates_to = ""
     if target is not None:
