@@ -171,6 +171,21 @@ def text_list(value: Any) -> tuple[str, ...]:
     return tuple(i for i in items if i)
 
 
+def text_lines(value: Any) -> tuple[str, ...]:
+    """Lines of text, kept as written (a ticket note): one string, its lines, or a list."""
+    if isinstance(value, str):
+        lines = value.strip("\n").split("\n")
+    elif type(value) is list and all(isinstance(i, str | int | float) for i in value):
+        lines = [item if isinstance(item, str) else text(item) for item in value]
+    else:
+        raise Invalid(
+            f"must be text or a list of lines, not {_describe(value)}",
+            "write it as a block (note: |, then indented lines) or as lines starting with '- '",
+        )
+    lines = [line.rstrip() for line in lines]
+    return tuple(lines) if any(lines) else ()
+
+
 def choice(enum_type):
     def read(value: Any):
         member = enum_type.parse(value)

@@ -21,7 +21,14 @@ from .sources import FOLDER_PAGES, document_stem
 __all__ = ["folder_listing", "folder_of", "is_folder_page", "section_kind"]
 
 #: Keys only a runbook has: a folder page holding one is a runbook after all.
-RUNBOOK_KEYS = ("symptoms", "escalate_when", "escalate_to", "prerequisites", "estimated_time")
+RUNBOOK_KEYS = (
+    "symptoms",
+    "escalate_when",
+    "escalate_to",
+    "prerequisites",
+    "estimated_time",
+    "ticket_note",
+)
 
 _LINK = re.compile(r"\]\(|\[\[|<a\s", re.IGNORECASE)
 _NO_TEXT = re.compile(r"^(#.*|<!--.*-->|<%.*|\[\[_TOC_\]\]|\[TOC\]|[|:\- ]*|[-=]+)$", re.IGNORECASE)

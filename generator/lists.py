@@ -10,7 +10,10 @@ spaces past its marker, a blank line before a list that follows text. An item
 indented 2 or more spaces past the marker of the item above is nested in it,
 as its author meant even where CommonMark wants the full content indent. The
 numbers are left as written; Python-Markdown's ``sane_lists`` shows a list
-starting at 3 as starting at 3.
+starting at 3 as starting at 3. Steps never start again at 1 within a
+section: a numbered list that follows another one under the same heading,
+after a code block, an admonition or a paragraph left at the margin, counts
+on from it unless its author numbered it higher.
 
 One pass over the lines, keeping the open items: linear in the body's size.
 """
@@ -27,6 +30,7 @@ _ITEM = re.compile(r"^( *)([-*+]|\d{1,9}[.)])( +|$)(.*)$")
 _FENCE = re.compile(r"^ *(`{3,}(?=[^`]*$)|~{3,})")  # "```x```" is code in a line
 _MAY_HOLD_LIST = re.compile(r"^ *(?:[-*+]|\d{1,9}[.)])(?: |$)", re.MULTILINE)
 _THEMATIC_BREAK = re.compile(r"^ {0,3}([-*_])(?: *\1){2,} *$")
+_HEADING = re.compile(r"^ {0,3}#{1,6}(?: |$)")
 _TAB = 4  # Python-Markdown's indentation of a list item's content
 _DEEPEST = 16  # lists nested deeper are shown at this depth
 
@@ -56,6 +60,7 @@ def commonmark_lists(body: str) -> str:
     fence: tuple[str, int] | None = None  # an open fence's marker, and its shift
     previous = ""  # the last line ("" when blank)
     previous_item = False  # whether it was a list item's first line
+    step = 0  # the number shown on the section's last top-level numbered item (0: none)
     for raw in body.split("\n"):
         if fence is not None:
             line = _expand_indent(raw) if items else raw  # as the fence's opening line
@@ -84,6 +89,14 @@ def commonmark_lists(body: str) -> str:
             parent = items[-1].target if items else 0
             marker, text = item.group(2), item.group(4)
             ordered = marker[0].isdigit()
+            if ordered and not items:  # a top-level numbered item
+                if sibling is not None and sibling.ordered:
+                    step += 1  # the list goes on: Markdown numbers it
+                elif step and int(marker[:-1]) <= step:
+                    step += 1
+                    marker = f"{step}{marker[-1]}"  # a new list counts on from the last
+                else:
+                    step = int(marker[:-1])
             if (
                 (previous and not previous_item)  # a list straight after a line of text
                 or (sibling and sibling.ordered != ordered)  # another kind of list
@@ -102,6 +115,9 @@ def commonmark_lists(body: str) -> str:
         if owner is None:
             if previous == "" or _FENCE.match(line):
                 items.clear()  # the list has ended
+            if _HEADING.match(raw):
+                items.clear()
+                step = 0  # a new section numbers its steps from its own start
             line = raw
         else:
             if previous == "":

@@ -27,6 +27,7 @@ from .engines.stage import (
     OFFLINE_SCRIPT,
     REQUIRED_EXTENSIONS,
     STYLESHEETS,
+    TICKET_NOTE_SCRIPT,
     nav_config,
     nav_uris,
 )
@@ -259,6 +260,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             and OFFLINE_SCRIPT not in config.extra_javascript
         ):
             config.extra_javascript.append(OFFLINE_SCRIPT)
+        if TICKET_NOTE_SCRIPT not in config.extra_javascript:
+            config.extra_javascript.append(TICKET_NOTE_SCRIPT)
         wanted = REQUIRED_EXTENSIONS + (FLAVOUR_EXTENSIONS if kb.settings.markdown_flavours else ())
         for ext in wanted:
             if ext not in config.markdown_extensions:

@@ -181,6 +181,7 @@ class RunbookInfo:
     prerequisites: tuple[str, ...] = ()
     estimated_time: str = ""
     alerts: tuple[str, ...] = ()
+    ticket_note: tuple[str, ...] = ()  # its lines, as written
 
 
 @dataclass(frozen=True)

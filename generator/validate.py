@@ -119,6 +119,7 @@ def _runbook(meta: Mapping[str, Any], fld: Field) -> RunbookInfo:
         prerequisites=fld.read(meta, "prerequisites", f.text_list, default=()),
         estimated_time=fld.read(meta, "estimated_time", f.text, default=""),
         alerts=fld.read(meta, "alerts", f.text_list, default=()),
+        ticket_note=fld.read(meta, "ticket_note", f.text_lines, default=()),
     )
 
 

@@ -88,7 +88,7 @@ def test_templates_ask_the_questions_of_their_kind_and_tier(make_kb):
             "## Steps",
             "```bash",
             "## Verify",
-            "## Record in the ticket",
+            "## Ticket notes",
         ],
         ("runbook", "L2"): ["## Diagnosis", "## Mitigation", "## Rollback", "## Verify"],
         ("runbook", "L3"): ["## Diagnosis", "## Mitigation", "## Rollback", "## Verify"],

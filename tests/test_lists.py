@@ -67,7 +67,8 @@ def test_numbered_steps_keep_their_code_and_their_numbers(make_kb, build):
     assert steps.count("<li>") == 3 and "vpnctl stop" in steps and "vpnctl start" in steps
     assert "<ol>" not in html[html.index("Start it again") :].split("Then, if")[0]
     assert '<ol start="4">' in html  # after a code block outside the list, counting on
-    assert "- the client" not in html and "1. Stop" not in html
+    shown = html.split('<div class="opskb-ticket-note"')[0]  # the note lists the steps as text
+    assert "- the client" not in shown and "1. Stop" not in shown
 
 
 def test_lists_can_be_read_as_python_markdown_reads_them(make_kb, build):
@@ -137,3 +138,58 @@ def test_a_comment_in_code_under_a_list_item_stays_code_never_a_heading(make_kb,
     assert re.search(r"<code[^>]*>.*# Switch it off.*# Old listener", html, re.DOTALL), html
     assert re.search(r"<li>.*<code[^>]*>.*# Print the settings.*</li>", html, re.DOTALL), html
     assert re.search(r"<h4[^>]*>Check the gateway", html), html
+
+
+STEPS_INTERRUPTED = """\
+---
+title: Rotate a key
+tier: L1
+systems: [vpn]
+owner: Service Desk
+escalate_when: ["it fails"]
+last_reviewed: 2026-01-01
+---
+## Steps
+
+1. Show the key:
+
+```sh
+keyctl show
+```
+
+1. Rotate it.
+
+!!! warning
+    The old key stops at once.
+
+1. Tell the user.
+1. Close the ticket.
+
+Then, once the user confirms:
+
+1. Remove the old key.
+
+## Verify
+
+1. Sign in again.
+"""
+
+
+def test_steps_interrupted_at_the_margin_count_on_within_their_section(make_kb, build):
+    root = make_kb({"runbooks/vpn/rotate.md": STEPS_INTERRUPTED})
+    html = _article(page(build(root), "runbooks/vpn/rotate/"))
+    steps, verify = html.split('id="verify"')
+    numbers = []  # each step's number, as the browser counts it
+    for start, items in re.findall(r'<ol(?: start="(\d+)")?>(.*?)</ol>', steps, re.S):
+        first = int(start or 1)
+        numbers += range(first, first + items.count("<li>"))
+    assert numbers == [1, 2, 3, 4, 5]
+    assert '<ol start="' not in verify  # a new section starts again at 1
+    assert "keyctl show" in steps and "The old key stops at once" in steps
+
+
+def test_a_list_its_author_numbered_higher_keeps_its_number(make_kb, build):
+    body = STEPS_INTERRUPTED.replace("1. Remove the old key.", "9. Remove the old key.")
+    root = make_kb({"runbooks/vpn/rotate.md": body})
+    html = _article(page(build(root), "runbooks/vpn/rotate/"))
+    assert '<ol start="9">' in html and '<ol start="5">' not in html

@@ -40,6 +40,7 @@ __all__ = [
     "OVERRIDES_DIR",
     "REQUIRED_EXTENSIONS",
     "STYLESHEETS",
+    "TICKET_NOTE_SCRIPT",
     "StagedTree",
     "holds_staged_tree",
     "nav_config",
@@ -56,6 +57,7 @@ THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
 THEME_LEFT_OUT = frozenset({"opskb-reuse.html"})  # the MkDocs adapter's, for reused pages
 STYLESHEETS = ("assets/opskb/opskb.css", "assets/opskb/pages.css")
 OFFLINE_SCRIPT = "assets/opskb/offline.js"  # registers the service worker (offline_worker.py)
+TICKET_NOTE_SCRIPT = "assets/opskb/ticket-note.js"  # copy a ticket note, fill in the caller
 STAGED_STYLESHEET = "assets/opskb/staged.css"  # the header search box, for themes unlike Material
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "tables", "admonition", "toc")
 # Lists numbered as written (`<ol start="3">`); their indentation is the core's (lists.py)
@@ -243,8 +245,8 @@ def _config_text(kb: KnowledgeBase, site: Site) -> str:
     ours = (*STYLESHEETS, STAGED_STYLESHEET)
     config["extra_css"] = sheets + [s for s in ours if s not in sheets]
     scripts = list(config.get("extra_javascript") or [])
-    if kb.settings.offline_cache and OFFLINE_SCRIPT not in scripts:
-        config["extra_javascript"] = [*scripts, OFFLINE_SCRIPT]
+    ours = (TICKET_NOTE_SCRIPT, *((OFFLINE_SCRIPT,) if kb.settings.offline_cache else ()))
+    config["extra_javascript"] = scripts + [s for s in ours if s not in scripts]
     extensions = config.get("markdown_extensions") or []
     if isinstance(extensions, dict):
         extensions = [{name: options} if options else name for name, options in extensions.items()]

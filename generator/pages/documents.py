@@ -15,6 +15,7 @@ from .groups import Groups, group
 from .live import live_of, workarounds_shown
 from .render import Page, doc_link, page_header, render_marked
 from .similar import SimilarDocuments
+from .ticket_note import USERNAME, ticket_note
 
 __all__ = ["document_page"]
 
@@ -49,6 +50,8 @@ def _common(doc: Document, catalog: Catalog, groups: Groups) -> dict:
         "changed": catalog.changes.get(doc.path),
         "related": [d for d in catalog.related.get(doc.path, []) if d.path in groups.published],
         "live": live_of(doc, groups),
+        "note": None,  # a runbook's ticket note (see _note_context)
+        "username": False,
     }
 
 
@@ -76,6 +79,21 @@ def _system_context(doc: Document, catalog: Catalog, groups: Groups) -> dict:
         "action_items": actions,
         "known_issues": [inc for inc in incidents if inc.incident.workaround],
     }
+
+
+def _note_context(doc: Document, context: dict, target: Tier | None, steps: list) -> dict:
+    """The runbook's ticket note, the body around it, and whether the page asks for the
+    caller's user name (its body's commands or note hold the placeholder)."""
+    body = str(context["body"])
+    escalates_to = ""
+    if target is not None:
+        escalates_to = target.text + (f" · {steps[0][1].team}" if steps else "")
+    systems = tuple(s.title for s in context["systems"])
+    note = ticket_note(doc, body, systems, escalates_to)
+    found = {"note": note, "username": USERNAME in body}
+    if note.before is not None:
+        found.update(body_before=Markup(note.before), body_after=Markup(note.after))
+    return found
 
 
 def document_page(
@@ -108,6 +126,8 @@ def document_page(
                 if d.path in groups.published
             ],
         )
+        if doc.runbook:
+            context.update(_note_context(doc, context, target, steps))
         markdown, authored = render_marked("document.md.j2", **context)
     meta = {"opskb_kind": doc.kind.text}
     if doc.tier:
