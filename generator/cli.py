@@ -391,6 +391,8 @@ def search_command(
     for note in notes:
         click.echo(click.style(note, fg="magenta"))
     if not results.hits:
+        if results.live:
+            click.echo(hits_text(results, index.site_url, style=click.style))
         click.echo(f"no published document matches '{terminal_safe(text)}'")
         return
     click.echo(hits_text(results, index.site_url, style=click.style))

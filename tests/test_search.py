@@ -118,7 +118,8 @@ def test_terminal_output_names_title_tier_url_and_highlights_the_match(synthetic
     assert not ANSI.search(plain)
     lines = plain.splitlines()
     assert lines[0].strip().startswith("1. " + synthetic.titles[path])
-    assert f"[{synthetic.tiers[path]} · runbook · {synthetic.system_of[path]}]" in lines[0]
+    system = synthetic.system_titles[synthetic.system_of[path]]  # systems shown by name
+    assert f"[{synthetic.tiers[path]} · runbook · {system}]" in lines[0]
     assert phrase in lines[1]
     assert lines[2].strip() == path.removesuffix(".md") + "/"
 

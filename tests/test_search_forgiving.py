@@ -122,3 +122,16 @@ def test_the_closest_word_has_the_fewest_edits_then_left_out_letters_then_most_d
     assert closest("wehn", {"when": 9}) is None
     assert closest("porx", {"portal": 5}) is None  # short words allow one edit
     assert edit_distance("tunnel", "funnel") == 1
+
+
+def test_the_vocabulary_keeps_words_of_any_script_whole() -> None:
+    from opskb.search.records import SearchRecord
+    from opskb.search.vocabulary import record_words
+
+    record = SearchRecord(
+        "runbooks/x.md", "x/", "Café Wi-Fi", "runbook", "L1", (), (), ("Größe 2FA",), "naïve user"
+    )
+    words = record_words(record)
+    assert {"café", "wi-fi", "größe", "naïve"} <= words
+    assert not {"caf", "gr", "na", "ve"} & words  # not cut at the first accent
+    assert closest("cafe", {w: 1 for w in words}) == "café"

@@ -27,7 +27,7 @@ from .synonyms import variants as synonym_variants
 
 __all__ = ["Hit", "build_schema", "document_fields", "filters", "staged_queries", "to_hit"]
 
-SCHEMA_VERSION = 6  # bump whenever document_fields() changes
+SCHEMA_VERSION = 7  # bump whenever document_fields() changes
 # A document's "lead" is what identifies it: title, symptoms (counted twice), tags
 # and systems. It is short, so searching it is cheap; matches there count three
 # times a body match. Titles and symptoms are also stored apart, for display.
@@ -57,6 +57,9 @@ class Hit:
     systems: tuple[str, ...]
     score: float
     snippet: tuple[tuple[str, bool], ...] = ()  # (text, is a match) pieces
+    status: str = ""  # an incident's status
+    started: str = ""  # when an incident began
+    live: bool = False  # an open or monitoring incident listed first for its systems
 
     @property
     def snippet_text(self) -> str:
@@ -72,6 +75,8 @@ class Hit:
             "url": self.url,
             "score": round(self.score, 4),
             "snippet": self.snippet_text,
+            **({"status": self.status, "started": self.started} if self.status else {}),
+            **({"live": True} if self.live else {}),
         }
 
 
@@ -88,6 +93,8 @@ def build_schema() -> Schema:
         kind=ID(stored=True),
         body=TEXT(stored=True, analyzer=_ANALYZER),
         date=ID(stored=True),
+        status=ID(stored=True),  # an incident's, so the live ones can be asked for
+        started=STORED(),
         # every word as written (unstemmed), stop words left out: the dictionary for
         # "did you mean", counted by the documents that use each word
         words=TEXT(analyzer=StandardAnalyzer(minsize=2), phrase=False),
@@ -111,6 +118,8 @@ def document_fields(record: SearchRecord) -> dict[str, str]:
         "kind": record.kind,
         "body": record.body,
         "date": record.date,
+        "status": record.status,
+        "started": record.started,
         "words": "\n".join((title, symptoms, *record.tags, *record.systems, record.body)),
     }
 
@@ -269,6 +278,8 @@ def to_hit(stored: dict, score: float, query_text: str | None = None) -> Hit:
         systems=tuple(s for s in stored.get("systems", "").split(",") if s),
         score=score,
         snippet=snippet(stored, query_text) if query_text else (),
+        status=stored.get("status", ""),
+        started=stored.get("started", ""),
     )
 
 

@@ -18,6 +18,7 @@ from whoosh.query import Term
 from . import engine
 from .engine import Hit
 from .likeness import LikenessScorer
+from .live import LIVE_STATUSES, live_incidents, matching, system_names
 from .records import SearchRecord, search_record
 from .sources import SourceScan, scan_sources
 from .store import IndexStore
@@ -41,6 +42,8 @@ class Results:
     words: tuple[str, ...] = ()  # the query's words, lower case
     some_words: bool = False  # no document holds every word: these hold some of them
     corrected: bool = False  # the hits are those of the corrected query (``did_you_mean``)
+    live: list[Hit] = field(default_factory=list)  # live incidents of the query's systems
+    names: dict[str, str] = field(default_factory=dict)  # system id → name
 
     @property
     def did_you_mean(self) -> str:
@@ -227,8 +230,13 @@ class SearchIndex:
         corrected query is searched instead; when still none holds every word,
         documents holding some of them are listed, most words first. A phrase
         of one of the ``synonyms`` groups also finds the others of its group.
+        Open and monitoring incidents of the systems the query names are listed
+        apart, before the hits (``live.py``); the system and kind filters apply
+        to them, the tier filter does not (an incident's tier is the highest
+        engaged, not who reads it).
         """
         with self._searcher() as searcher:
+            names, live = _live(searcher, query, synonyms, system, kind)
             flt = engine.filters(tier, system, kind)
             limit = max(1, limit)
             fixes = engine.corrections(searcher, query)
@@ -240,6 +248,9 @@ class SearchIndex:
                 ranked_fixed, every_fixed = _ranked(searcher, fixed, flt, limit, synonyms)
                 if every_fixed or not ranked:
                     searched, ranked, every = fixed, ranked_fixed, every_fixed
+            if live:
+                shown = {hit.path for hit in live}
+                ranked = [r for r in ranked if r[2]["path"] not in shown]
             hits = [
                 engine.to_hit(stored, score, searched if snippets else None)
                 for _, score, stored in ranked[:limit]
@@ -250,6 +261,8 @@ class SearchIndex:
             words,
             some_words=bool(hits) and not every,
             corrected=searched != query,
+            live=live,
+            names=names,
         )
 
     def suggest(self, word: str) -> list[str]:
@@ -297,6 +310,61 @@ def _ranked(
             break
     ranked.sort(key=lambda r: (r[0], *first(r[2]), -r[1], r[2]["path"]))
     return ranked, bool(ranked) and ranked[0][0] < ANY_WORD_STAGE
+
+
+def _live(
+    searcher, query: str, synonyms, system: Iterable[str], kind: Iterable[str]
+) -> tuple[dict[str, str], list[Hit]]:
+    """The systems' names, and the live incidents ``query`` is about (see ``live.py``), as
+    hits marked live; narrowed by the system and kind filters."""
+    records = [
+        SearchRecord(
+            path=f["path"],
+            url=f.get("url", ""),
+            title=f.get("title", ""),
+            kind=f.get("kind", ""),
+            tier=f.get("tier", ""),
+            systems=tuple(s for s in f.get("systems", "").split(",") if s),
+            tags=(),
+            symptoms=(),
+            body="",
+            status=f.get("status", ""),
+            started=f.get("started", ""),
+        )
+        for kind_ in ("system", "incident")
+        for f in searcher.documents(kind=kind_)
+        if kind_ == "system" or f.get("status") in LIVE_STATUSES
+    ]
+    names = system_names(records)
+    kinds = {k.lower() for k in kind}
+    if kinds and "incident" not in kinds:
+        return names, []
+    wanted = {s.lower() for s in system}
+    incidents = [
+        i
+        for i in matching(query, live_incidents(records, names), synonyms)
+        if not wanted or wanted & set(i.systems)
+    ]
+    by_path = {r.path: r for r in records}
+    hits = []
+    for incident in incidents:
+        r = by_path[incident.path]
+        hits.append(
+            Hit(
+                r.path,
+                r.url,
+                r.title,
+                r.kind,
+                r.tier,
+                r.systems,
+                0.0,
+                (),
+                r.status,
+                r.started,
+                True,
+            )
+        )
+    return names, hits
 
 
 def _similar(searcher, path: str, n: int, *, among: set[int] | None = None, past: bool = False):

@@ -9,6 +9,7 @@ document changed since it was last indexed. A build keeps the records it made
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import json
@@ -81,6 +82,8 @@ class SearchRecord:
     symptoms: tuple[str, ...]
     body: str  # plain text
     date: str = ""  # an incident's date, ISO; "" otherwise
+    status: str = ""  # an incident's status (open, monitoring, resolved); "" otherwise
+    started: str = ""  # when an incident was detected ("2026-11-03 09:20 UTC"), else its date
 
     @functools.cached_property
     def digest(self) -> str:
@@ -97,12 +100,26 @@ def search_record(doc: Document) -> SearchRecord:
         title=doc.title,
         kind=doc.kind.value,
         tier=doc.tier.value if doc.tier else "",
-        systems=tuple(doc.systems),
+        # a system's page is one of its own: found by the system filter, and named by it
+        systems=tuple(doc.systems) or ((doc.system.id,) if doc.system else ()),
         tags=tuple(doc.tags),
         symptoms=tuple(doc.runbook.symptoms) if doc.runbook else (),
         body=plain_text(doc.body),
         date=doc.incident.date.isoformat() if doc.incident else "",
+        status=doc.incident.status.value if doc.incident else "",
+        started=_started(doc.incident) if doc.incident else "",
     )
+
+
+def _started(incident) -> str:
+    """When an incident began, as a person reads it: the detection time in UTC (as written
+    when it names no zone), else the incident's date."""
+    at = incident.detected_at
+    if at is None:
+        return incident.date.isoformat()
+    if at.tzinfo is not None:
+        return at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return at.strftime("%Y-%m-%d %H:%M")
 
 
 class RecordStore(PackStore):
@@ -116,9 +133,10 @@ class RecordStore(PackStore):
         if found is None:
             return None
         try:
-            body, (path, url, title, kind, tier, systems, tags, symptoms, date, digest) = found
+            body, (path, url, title, kind, tier, systems, tags, symptoms, *rest) = found
+            date, status, started, digest = rest
             lists = tuple(systems), tuple(tags), tuple(symptoms)
-            record = SearchRecord(path, url, title, kind, tier, *lists, body, date)
+            record = SearchRecord(path, url, title, kind, tier, *lists, body, date, status, started)
         except (TypeError, ValueError):
             return None  # an entry of another shape: made again
         if path != doc.path:
@@ -128,7 +146,8 @@ class RecordStore(PackStore):
 
     def remember(self, doc: Document, record: SearchRecord) -> None:
         fields = [record.path, record.url, record.title, record.kind, record.tier]
-        fields += [record.systems, record.tags, record.symptoms, record.date, record.digest]
+        fields += [record.systems, record.tags, record.symptoms, record.date, record.status]
+        fields += [record.started, record.digest]
         self.put(doc.fingerprint, (record.body, fields))
 
 
@@ -136,7 +155,7 @@ class RecordStore(PackStore):
 def _code() -> str:
     here = Path(__file__).parent
     return code_digest(
-        "records-1", [here / "records.py", here.parent / "model.py", here.parent / "links.py"]
+        "records-2", [here / "records.py", here.parent / "model.py", here.parent / "links.py"]
     )
 
 

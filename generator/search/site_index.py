@@ -32,6 +32,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from ..workers import before_fork, can_fork, die_with_parent, remove_later, remove_orphans
+from .live import site_systems
 from .pagefind_files import canonicalise_filters
 from .records import SearchRecord, spelled_out
 from .store import link_or_copy
@@ -53,13 +54,14 @@ RECORDS_FILE = ".opskb-records"  # in the bundle: the fingerprint of what it ind
 PARTS_FILE = "parts.json"  # in the bundle: the folders of its other parts, for the browser
 WORDS_FILE = "words.json"  # in the bundle: the knowledge base's words, for "did you mean"
 SYNONYMS_FILE = "synonyms.json"  # in the bundle: the groups of phrases that mean the same
+SYSTEMS_FILE = "systems.json"  # in the bundle: systems' names and their live incidents
 DIGESTS_FILE = ".opskb-parts"  # in the bundle: the fingerprint of each part's records
 LOG_FILE = "pagefind.log"  # in the staging folder: what Pagefind said
 TODO_FILE = "todo.pickle"  # in the staging folder: the parts a new process is to index
 # documents Pagefind indexes at once: its memory, and what a rebuild indexes again, grow with it
 PART_SIZE = 1000
 STAGING_PREFIX = "opskb-pagefind-"  # in the temporary folder, then the process ID
-INDEX_FORMAT = "4"  # in every digest: a bundle of another format is indexed again
+INDEX_FORMAT = "5"  # in every digest: a bundle of another format is indexed again
 
 
 def _e(value: str) -> str:
@@ -208,6 +210,8 @@ class SiteIndexJob:
             (self._bundle / PARTS_FILE).write_text(parts, encoding="utf-8")
             words = site_vocabulary(self.records)
             (self._bundle / WORDS_FILE).write_text(words, encoding="utf-8")
+            systems = site_systems(self.records)
+            (self._bundle / SYSTEMS_FILE).write_text(systems, encoding="utf-8")
             (self._bundle / DIGESTS_FILE).write_text(json.dumps(self._digests), "utf-8")
             (self._bundle / RECORDS_FILE).write_text(records_digest(self.records), "utf-8")
             output = Path(site_dir) / BUNDLE_DIR
@@ -279,7 +283,7 @@ def _keep_parts(previous: Iterable[Path], digests: list[str], staging: Path) -> 
         for number in sorted(kept):
             source = folder / _part_folder(number)
             # the first part is the bundle itself: its files, not the other parts
-            ours = ("part-*", PARTS_FILE, WORDS_FILE, DIGESTS_FILE, RECORDS_FILE)
+            ours = ("part-*", PARTS_FILE, WORDS_FILE, SYSTEMS_FILE, DIGESTS_FILE, RECORDS_FILE)
             skip = shutil.ignore_patterns(*ours) if number == 0 else None
             shutil.copytree(
                 source, staging / f"out-{number}", ignore=skip, copy_function=link_or_copy

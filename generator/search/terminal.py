@@ -16,7 +16,14 @@ from ..terminal_text import terminal_json, terminal_safe
 from .engine import Hit
 from .index import Results
 
-__all__ = ["did_you_mean", "hits_json", "hits_text", "partial_note", "shown_title"]
+__all__ = [
+    "did_you_mean",
+    "hits_json",
+    "hits_text",
+    "live_text",
+    "partial_note",
+    "shown_title",
+]
 
 SOME_WORDS = "no page has every word; showing pages with some"
 
@@ -43,13 +50,31 @@ def shown_title(hit: Hit, repeated: bool) -> str:
     return f"{hit.title} ({folder})" if folder != "." else hit.title
 
 
-def hits_text(results: Results, site_url: str = "", style: Style = _plain) -> str:
-    """One block per hit: title and badges, the matching snippet, the page URL."""
+def _systems(hit: Hit, names: dict[str, str]) -> str:
+    """The hit's systems by name (by id when a system has no page)."""
+    return ", ".join(names.get(s) or s for s in hit.systems)
+
+
+def live_text(results: Results, site_url: str = "", style: Style = _plain) -> list[str]:
+    """The live incidents the query is about, before the hits: status, start, systems."""
     lines = []
+    for hit in results.live:
+        mark = style(f"LIVE {hit.status.upper()}", bold=True, fg="red")
+        facts = " · ".join(b for b in (f"since {hit.started}", _systems(hit, results.names)) if b)
+        title = style(terminal_safe(hit.title), bold=True)
+        lines.append(f"{mark}  {title}  {style('[' + terminal_safe(facts) + ']', dim=True)}")
+        lines.append("   " + style(terminal_safe(full_url(hit, site_url)), fg="cyan"))
+    return lines
+
+
+def hits_text(results: Results, site_url: str = "", style: Style = _plain) -> str:
+    """The live incidents, then one block per hit: title and badges, the matching snippet,
+    the page URL."""
+    lines = live_text(results, site_url, style)
     width = len(str(len(results.hits)))
     titles = Counter(hit.title.casefold() for hit in results.hits)
     for number, hit in enumerate(results.hits, 1):
-        badges = " · ".join(b for b in (hit.tier, hit.kind, ", ".join(hit.systems)) if b)
+        badges = " · ".join(b for b in (hit.tier, hit.kind, _systems(hit, results.names)) if b)
         badges = terminal_safe(badges)
         title = shown_title(hit, titles[hit.title.casefold()] > 1)
         title = style(terminal_safe(title), bold=True)
@@ -68,9 +93,10 @@ def hits_text(results: Results, site_url: str = "", style: Style = _plain) -> st
 
 
 def hits_json(results: Results, site_url: str = "") -> str:
-    """A JSON array of hits: title, kind, tier, systems, path, url, score (and snippet)."""
+    """A JSON array of hits: title, kind, tier, systems, path, url, score (and snippet); the
+    live incidents first, with ``"live": true``, their status and start."""
     items = []
-    for hit in results.hits:
+    for hit in [*results.live, *results.hits]:
         item = hit.as_json()
         item["url"] = full_url(hit, site_url)
         items.append(item)

@@ -37,7 +37,8 @@ __all__ = [
 # base of 450 adopted runbooks uses 12,000 words (~190 kB of JSON, ~55 kB compressed), and
 # when the vocabulary is whole the page knows a word it lacks is misspelt.
 SITE_VOCABULARY_SIZE = 15_000
-_WORD = re.compile(r"[a-z][a-z0-9]*(?:['-][a-z0-9]+)*")
+# a letter, then letters and digits of any script ("café", "größe"), as the page splits words
+_WORD = re.compile(r"[^\W\d_][^\W_]*(?:['-][^\W_]+)*")
 # what callers type for "can't", "doesn't" …: words, not misspellings of "want" or "doers"
 CONTRACTIONS = frozenset({
     "arent", "cant", "couldnt", "didnt", "doesnt", "dont", "hadnt", "hasnt", "havent", "im",

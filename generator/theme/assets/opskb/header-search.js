@@ -1,10 +1,21 @@
 // The search box in the header: a plain form that submits to the search page
 // (search/?q=…), so Enter works with no JavaScript at all. With JavaScript, a
-// dropdown shows the best Pagefind matches as the user types, the arrow keys
-// move through them and "/" focuses the box from anywhere on the page.
+// dropdown shows the best matches as the user types, found as the search page
+// finds them (search-ranking.js: synonyms, "did you mean", pages with some words,
+// symptoms and L1 first, live incidents of the query's systems above all); the
+// arrow keys move through them and "/" focuses the box from anywhere on the page.
 // Pagefind is imported on first use only: most page views never search.
 
-import { element, excerptNodes, loadPagefind, resultBadges, shownTitles } from "./search-common.js";
+import {
+  element,
+  excerptNodes,
+  liveBadges,
+  loadPagefind,
+  resultBadges,
+  shownTitles,
+  siteLink,
+} from "./search-common.js";
+import { forgivingSearch } from "./search-ranking.js";
 
 const SHOWN = 8;
 const DEBOUNCE_MS = 120;
@@ -73,17 +84,36 @@ function option(id, link) {
   return item;
 }
 
-function resultOption(data, index, title) {
+function resultOption(data, index, title, names) {
   const meta = data.meta || {};
   const link = element("a", "opskb-hsearch__link");
   link.href = data.url;
   link.tabIndex = -1;
   const head = element("span", "opskb-hsearch__head");
-  head.append(element("span", "opskb-hsearch__title", title || data.url), resultBadges(meta));
+  head.append(element("span", "opskb-hsearch__title", title || data.url), resultBadges(meta, names));
   const excerpt = element("span", "opskb-hsearch__excerpt");
   excerpt.append(...excerptNodes(data.excerpt));
   link.append(head, excerpt);
   return option(`opskb-hsearch-${index}`, link);
+}
+
+function liveOption(incident, index, names) {
+  const link = element("a", "opskb-hsearch__link opskb-hsearch__live");
+  link.href = siteLink(incident.url, root);
+  link.tabIndex = -1;
+  const head = element("span", "opskb-hsearch__head");
+  const title = String(incident.title || incident.url);
+  head.append(element("span", "opskb-hsearch__title", title), liveBadges(incident, names));
+  link.append(head);
+  return option(`opskb-hsearch-live-${index}`, link);
+}
+
+function suggestionOption(corrected, shown) {
+  const link = element("a", "opskb-hsearch__link opskb-hsearch__suggestion");
+  link.href = searchAddress(corrected);
+  link.tabIndex = -1;
+  link.append("Did you mean ", element("strong", "", corrected), shown ? "? Showing its results." : "?");
+  return option("opskb-hsearch-suggestion", link);
 }
 
 function allResultsOption(q) {
@@ -107,14 +137,16 @@ async function run() {
     return;
   }
   const search = await engine();
-  const found = await search.search(q);
-  if (mine !== generation || !found) return; // a newer keystroke has started a search
-  const data = await Promise.all(found.results.slice(0, SHOWN).map((r) => r.data()));
-  if (mine !== generation) return;
+  const stale = () => mine !== generation; // a newer keystroke has started a search
+  const found = await forgivingSearch(search, root, q, [], stale);
+  if (stale()) return;
+  const data = found.data.slice(0, SHOWN);
   const titles = shownTitles(data.map((d) => d.meta || {}));
-  const items = data.length
-    ? data.map((d, n) => resultOption(d, n, titles[n]))
-    : [note("No documents match.")];
+  const items = found.live.map((incident, n) => liveOption(incident, n, found.names));
+  if (found.corrected) items.push(suggestionOption(found.corrected, found.searched !== q));
+  if (found.someWords) items.push(note("No page has every word; showing pages with some."));
+  items.push(...data.map((d, n) => resultOption(d, n, titles[n], found.names)));
+  if (!data.length) items.push(note("No documents match."));
   list.replaceChildren(...items, allResultsOption(q));
   select(-1);
   showPanel(document.activeElement === input);

@@ -53,15 +53,44 @@ export function excerptNodes(excerpt) {
   return nodes;
 }
 
-/** Tier badge, kind and systems of a result, from the metadata the index stores. */
-export function resultBadges(meta) {
+/** System ids (a list, or a string of ids apart) by name, where `names` knows them. */
+export function systemNames(ids, names) {
+  const list = Array.isArray(ids) ? ids : String(ids || "").split(/\s+/);
+  return list.filter(Boolean).map((id) => (names && names.get(String(id))) || String(id));
+}
+
+/** Tier badge, kind and systems (by name) of a result, from the metadata the index stores. */
+export function resultBadges(meta, names) {
   const badges = element("span", "opskb-search-badges");
   if (meta.tier) {
     const tier = /^L[1-4]$/.test(meta.tier) ? ` opskb-tier-${meta.tier.toLowerCase()}` : "";
     badges.append(element("span", "opskb-badge opskb-tier" + tier, meta.tier));
   }
   if (meta.kind) badges.append(element("span", "opskb-badge opskb-kind", meta.kind));
-  if (meta.systems) badges.append(element("span", "opskb-search-systems", meta.systems));
+  if (meta.systems) {
+    const shown = systemNames(meta.systems, names).join(", ");
+    badges.append(element("span", "opskb-search-systems", shown));
+  }
+  return badges;
+}
+
+/** A page of the site at `url` (relative to `root`); only ever an address of the site. */
+export function siteLink(url, root) {
+  const address = new URL(String(url || ""), root);
+  return address.origin === root.origin ? address.href : root.href;
+}
+
+/** What a live incident shows beside its title: its status, since when, its systems. */
+export function liveBadges(incident, names) {
+  const badges = element("span", "opskb-search-badges");
+  const status = String(incident.status || "");
+  const known = /^(open|monitoring)$/.test(status) ? ` opskb-istatus-${status}` : "";
+  badges.append(element("span", "opskb-badge opskb-istatus" + known, `live · ${status}`));
+  if (incident.started) {
+    badges.append(element("span", "opskb-search-started", `since ${incident.started}`));
+  }
+  const systems = systemNames(incident.systems || [], names).join(", ");
+  if (systems) badges.append(element("span", "opskb-search-systems", systems));
   return badges;
 }
 

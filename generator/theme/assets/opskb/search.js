@@ -5,15 +5,15 @@
 // textContent, excerpts rebuilt from their text and <mark> elements.
 
 import {
-  closestWord,
   element,
   excerptNodes,
+  liveBadges,
   loadPagefind,
-  loadVocabulary,
-  queryWords,
   resultBadges,
   shownTitles,
+  siteLink,
 } from "./search-common.js";
+import { forgivingSearch } from "./search-ranking.js";
 
 const PAGE_SIZE = 25;
 const FILTERS = ["tier", "system", "kind"];
@@ -21,10 +21,9 @@ const FILTERS = ["tier", "system", "kind"];
 const form = document.getElementById("opskb-search");
 const statusLine = document.getElementById("opskb-search-status");
 const list = document.getElementById("opskb-search-results");
+const liveList = document.getElementById("opskb-search-live");
 const suggestionLine = document.getElementById("opskb-search-suggestion");
 const SOME_WORDS = "No page has every word; showing pages with some.";
-const FEW_RESULTS = 3; // fewer pages with every word than this are topped up with pages with some
-const REORDERED = 50; // the top results put in order for symptoms (symptomsFirst)
 
 function readAddress() {
   const params = new URLSearchParams(window.location.search);
@@ -49,16 +48,24 @@ function writeAddress() {
   window.history.replaceState(null, "", address);
 }
 
-function resultItem(data, title) {
+function resultItem(data, title, names) {
   const meta = data.meta || {};
   const item = element("li", "opskb-search-result");
   const link = element("a", "opskb-search-title", title || data.url);
   link.href = data.url;
   item.append(link);
-  item.append(" ", resultBadges(meta));
+  item.append(" ", resultBadges(meta, names));
   const excerpt = element("p", "opskb-search-excerpt");
   excerpt.append(...excerptNodes(data.excerpt));
   item.append(excerpt);
+  return item;
+}
+
+function liveItem(incident, names) {
+  const item = element("li", "opskb-search-result opskb-search-live__item");
+  const link = element("a", "opskb-search-title", String(incident.title || incident.url));
+  link.href = siteLink(incident.url, siteRoot());
+  item.append(link, " ", liveBadges(incident, names));
   return item;
 }
 
@@ -68,115 +75,6 @@ function siteRoot() {
 
 function engine() {
   return loadPagefind(siteRoot(), 24);
-}
-
-let synonymGroups = null;
-/** The team's groups of phrases that mean the same (pagefind/synonyms.json). */
-function loadSynonyms() {
-  if (!synonymGroups) {
-    synonymGroups = fetch(new URL("pagefind/synonyms.json", siteRoot()))
-      .then((response) => (response.ok ? response.json() : []))
-      .catch(() => []);
-  }
-  return synonymGroups;
-}
-
-/** `q`, then `q` with a phrase of a group it holds replaced by each other phrase of the
- * group (whole words), as the terminal does (search/synonyms.py). */
-function synonymVariants(q, groups) {
-  const padded = ` ${queryWords(q).join(" ")} `;
-  const found = new Set([q]);
-  for (const group of groups) {
-    const held = group.find((phrase) => padded.includes(` ${phrase} `));
-    if (held === undefined) continue;
-    for (const other of group) {
-      if (other !== held) found.add(padded.replace(` ${held} `, ` ${other} `).trim());
-    }
-  }
-  return [...found];
-}
-
-/** Pages holding every word of `q` or of one of its synonym versions, best score first. */
-async function everyWord(search, q, options) {
-  const variants = q ? synonymVariants(q, await loadSynonyms()) : [q];
-  const found = new Map(); // result id → result
-  for (const variant of variants) {
-    for (const result of (await search.search(variant || null, options)).results) {
-      const seen = found.get(result.id);
-      if (!seen || result.score > seen.score) found.set(result.id, result);
-    }
-  }
-  const ranked = [...found.values()];
-  if (variants.length > 1) ranked.sort((a, b) => b.score - a.score);
-  return ranked;
-}
-
-/** A word's stem, near enough to the terminal's (Snowball): "dropping", "dropped" and
- * "drops" are "drop"; "charge", "charged" and "charges" are "charg". */
-function lightStem(word) {
-  let stem = word.replace(/'s$/, "");
-  for (const end of ["ing", "ed", "es", "e", "s"]) {
-    if (stem.length > end.length + 2 && stem.endsWith(end) && !stem.endsWith("s" + end)) {
-      stem = stem.slice(0, -end.length);
-      break;
-    }
-  }
-  return /([b-df-hj-np-tv-z])\1$/.test(stem) ? stem.slice(0, -1) : stem;
-}
-
-/** Results (`{ data, order }`) in the terminal's order (search/symptoms.py): runbooks with a
- * symptom holding every word of `q` (or of a synonym's version of it) first, L1 first among
- * them; the rest as they were. */
-async function symptomsFirst(found, q) {
-  const { stop } = await loadVocabulary(siteRoot());
-  const stems = (text) =>
-    queryWords(text)
-      .filter((word) => word.length > 1 && !stop.has(word))
-      .map(lightStem);
-  const versions = synonymVariants(q, await loadSynonyms())
-    .map(stems)
-    .filter((words) => words.length);
-  const key = ({ data }) => {
-    const meta = data.meta || {};
-    if (meta.kind !== "runbook" || !meta.symptoms) return 2;
-    for (const symptom of meta.symptoms.split("\n")) {
-      const held = new Set(stems(symptom));
-      if (versions.some((words) => words.every((word) => held.has(word)))) {
-        return meta.tier === "L1" ? 0 : 1;
-      }
-    }
-    return 2;
-  };
-  const keyed = found.map((result) => ({ result, key: key(result) }));
-  keyed.sort((a, b) => a.key - b.key || a.result.order - b.result.order);
-  return keyed.map(({ result }) => result);
-}
-
-/** Misspelt words of `q` (not among the knowledge base's words) → the word meant. */
-async function corrections(search, q) {
-  const vocabulary = await loadVocabulary(siteRoot());
-  const fixes = new Map();
-  for (const word of new Set(queryWords(q))) {
-    const fix = closestWord(word, vocabulary);
-    const unknown = fix && (vocabulary.complete || !(await search.search(word)).results.length);
-    if (unknown) fixes.set(word, fix);
-  }
-  return fixes;
-}
-
-/** Pages holding some of the words of `q`: the most words first, then the best score. */
-async function anyWord(search, q, options) {
-  const found = new Map(); // result id → { result, words, score }
-  for (const word of new Set(queryWords(q))) {
-    for (const result of (await search.search(word, options)).results) {
-      const seen = found.get(result.id) || { result, words: 0, score: 0 };
-      seen.words += 1;
-      seen.score = Math.max(seen.score, result.score);
-      found.set(result.id, seen);
-    }
-  }
-  const ranked = [...found.values()].sort((a, b) => b.words - a.words || b.score - a.score);
-  return ranked.map((seen) => seen.result);
 }
 
 function showSuggestion(corrected, shown) {
@@ -204,52 +102,37 @@ async function run() {
   );
   if (!q && facets.length === 0) {
     list.replaceChildren();
+    showLive([], null);
     showSuggestion("", false);
     statusLine.textContent = "Type what the caller says, or pick a tier, system or kind.";
     return;
   }
   statusLine.textContent = "Searching…";
   const search = await engine();
-  const options = facets.length ? { filters: { facet: { all: facets } } } : {};
-  let results = await everyWord(search, q, options);
-  let corrected = "";
-  let note = "";
-  let searched = q;
-  if (q) {
-    const fixes = await corrections(search, q);
-    corrected = fixes.size ? queryWords(q).map((w) => fixes.get(w) || w).join(" ") : "";
-    if (corrected) {
-      // a misspelt word matches nothing, so the query as typed found only the other words
-      const fixed = await everyWord(search, corrected, options);
-      if (fixed.length || results.length === 0) [results, searched] = [fixed, corrected];
-    }
-    if (results.length < FEW_RESULTS && queryWords(searched).length > 1) {
-      // as in the terminal: few pages with every word are topped up with pages with some
-      const ids = new Set(results.map((r) => r.id));
-      const some = (await anyWord(search, searched, options)).filter((r) => !ids.has(r.id));
-      if (results.length === 0 && some.length) note = SOME_WORDS + " ";
-      results = results.concat(some);
-    }
-    if (mine !== generation) return;
-    showSuggestion(corrected, searched !== q);
-  } else {
-    showSuggestion("", false);
-  }
+  const found = await forgivingSearch(search, siteRoot(), q, facets, () => mine !== generation);
   if (mine !== generation) return; // a newer search has started
-  const top = results.slice(0, REORDERED);
-  let found = (await Promise.all(top.map((r) => r.data()))).map((data, order) => ({ data, order }));
-  if (searched) found = await symptomsFirst(found, searched);
-  if (mine !== generation) return;
-  const data = found.slice(0, PAGE_SIZE).map((result) => result.data);
+  showSuggestion(found.corrected, found.searched !== q);
+  showLive(found.live, found.names);
+  const data = found.data.slice(0, PAGE_SIZE);
   const titles = shownTitles(data.map((d) => d.meta || {}));
-  list.replaceChildren(...data.map((d, n) => resultItem(d, titles[n])));
-  const count = results.length;
+  list.replaceChildren(...data.map((d, n) => resultItem(d, titles[n], found.names)));
+  const count = found.count;
+  const note = found.someWords ? SOME_WORDS + " " : "";
+  const live = found.live.length
+    ? ` ${found.live.length} live incident${found.live.length === 1 ? "" : "s"} listed first.`
+    : "";
   statusLine.textContent =
-    count === 0
+    (count === 0
       ? "No documents match. Try fewer words or another filter."
       : note +
         `${count} document${count === 1 ? "" : "s"}` +
-        (count > data.length ? `, the first ${data.length} shown` : "");
+        (count > data.length ? `, the first ${data.length} shown` : "")) + live;
+}
+
+function showLive(live, names) {
+  if (!liveList) return;
+  liveList.replaceChildren(...live.map((incident) => liveItem(incident, names)));
+  liveList.hidden = live.length === 0;
 }
 
 let timer = 0;
