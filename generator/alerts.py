@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import posixpath
 import re
+import unicodedata
 import urllib.parse
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-
-from markdown.extensions.toc import slugify
 
 from .alert_rules import AlertRule, alert_page_uri
 from .config import Settings
@@ -34,6 +33,14 @@ _ATTR_ID = re.compile(r"\{[^}]*#([\w-]+)[^}]*\}\s*$")
 _HTML_ID = re.compile(r"""\bid=["']([^"']+)["']""")
 
 
+def _slug(text: str) -> str:
+    """A heading's id as Python-Markdown's ``toc`` makes it by default: accents dropped,
+    only word characters, spaces and hyphens kept, lower case, runs of them one hyphen."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    plain = re.sub(r"[^\w\s-]", "", plain).strip().lower()
+    return re.sub(r"[-\s]+", "-", plain)
+
+
 def anchors_of(body: str) -> set[str]:
     """The ids a document's page has: its headings' (as Python-Markdown's toc makes them,
     or written ``{#id}``), raw HTML ids, and the escalation card's."""
@@ -45,7 +52,7 @@ def anchors_of(body: str) -> set[str]:
         if heading:
             text = heading.group(1)
             given = _ATTR_ID.search(text)
-            found.add(given.group(1) if given else slugify(_ATTR_ID.sub("", text), "-"))
+            found.add(given.group(1) if given else _slug(_ATTR_ID.sub("", text)))
         found.update(_HTML_ID.findall(line))
     return found
 

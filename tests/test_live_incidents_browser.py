@@ -17,7 +17,7 @@ from tests.browser import serve_folder
 from tests.conftest import REPO, run_cli
 
 VIEWPORT = {"width": 1400, "height": 900}
-SAMPLE_PARTS = ("mkdocs.yml", "content", "runbooks", "theme", "templates")
+SAMPLE_PARTS = ("mkdocs.yml", "content", "runbooks", "theme", "templates", "alerts")
 
 
 def _added_incident(system_id: str) -> str:
