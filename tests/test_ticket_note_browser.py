@@ -103,6 +103,7 @@ def test_the_callers_user_name_goes_into_the_copied_command(sample, page) -> Non
         before = block.locator("code").inner_text() if block else ""
         field.fill(NAME)
         assert page.locator("article b", has_text="o'brien").count() == 0  # text, not HTML
+        assert "<username>" in page.locator(".opskb-caller label").inner_text()  # as built
         assert note.inner_text() == note_before.replace("<username>", NAME), doc.url
         if block is None:  # only the note names the caller
             assert "<username>" in note_before, doc.url

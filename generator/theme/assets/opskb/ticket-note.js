@@ -25,6 +25,7 @@ function copyText(text) {
 function withPlaceholder(scope) {
   const found = [];
   for (const node of scope.querySelectorAll("code, .opskb-ticket-note__text")) {
+    if (node.closest(".opskb-caller")) continue; // the field's own label names the placeholder
     if (!originals.has(node) && node.textContent.includes(PLACEHOLDER)) {
       originals.set(node, { html: node.innerHTML, text: node.textContent });
     }
