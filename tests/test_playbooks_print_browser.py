@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from tests.browser import serve_folder
-from tests.conftest import REPO, run_cli
 
 DESKTOP = {"width": 1400, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -18,11 +17,8 @@ NEAR = 120
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> str:
-    out = tmp_path_factory.mktemp("sample") / "site"
-    result = run_cli("build", "--kb", REPO, "--strict", "-q", "-d", out)
-    assert result.exit_code == 0, result.output
-    base, server = serve_folder(Path(out))
+def sample(sample_site: Path) -> str:
+    base, server = serve_folder(sample_site)
     yield base
     server.shutdown()
 

@@ -10,7 +10,7 @@ import pytest
 from opskb.model import Tier
 
 from tests.browser import serve_folder
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO
 
 VIEWPORT = {"width": 1400, "height": 900}
 NAME = "<b>o'brien</b>"  # user input: must stay text in the page and in the clipboard
@@ -32,14 +32,11 @@ STEP_NUMBERS = """() => {
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory):
+def sample(sample_site: Path):
     """The sample knowledge base built and served on loopback; (base URL, L1 runbooks)."""
     from opskb.pipeline import load_kb
 
-    out = tmp_path_factory.mktemp("sample") / "site"
-    result = run_cli("build", "--kb", REPO, "--strict", "-q", "-d", out)
-    assert result.exit_code == 0, result.output
-    base, server = serve_folder(Path(out))
+    base, server = serve_folder(sample_site)
     yield base, [d for d in load_kb(REPO).catalog.runbooks if d.tier is Tier.L1]
     server.shutdown()
 
