@@ -116,6 +116,15 @@ class IncidentStatus(_Choice):
     MONITORING = "monitoring"
     RESOLVED = "resolved"
 
+    @property
+    def live(self) -> bool:
+        """Still being worked on: every status but resolved, however old the incident."""
+        return self is not IncidentStatus.RESOLVED
+
+
+#: The live statuses' names, in the order live incidents are listed (search records).
+LIVE_STATUSES = tuple(status.value for status in IncidentStatus if status.live)
+
 
 class RootCauseCategory(_Choice):
     CHANGE = "change"

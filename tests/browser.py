@@ -86,6 +86,17 @@ def open_site(chromium) -> Iterator:
         server.shutdown()
 
 
+def inside(box: dict | None, viewport: dict) -> bool:
+    """Whether an element's bounding ``box`` lies wholly inside the first ``viewport``."""
+    return (
+        bool(box)
+        and box["x"] >= 0
+        and box["y"] >= 0
+        and box["x"] + box["width"] <= viewport["width"]
+        and box["y"] + box["height"] <= viewport["height"]
+    )
+
+
 # --- a small knowledge base for the search tests ------------------------------
 
 SEARCH_CONFIG = MKDOCS_YML.replace("  name: material\n", "  name: material\n  font: false\n")

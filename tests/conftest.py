@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -63,6 +64,22 @@ last_reviewed: 2026-01-01
 
 1. Resync the token.
 """
+
+
+#: The sample knowledge base's sources: what a copy of it needs to build.
+SAMPLE_PARTS = ("mkdocs.yml", "content", "runbooks", "theme", "templates", "alerts")
+
+
+def copy_sample(folder: Path) -> Path:
+    """A copy of the repository's sample knowledge base (its sources only) in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for part in SAMPLE_PARTS:
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, folder / part)
+        else:
+            shutil.copyfile(source, folder / part)
+    return folder
 
 
 def write_kb(root: Path, files: dict[str, str], *, config: str = MKDOCS_YML) -> Path:

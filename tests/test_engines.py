@@ -13,7 +13,6 @@ import html
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -23,11 +22,10 @@ import yaml
 from opskb.config import load_settings
 from opskb.synthetic import write_kb as write_synthetic
 
-from tests.conftest import REPO, SYSTEM_VPN, page, run_cli
+from tests.conftest import SYSTEM_VPN, copy_sample, page, run_cli
 
 ENGINES = ("mkdocs", "properdocs", "zensical")
 EPOCH = "1780272000"  # the suite's day, 2026-06-01
-SAMPLE = ("mkdocs.yml", "content", "runbooks", "theme", "templates", "alerts")
 GENERATOR = {
     "mkdocs": "mkdocs-1.",
     "properdocs": "ProperDocs 1.",
@@ -69,13 +67,7 @@ def files(site: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Path]]:
     """The sample knowledge base (a copy) and its site built by each engine."""
-    root = tmp_path_factory.mktemp("sample")
-    for name in SAMPLE:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, root / name)
-        else:
-            shutil.copyfile(source, root / name)
+    root = copy_sample(tmp_path_factory.mktemp("sample"))
     return root, {e: built(root, e, root.parent / f"{root.name}-{e}") for e in ENGINES}
 
 

@@ -7,10 +7,14 @@ from pathlib import Path
 import pytest
 from opskb.model import Tier
 
-from tests.browser import serve_folder
+from tests.browser import inside, serve_folder
 from tests.conftest import REPO
 
 VIEWPORT = {"width": 1400, "height": 900}
+
+
+def _in_view(box: dict | None) -> bool:
+    return inside(box, VIEWPORT)
 
 
 @pytest.fixture(scope="module")
@@ -21,18 +25,6 @@ def sample(sample_site: Path):
     base, server = serve_folder(sample_site)
     yield base, load_kb(REPO).catalog
     server.shutdown()
-
-
-def _inside(box: dict | None) -> bool:
-    return (
-        bool(box)
-        and box["x"] >= 0
-        and box["y"] >= 0
-        and (
-            box["x"] + box["width"] <= VIEWPORT["width"]
-            and box["y"] + box["height"] <= VIEWPORT["height"]
-        )
-    )
 
 
 def test_first_condition_and_next_tier_contact_are_above_the_fold(sample, chromium) -> None:
@@ -48,9 +40,9 @@ def test_first_condition_and_next_tier_contact_are_above_the_fold(sample, chromi
             _target, steps = catalog.escalation_target(doc)
             condition = page.locator("#escalate li").first
             assert condition.inner_text().split() == doc.runbook.escalate_when[0].split(), doc.url
-            assert _inside(condition.bounding_box()), doc.url
+            assert _in_view(condition.bounding_box()), doc.url
             contact = page.locator("#escalate .opskb-contact").first
             assert contact.inner_text().split() == steps[0][1].contact.split(), doc.url
-            assert _inside(contact.bounding_box()), doc.url
+            assert _in_view(contact.bounding_box()), doc.url
     finally:
         context.close()

@@ -6,15 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
-from tests.test_search_live import sample_kb
+from tests.conftest import copy_sample, run_cli
 
 BOX = ".opskb-hsearch__input"
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = sample_kb(tmp_path_factory.mktemp("header-forgiving") / "kb")
+    root = copy_sample(tmp_path_factory.mktemp("header-forgiving") / "kb")
     result = run_cli("build", "--kb", root, "-q")
     assert result.exit_code == 0, result.output
     return root / "site"

@@ -7,17 +7,15 @@ still there too, and the home page opens with them.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from opskb.model import Tier
 
-from tests.browser import serve_folder
-from tests.conftest import REPO, run_cli
+from tests.browser import inside, serve_folder
+from tests.conftest import copy_sample, run_cli
 
 VIEWPORT = {"width": 1400, "height": 900}
-SAMPLE_PARTS = ("mkdocs.yml", "content", "runbooks", "theme", "templates", "alerts")
 
 
 def _added_incident(system_id: str) -> str:
@@ -40,19 +38,16 @@ def _live(doc) -> bool:
     return doc.incident is not None and doc.incident.status.text != "resolved"
 
 
+def _in_view(box: dict | None) -> bool:
+    return inside(box, VIEWPORT)
+
+
 @pytest.fixture(scope="module")
 def live_sample(tmp_path_factory: pytest.TempPathFactory):
     """(base URL, catalog) of the sample with a live incident on every system, served."""
     from opskb.pipeline import load_kb
 
-    kb = tmp_path_factory.mktemp("live-sample") / "kb"
-    for part in SAMPLE_PARTS:
-        source = REPO / part
-        if source.is_dir():
-            shutil.copytree(source, kb / part)
-        else:
-            kb.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, kb / part)
+    kb = copy_sample(tmp_path_factory.mktemp("live-sample") / "kb")
     catalog = load_kb(kb).catalog
     covered = {s for d in catalog.documents if _live(d) for s in d.systems}
     missing = sorted(set(catalog.systems) - covered)
@@ -65,16 +60,6 @@ def live_sample(tmp_path_factory: pytest.TempPathFactory):
     base, server = serve_folder(Path(kb / "site"))
     yield base, load_kb(kb).catalog
     server.shutdown()
-
-
-def _inside(box: dict | None) -> bool:
-    return (
-        bool(box)
-        and box["x"] >= 0
-        and box["y"] >= 0
-        and box["x"] + box["width"] <= VIEWPORT["width"]
-        and box["y"] + box["height"] <= VIEWPORT["height"]
-    )
 
 
 @pytest.fixture
@@ -102,14 +87,14 @@ def test_every_l1_runbook_shows_its_systems_live_incidents_in_the_first_screen(
             for inc in incidents:
                 link = browser_page.locator(".opskb-live a.opskb-live-title", has_text=inc.title)
                 assert link.count() == 1, (doc.url, inc.title)
-                assert link.is_visible() and _inside(link.bounding_box()), (doc.url, inc.title)
+                assert link.is_visible() and _in_view(link.bounding_box()), (doc.url, inc.title)
                 assert link.evaluate("a => a.href") == base + inc.url, doc.url
         # the bar leaves the escalation card's first condition and contact in the first screen
         _target, steps = catalog.escalation_target(doc)
-        assert _inside(browser_page.locator("#escalate li").first.bounding_box()), doc.url
+        assert _in_view(browser_page.locator("#escalate li").first.bounding_box()), doc.url
         contact = browser_page.locator("#escalate .opskb-contact").first
         assert contact.inner_text().split() == steps[0][1].contact.split(), doc.url
-        assert _inside(contact.bounding_box()), doc.url
+        assert _in_view(contact.bounding_box()), doc.url
 
 
 def test_home_page_opens_with_live_incidents_and_no_resolved_one(live_sample, browser_page) -> None:
@@ -118,7 +103,7 @@ def test_home_page_opens_with_live_incidents_and_no_resolved_one(live_sample, br
     first_section = browser_page.locator("article h2").first
     assert first_section.inner_text().strip().startswith("Happening now")
     bar = browser_page.locator("article .opskb-live").first
-    assert _inside(first_section.bounding_box())
+    assert _in_view(first_section.bounding_box())
     top = bar.bounding_box()
     assert top and top["y"] < VIEWPORT["height"], "the bar starts in the first screen"
     intro = browser_page.locator("#opskb-home-q").bounding_box()

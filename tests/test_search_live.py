@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-from tests.conftest import REPO, SYSTEM_VPN, run_cli
+from tests.conftest import SYSTEM_VPN, copy_sample, run_cli
 
 # the system under another name than its id, to see it shown by name
 SYSTEM = SYSTEM_VPN.replace("title: VPN\n", "title: Remote access VPN\n")
@@ -113,20 +112,12 @@ def test_the_site_publishes_system_names_and_live_incidents_as_data(make_kb, bui
     assert SYSTEM != SYSTEM_VPN and "\x1b" not in raw  # escaped in the JSON
 
 
-def sample_kb(folder: Path) -> Path:
-    """A copy of the repository's sample knowledge base (its sources only)."""
-    for name in ("content", "runbooks", "templates", "theme"):
-        shutil.copytree(REPO / name, folder / name)
-    shutil.copy(REPO / "mkdocs.yml", folder / "mkdocs.yml")
-    return folder
-
-
 def test_callers_phrasings_find_the_right_runbook_in_the_top_3_in_the_terminal(tmp_path) -> None:
     from bench.caller_phrasings import phrasings, rank, terminal_results
 
     items = phrasings()
     assert len(items) >= 12
-    found = terminal_results(sample_kb(tmp_path / "kb"), items)
+    found = terminal_results(copy_sample(tmp_path / "kb"), items)
     ranks = [rank(paths, item.expected) for (paths, _), item in zip(found, items, strict=True)]
     missed = [i.phrase for i, r in zip(items, ranks, strict=True) if r is None or r > 3]
     assert (len(items) - len(missed)) * 12 >= 11 * len(items), missed

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from ..model import Document, IncidentStatus
+from ..model import Document
 
 if TYPE_CHECKING:  # groups.py indexes live incidents with ``is_live``
     from .groups import Groups
@@ -22,7 +22,7 @@ __all__ = ["is_live", "live_incidents", "live_of", "workarounds_shown"]
 
 def is_live(doc: Document) -> bool:
     """Whether an incident is still being worked on (not resolved)."""
-    return doc.incident is not None and doc.incident.status is not IncidentStatus.RESOLVED
+    return doc.incident is not None and doc.incident.status.live
 
 
 def _started(doc: Document) -> dt.datetime | dt.date:

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from ..model import LIVE_STATUSES
 from .records import SearchRecord
 from .synonyms import Groups, variants
 from .vocabulary import is_correctable
@@ -30,7 +31,6 @@ __all__ = [
     "system_names",
 ]
 
-LIVE_STATUSES = ("open", "monitoring")  # in the order they are listed
 _WORD = re.compile(r"[^\W_]+(?:['.-][^\W_]+)*", re.UNICODE)
 
 
