@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
-from . import fields as f
-from .fields import Field
+from .check import fields as f
+from .check.fields import Field
 from .problems import Problem, Problems
 
 __all__ = ["CONFIG_FILE", "Settings", "find_root", "load_settings", "today"]

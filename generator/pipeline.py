@@ -11,23 +11,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .alert_rules import read_alert_rules
-from .alerts import check_alert_rules
-from .catalog import Catalog, build_catalog
+from .check.alerts import check_alert_rules
+from .check.catalog import Catalog, build_catalog
+from .check.governance import check_governance, document_findings
+from .check.links import LinkedBody, link_body, rewrite_links
+from .check.reserved import reserved_files
+from .check.slow_markdown import check_slow_markdown
+from .check.validate import validator
 from .config import Settings, load_settings, today
-from .flavours import expand_blocks, read_flavours
-from .governance import check_governance, document_findings
-from .history import last_changes
-from .links import LinkedBody, link_body, rewrite_links
-from .lists import commonmark_lists
-from .load import LoadCache, RawDocument, load_all
+from .executor import available_cpus, collector_paused
 from .model import Document
 from .problems import Problem, Problems
-from .reserved import reserved_files
-from .slow_markdown import check_slow_markdown
-from .sources import walk_sources
-from .validate import validator
-from .workers import available_cpus, collector_paused
+from .sources.alert_rules import read_alert_rules
+from .sources.flavours import expand_blocks, read_flavours
+from .sources.history import last_changes
+from .sources.lists import commonmark_lists
+from .sources.load import LoadCache, RawDocument, load_all
+from .sources.walk import walk_sources
 
 __all__ = ["KnowledgeBase", "load_kb"]
 

@@ -132,7 +132,7 @@ def _fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
 def run_cli(*args: str):
     """Run ``opskb ARGS`` in-process; returns click's result (exit_code, output, stderr)."""
     from click.testing import CliRunner
-    from opskb.cli import main
+    from opskb.cli.commands import main
 
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from opskb.authoring import DEFAULT_TEMPLATES, NewDocument, _values, fill, slugify
-from opskb.load import parse_text
+from opskb.cli.authoring import DEFAULT_TEMPLATES, NewDocument, _values, fill, slugify
 from opskb.model import Kind, Tier
 from opskb.pipeline import load_kb
 from opskb.scaffold import create_kb
+from opskb.sources.load import parse_text
 
 from .conftest import REPO, SYSTEM_VPN, page, run_cli
 
@@ -143,7 +143,7 @@ def test_without_a_terminal_missing_values_are_an_error_and_nothing_is_written(m
 
 def test_on_a_terminal_it_prompts_for_what_is_missing(make_kb, monkeypatch):
     from click.testing import CliRunner
-    from opskb import cli
+    from opskb.cli import commands as cli
 
     monkeypatch.setattr(cli, "_interactive", lambda: True)
     root = make_kb()

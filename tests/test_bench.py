@@ -6,8 +6,9 @@ import re
 from pathlib import Path
 
 import yaml
-from opskb.bench import edit_runbook, main, plain_project
-from opskb.synthetic import write_kb
+
+from bench.build import edit_runbook, main, plain_project
+from bench.synthetic import write_kb
 
 
 def test_the_plain_project_holds_the_same_markdown_under_a_short_nav(tmp_path: Path) -> None:
@@ -46,7 +47,7 @@ def test_peak_memory_counts_the_workers_of_a_build(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    from opskb.bench import _memory_mb, _tree
+    from bench.build import _memory_mb, _tree
 
     ready = tmp_path / "ready"
     script = (
@@ -78,7 +79,7 @@ def test_a_run_waits_for_and_counts_what_the_command_detached(tmp_path: Path) ->
     the end of its work are part of the figures."""
     import sys
 
-    from opskb.bench import _adopting_orphans, _child
+    from bench.build import _adopting_orphans, _child
 
     done = tmp_path / "done"
     script = (

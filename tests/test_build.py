@@ -13,7 +13,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from opskb.synthetic import write_kb
+
+from bench.synthetic import write_kb
 
 from .conftest import REPO, page, run_cli
 

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 import yaml
 from opskb.config import load_settings
-from opskb.synthetic import write_kb as write_synthetic
 
+from bench.synthetic import write_kb as write_synthetic
 from tests.conftest import SYSTEM_VPN, copy_sample, page, run_cli
 
 ENGINES = ("mkdocs", "properdocs", "zensical")

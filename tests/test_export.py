@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import yaml
-from opskb.export import catalog_data, catalog_json
+from opskb.check.export import catalog_data, catalog_json
 from opskb.pipeline import load_kb
 
 from .conftest import run_cli

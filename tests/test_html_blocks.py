@@ -9,8 +9,8 @@ from pathlib import Path
 import markdown
 import pytest
 from mkdocs.config import load_config
-from opskb.html_blocks import new_token, put_back, set_aside
 from opskb.pages import render_site
+from opskb.pages.html_blocks import new_token, put_back, set_aside
 from opskb.pipeline import load_kb
 from opskb.search.index import SearchIndex
 
@@ -129,7 +129,7 @@ def test_a_built_site_is_the_same_when_the_engine_converts_everything(
 ) -> None:
     """The adapter sets our blocks aside; should a placeholder come back changed, the
     page is converted as written. Either way the pages are the same."""
-    from opskb import mkdocs_plugin
+    from opskb.engines.mkdocs import plugin as mkdocs_plugin
 
     root = make_kb({"runbooks/vpn/tricky.md": RUNBOOK_RESET + "\n" + TRICKY_BODY})
     restored: list[int] = []

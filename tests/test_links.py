@@ -7,12 +7,12 @@ import time
 from collections.abc import Callable
 
 import pytest
-from opskb.links import rewrite_links
+from opskb.check.links import rewrite_links
+from opskb.check.slow_markdown import slow_paragraph
 from opskb.pages.playbooks import embed_body
 from opskb.pipeline import load_kb
 from opskb.problems import Problems
 from opskb.search.records import plain_text
-from opskb.slow_markdown import slow_paragraph
 
 from tests.conftest import page, run_cli
 

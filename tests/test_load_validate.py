@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from opskb.load import LoadCache
 from opskb.model import Kind, Status, Tier
 from opskb.pipeline import load_kb
+from opskb.sources.load import LoadCache
 
 
 def problems_of(kb, path):

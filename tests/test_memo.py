@@ -11,7 +11,8 @@ from opskb.packs import MAX_PACKS, PackStore
 from opskb.pages import RenderMemo, render_site
 from opskb.pages import render as render_module
 from opskb.pipeline import load_kb
-from opskb.synthetic import SyntheticKB, write_kb
+
+from bench.synthetic import SyntheticKB, write_kb
 
 
 def _pages(site) -> list[tuple[str, str, tuple]]:

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from opskb.synthetic import REFERENCE_DATE, write_kb
 
+from bench.synthetic import REFERENCE_DATE, write_kb
 from tests.conftest import page, run_cli
 
 TIERS = ("L1", "L2", "L3", "L4")

@@ -44,4 +44,4 @@ def test_the_wheel_holds_every_module_template_theme_file_and_scaffold_file(tmp_
         .decode()
     )
     assert "opskb = opskb.cli:main" in entry_points
-    assert "opskb = opskb.mkdocs_plugin:OpskbPlugin" in entry_points
+    assert "opskb = opskb.engines.mkdocs.plugin:OpskbPlugin" in entry_points

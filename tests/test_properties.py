@@ -24,14 +24,14 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
+from opskb.check.validate import validate_document
 from opskb.config import Settings, load_settings
-from opskb.load import load_document, parse_text
 from opskb.model import Tier
 from opskb.pages import RenderMemo
 from opskb.pages.render import header_meta, page_header
 from opskb.pipeline import load_kb
 from opskb.problems import Problem, Problems, format_problems
-from opskb.validate import validate_document
+from opskb.sources.load import load_document, parse_text
 
 from tests.conftest import MKDOCS_YML, SYSTEM_VPN, write_kb
 
@@ -295,7 +295,7 @@ def _typed(value: object) -> object:
 def test_simple_front_matter_reads_as_the_yaml_loader_does(source: str) -> None:
     """Whatever read_simple accepts, the loader reads to the same values, types and key
     order; whatever the loader refuses, read_simple leaves to it."""
-    from opskb.yaml_reader import FrontMatterLoader, read_simple
+    from opskb.sources.yaml_reader import FrontMatterLoader, read_simple
 
     simple = read_simple(source)
     if simple is None:
@@ -309,9 +309,10 @@ def test_simple_front_matter_is_read_without_the_loader_for_usual_documents(
     """Front matter is mostly simple: the fast reader takes nearly all of the sample's
     runbooks and every synthetic document, nested ladders and action items included, to
     the values the loader gives. Flow mappings ({team: …}) are the loader's."""
-    from opskb.load import split
-    from opskb.synthetic import write_kb as write_synthetic_kb
-    from opskb.yaml_reader import FrontMatterLoader, read_simple
+    from opskb.sources.load import split
+    from opskb.sources.yaml_reader import FrontMatterLoader, read_simple
+
+    from bench.synthetic import write_kb as write_synthetic_kb
 
     root = Path(__file__).resolve().parents[1]
     synthetic = write_synthetic_kb(tmp_path / "kb", documents=300, seed=3).root
@@ -335,7 +336,7 @@ def test_simple_front_matter_is_read_without_the_loader_for_usual_documents(
 def test_simple_front_matter_nested_too_deep_is_left_to_the_loader() -> None:
     """Chains of nested lists and mappings deeper than the fast reader goes are read by
     the loader (and its depth check), never by recursion here; shallower ones are read."""
-    from opskb.yaml_reader import MAX_SIMPLE_DEPTH, read_simple, read_yaml
+    from opskb.sources.yaml_reader import MAX_SIMPLE_DEPTH, read_simple, read_yaml
 
     def lists(levels: int) -> str:  # k0:\n- k1:\n  - k2: x
         return "\n".join(["k0:", *(" " * (2 * n - 2) + f"- k{n}:" for n in range(1, levels))])
@@ -490,7 +491,7 @@ def _event_depth(source: str) -> int:
 def test_the_text_depth_check_counts_what_yaml_nests(value: str, comment: str) -> None:
     """The depth check that runs before any parser counts exactly the flow nesting YAML
     reads: brackets in quotes, plain words and comments are not counted."""
-    from opskb.yaml_reader import _flow_too_deep
+    from opskb.sources.yaml_reader import _flow_too_deep
 
     source = f"title: x\ntags: {value}{comment}\n"
     nested = _event_depth(source) - 1  # the front matter's own mapping is not flow
@@ -500,7 +501,7 @@ def test_the_text_depth_check_counts_what_yaml_nests(value: str, comment: str) -
 
 
 def test_the_text_depth_check_skips_block_scalars_and_reports_the_line() -> None:
-    from opskb.yaml_reader import MAX_DEPTH, read_yaml
+    from opskb.sources.yaml_reader import MAX_DEPTH, read_yaml
 
     brackets = "[" * (MAX_DEPTH + 10)
     block = f"title: x\nnotes: |\n  {brackets}\n  more\nowner: Ops\n"

@@ -16,7 +16,8 @@ from opskb.search import SearchIndex, engine, likeness, search_record
 from opskb.search import related as related_module
 from opskb.search.likeness import LikenessScorer
 from opskb.search.related import similar_documents
-from opskb.synthetic import write_kb as write_synthetic_kb
+
+from bench.synthetic import write_kb as write_synthetic_kb
 
 
 def edit(path: Path, text: str) -> None:

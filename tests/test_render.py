@@ -11,7 +11,8 @@ from opskb.model import IncidentStatus, Kind, RootCauseCategory, Severity, Statu
 from opskb.pages import render
 from opskb.pages import render_site as render_pages
 from opskb.pipeline import load_kb
-from opskb.synthetic import write_kb
+
+from bench.synthetic import write_kb
 
 _OPTIONS = {"trim_blocks": True, "lstrip_blocks": True, "keep_trailing_newline": True}
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from opskb.export import CATALOG_URI
+from opskb.check.export import CATALOG_URI
+from opskb.check.reserved import generated_at
 from opskb.pages import render_site
 from opskb.pages.render import page_url
 from opskb.pipeline import load_kb
-from opskb.reserved import generated_at
 
 from .conftest import page, run_cli
 

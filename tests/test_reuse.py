@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from opskb.synthetic import SyntheticKB, write_kb
 
+from bench.synthetic import SyntheticKB, write_kb
 from tests.conftest import page, run_cli
 
 PLANTED = "<!-- planted in the previous site -->"

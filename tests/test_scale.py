@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from opskb.synthetic import write_kb
-
+from bench.synthetic import write_kb
 from tests.conftest import page
 
 SYSTEM = """\

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 from opskb.search import SearchIndex
-from opskb.synthetic import write_kb as write_synthetic_kb
 
+from bench.synthetic import write_kb as write_synthetic_kb
 from tests.conftest import RUNBOOK_RESET, run_cli
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -109,7 +109,7 @@ def test_terminal_output_names_title_tier_url_and_highlights_the_match(synthetic
     path = published_runbooks(synthetic)[2]
     phrase = synthetic.symptom[path]
     from click.testing import CliRunner
-    from opskb.cli import main
+    from opskb.cli.commands import main
 
     coloured = CliRunner().invoke(main, ["search", "--kb", str(synthetic.root), phrase], color=True)
     first = phrase.split()[0]

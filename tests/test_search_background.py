@@ -10,11 +10,12 @@ import time
 from pathlib import Path
 
 import pytest
-from opskb import workers
+from opskb import executor as workers
 from opskb.pipeline import load_kb
 from opskb.search import SearchIndex
 from opskb.search.background import BACKGROUND_NICE, start_index_update
-from opskb.synthetic import write_kb as write_synthetic_kb
+
+from bench.synthetic import write_kb as write_synthetic_kb
 
 needs_fork = pytest.mark.skipif(not workers.can_fork(), reason="updates in the background on Linux")
 

@@ -125,7 +125,7 @@ def _server(tmp_path):
 
 def test_the_live_preview_watches_with_system_file_events_and_sees_an_edit(tmp_path):
     """No polling threads statting every source twice a second; an edit still rebuilds."""
-    from opskb.watching import watch_natively
+    from opskb.engines.mkdocs.watching import watch_natively
     from watchdog.observers.polling import PollingObserver
 
     server = _server(tmp_path)
@@ -145,7 +145,7 @@ def test_the_live_preview_watches_with_system_file_events_and_sees_an_edit(tmp_p
 def test_reading_the_sources_does_not_ask_the_live_preview_for_a_rebuild(tmp_path):
     """System events report files opened and closed unwritten, as every build does to every
     source: passed on, each rebuild would start the next one, for ever."""
-    from opskb.watching import watch_natively
+    from opskb.engines.mkdocs.watching import watch_natively
 
     server = _server(tmp_path)
     source = tmp_path / "runbooks" / "read.md"
@@ -169,7 +169,7 @@ def test_reading_the_sources_does_not_ask_the_live_preview_for_a_rebuild(tmp_pat
 def test_the_live_preview_keeps_polling_where_the_system_cannot_watch(tmp_path, monkeypatch):
     """A limit on watches (or no such API) leaves MkDocs' polling as it was."""
     import watchdog.observers
-    from opskb.watching import watch_natively
+    from opskb.engines.mkdocs.watching import watch_natively
     from watchdog.observers.polling import PollingObserver
 
     class Exhausted(watchdog.observers.Observer):

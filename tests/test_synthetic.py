@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from opskb.pipeline import load_kb
-from opskb.synthetic import REFERENCE_DATE, write_kb
 
+from bench.synthetic import REFERENCE_DATE, write_kb
 from tests.conftest import page, run_cli
 
 

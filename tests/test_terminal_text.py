@@ -12,7 +12,7 @@ import re
 
 import pytest
 from click.testing import CliRunner
-from opskb.cli import main
+from opskb.cli.commands import main
 
 from tests.conftest import RUNBOOK_RESET
 

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from opskb.mkdocs_plugin import OpskbPlugin
-from opskb.synthetic import write_kb
-from opskb.workers import PAGE_COST, can_fork, plan_shares
+from opskb.engines.mkdocs.plugin import OpskbPlugin
+from opskb.executor import PAGE_COST, can_fork, plan_shares
+
+from bench.synthetic import write_kb
 
 from .conftest import run_cli
 
@@ -102,7 +103,7 @@ def test_a_failing_worker_fails_the_build_and_keeps_the_old_site(
 
 @needs_fork
 def test_fork_map_keeps_order_and_raises_a_workers_error_here() -> None:
-    from opskb.workers import fork_map
+    from opskb.executor import fork_map
 
     items = list(range(101))
     assert fork_map(lambda i: (i * i, os.getpid()), items, 1)[5][0] == 25
@@ -123,7 +124,7 @@ def test_fork_map_keeps_order_and_raises_a_workers_error_here() -> None:
 def test_fork_map_shares_by_who_is_free_and_keeps_what_a_dead_worker_sent() -> None:
     """A process held up by a slow item does fewer of the rest; runs a worker sent
     before it died are kept, and those it left are done here."""
-    from opskb.workers import fork_map
+    from opskb.executor import fork_map
 
     caller = os.getpid()
 
@@ -150,7 +151,7 @@ def test_fork_map_shares_by_who_is_free_and_keeps_what_a_dead_worker_sent() -> N
 def test_fork_map_stops_its_workers_when_the_caller_fails(tmp_path: Path) -> None:
     """An error in the caller's own run is raised at once; the workers are stopped and
     reaped, not left running (or as zombies) behind the failed build."""
-    from opskb.workers import fork_map
+    from opskb.executor import fork_map
 
     caller = os.getpid()
 
@@ -177,7 +178,7 @@ def test_fork_map_without_a_temporary_folder_does_the_work_itself(
 ) -> None:
     import tempfile as tempfile_module
 
-    from opskb.workers import fork_map
+    from opskb.executor import fork_map
 
     def no_room(*args, **kwargs):
         raise OSError(30, "Read-only file system")
@@ -194,9 +195,9 @@ def test_loading_and_rendering_leave_no_cycles_and_freeze_what_they_made(tmp_pat
     objects would never be freed, and a live preview reloads again and again."""
     import gc
 
-    from opskb.load import LoadCache
     from opskb.pages import render_site
     from opskb.pipeline import load_kb
+    from opskb.sources.load import LoadCache
 
     root = write_kb(tmp_path / "kb", documents=150).root
     cache = LoadCache()

@@ -27,12 +27,12 @@ from typing import Any
 
 import yaml
 
+from ..check.export import CATALOG_URI, catalog_json
 from ..config import CONFIG_FILE
-from ..export import CATALOG_URI, catalog_json
 from ..pages import NavItem, RenderMemo, Site, render_site
 from ..pipeline import KnowledgeBase
 from ..search.records import RecordStore, SearchRecord, search_records
-from ..sources import virtual_path
+from ..sources.walk import virtual_path
 
 __all__ = [
     "DOCS_DIR",

@@ -13,15 +13,15 @@ from pathlib import Path
 
 import click
 
-from ..build import cannot_write, progress, staging_prefix, swap_into_place
+from ..executor import available_cpus
 from ..pipeline import KnowledgeBase, load_kb
 from ..problems import FOLD, format_problems
 from ..reuse import forget_record
 from ..terminal_text import terminal_lines, terminal_safe
-from ..workers import available_cpus
 from .errors import EngineError
+from .mkdocs.build import cannot_write, progress, staging_prefix, swap_into_place
 from .stage import holds_staged_tree, stage_site
-from .zensical import build_with_zensical
+from .zensical.adapter import build_with_zensical
 
 __all__ = ["build_staged", "stage_kb"]
 

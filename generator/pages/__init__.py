@@ -10,9 +10,9 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..catalog import Catalog
+from ..check.catalog import Catalog
+from ..executor import collector_paused, fork_map
 from ..model import Kind, Tier
-from ..workers import collector_paused, fork_map
 from . import overview
 from .documents import document_page
 from .groups import group

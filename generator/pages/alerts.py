@@ -12,10 +12,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
-from ..alert_rules import AlertRule, alert_page_uri
-from ..alerts import handlers
-from ..catalog import Catalog
+from ..check.alerts import handlers
+from ..check.catalog import Catalog
 from ..model import Document
+from ..sources.alert_rules import AlertRule, alert_page_uri
 from .contacts import contact_links
 from .render import Page, page_header, render_template
 

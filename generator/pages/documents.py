@@ -6,10 +6,10 @@ import datetime as dt
 
 from markupsafe import Markup
 
-from ..catalog import Catalog
-from ..erb import LISTING
-from ..folders import folder_listing, is_folder_page
+from ..check.catalog import Catalog
 from ..model import Document, Kind, Tier
+from ..sources.erb import LISTING
+from ..sources.folders import folder_listing, is_folder_page
 from .card import card_entries
 from .groups import Groups, group
 from .live import live_of, workarounds_shown

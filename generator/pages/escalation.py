@@ -6,7 +6,7 @@ offline, in print and without JavaScript.
 
 from __future__ import annotations
 
-from ..catalog import Catalog
+from ..check.catalog import Catalog
 from ..model import Document, EscalationStep, Tier
 from .diagrams import ladder_svg
 from .groups import Groups, anchors

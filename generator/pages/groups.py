@@ -11,7 +11,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..catalog import Catalog
+from ..check.catalog import Catalog
 from ..model import Document, Kind, Status, Tier
 from .live import is_live
 

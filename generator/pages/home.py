@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from ..catalog import Catalog
+from ..check.catalog import Catalog
 from ..model import Kind, Tier
 from .groups import Groups, group
 from .live import live_incidents

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from ..catalog import Catalog
+from ..check.catalog import Catalog
 from ..model import ActionItem, Document, RootCauseCategory, Severity
 from . import charts
 from .groups import Groups

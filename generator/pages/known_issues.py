@@ -6,7 +6,7 @@ do if a problem comes back before its fix lands.
 
 from __future__ import annotations
 
-from ..catalog import Catalog
+from ..check.catalog import Catalog
 from .groups import Groups
 from .render import Page, page_header, render_template
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
-from ..catalog import Catalog
+from ..check.catalog import Catalog
 from ..model import Tier
 from . import escalation, incidents, known_issues, review
 from .alerts import alert_jobs

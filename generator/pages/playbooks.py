@@ -17,11 +17,11 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from ..catalog import Catalog
-from ..links import map_html_targets, map_targets
-from ..markdown_lines import lines_outside_code
+from ..check.catalog import Catalog
+from ..check.links import map_html_targets, map_targets
 from ..model import Document, EscalationStep, Tier
-from ..offline import offline_uri
+from ..publish.offline import offline_uri
+from ..sources.markdown_lines import lines_outside_code
 from .card import card_entries
 from .contacts import contact_links
 from .groups import Groups, anchors

@@ -24,8 +24,8 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
+from ..check.validate import page_stem
 from ..model import Document
-from ..validate import page_stem
 from . import memo as memo_module
 
 __all__ = [

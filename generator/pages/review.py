@@ -11,9 +11,9 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ..catalog import Catalog
-from ..history import Change
+from ..check.catalog import Catalog
 from ..model import Document
+from ..sources.history import Change
 from .render import Page, page_header, render_template
 
 __all__ = ["ReviewItem", "ReviewSummary", "review_items", "review_page", "review_summary"]

@@ -8,7 +8,7 @@ browser against the static index written beside the site (no server).
 
 from __future__ import annotations
 
-from ..catalog import Catalog
+from ..check.catalog import Catalog
 from ..model import Kind, Tier
 from .render import Page, page_header, render_template
 

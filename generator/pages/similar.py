@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..catalog import Catalog
+from ..check.catalog import Catalog
 from ..model import Document, Kind
 
 __all__ = ["SimilarDocuments"]

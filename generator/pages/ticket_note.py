@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..headings import plain_text
-from ..markdown_lines import lines_outside_code
 from ..model import Document
+from ..sources.headings import plain_text
+from ..sources.markdown_lines import lines_outside_code
 
 __all__ = ["USERNAME", "TicketNote", "made_note", "ticket_note"]
 

@@ -22,7 +22,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from .. import workers
+from .. import executor as workers
 from .index import SearchIndex
 
 __all__ = ["BACKGROUND_NICE", "start_index_update"]

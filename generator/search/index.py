@@ -118,10 +118,10 @@ class SearchIndex:
         return self._write(records, None, scan, _settings_record(settings))
 
     def _refresh_files(self, scan: SourceScan, changed: list[str], removed: list[str]):
+        from ..check.validate import validate_document
         from ..config import load_settings
-        from ..load import FolderDefaults, load_document
         from ..problems import Problems
-        from ..validate import validate_document
+        from ..sources.load import FolderDefaults, load_document
 
         settings, _ = load_settings(self.root)
         defaults = FolderDefaults(self.root, scan.defaults)

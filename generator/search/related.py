@@ -21,10 +21,10 @@ import json
 import os
 from pathlib import Path
 
-from ..catalog import Catalog
+from ..check.catalog import Catalog
+from ..executor import fork_map
 from ..model import Kind
 from ..pages.similar import SimilarDocuments
-from ..workers import fork_map
 from . import engine
 from .index import CACHE_DIR
 from .likeness import FieldWeights, LikenessScorer

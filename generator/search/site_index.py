@@ -2,7 +2,7 @@
 
 Material's built-in search ships one index file holding every page and
 builds it in the browser: measured at 5.8 MB and 7–12 s to a first result
-for 1,000 synthetic documents (see ``opskb.search.bench``), and ten times
+for 1,000 synthetic documents (see ``bench.search``), and ten times
 the size at 10,000. Pagefind writes its index in small fragments that the
 browser fetches only for the words typed, and supports filters, so the
 ``search/`` page stays fast at any size and needs no server.
@@ -31,7 +31,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
-from ..workers import before_fork, can_fork, die_with_parent, remove_later, remove_orphans
+from ..executor import before_fork, can_fork, die_with_parent, remove_later, remove_orphans
 from .live import site_systems
 from .pagefind_files import canonicalise_filters
 from .records import SearchRecord, spelled_out

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import CONFIG_FILE, Settings
-from ..sources import walk_sources
+from ..sources.walk import walk_sources
 
 __all__ = ["SourceScan", "scan_sources"]
 

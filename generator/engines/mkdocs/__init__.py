@@ -1,0 +1,1 @@
+"""The MkDocs adapter (MkDocs and ProperDocs): the only code that imports MkDocs."""

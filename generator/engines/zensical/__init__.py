@@ -1,0 +1,1 @@
+"""The Zensical adapter: Zensical builds the staged tree, opskb adds what it does not."""

@@ -1,0 +1,1 @@
+"""Publish: what is made from a built site (offline copies, the service worker)."""
