@@ -34,8 +34,15 @@ def test_the_benchmark_prints_a_row_of_figures(tmp_path: Path, capsys) -> None:
     out = capsys.readouterr().out
     row = next(line for line in out.splitlines() if line.startswith("| 2"))
     cells = [c.strip() for c in row.strip("|").split("|")]
-    assert len(cells) == 10 and cells[-2] == "—" and cells[-1].endswith(" s")
+    assert len(cells) == 12 and cells[-2] == "—" and cells[-1].endswith(" s")
     assert cells[3].endswith(" s") and cells[5].endswith("×") and cells[6].endswith(" MB")
+    rebuild, cold = float(cells[7].removesuffix(" s")), float(cells[3].removesuffix(" s"))
+    share = float(cells[9].removesuffix("%")) / 100  # the cells round to 0.1 s
+    assert cells[8] == "—" and (rebuild - 0.05) / (cold + 0.05) <= share + 0.001
+    assert share - 0.001 <= (rebuild + 0.05) / (cold - 0.05), "rebuild as a share of cold"
+    targets = next(line for line in out.splitlines() if line.startswith("targets at 2"))
+    assert "plain Material: " in targets and "rebuild ≤ 8% of cold: " in targets
+    assert "preview" not in targets, "no preview was measured"
     assert "related documents" in out
     loop = re.search(r"a fixed Python loop took (\d+\.\d\d) s", out)
     assert loop and float(loop.group(1)) > 0, "the machine's speed, to compare runs by"
