@@ -38,8 +38,6 @@ NOT_YET = {
     "packs.py": "tests/pages/test_memo.py",
     "pipeline.py": "most test files, through load_kb",
     "problems.py": "tests/cli/test_check_command.py",
-    "pages/alerts.py": "tests/check/test_alerts.py",
-    "pages/documents.py": "tests/whole_site/test_build.py",
     "pages/groups.py": "tests/sources/test_adopted_layouts.py",
     "search/index.py": "tests/search/test_engine.py",
     "search/likeness.py": "tests/search/test_related.py",
