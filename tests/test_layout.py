@@ -51,9 +51,7 @@ NOT_YET = {
     "sources/alert_rules.py": "tests/check/test_alerts.py",
     "sources/erb.py": "tests/sources/test_flavours.py",
     "sources/folders.py": "tests/sources/test_adopted_layouts.py",
-    "sources/headings.py": "tests/sources/test_adopted_layouts.py",
     "sources/history.py": "tests/sources/test_adoption.py",
-    "sources/markdown_lines.py": "tests/sources/test_flavours.py",
     "sources/suffixes.py": "tests/sources/test_walk.py",
     "sources/yaml_reader.py": "tests/sources/test_properties.py",
 }
