@@ -49,10 +49,8 @@ NOT_YET = {
     "search/terminal.py": "tests/search/test_engine.py",
     "search/vocabulary.py": "tests/search/test_forgiving.py",
     "sources/alert_rules.py": "tests/check/test_alerts.py",
-    "sources/erb.py": "tests/sources/test_flavours.py",
     "sources/folders.py": "tests/sources/test_adopted_layouts.py",
     "sources/history.py": "tests/sources/test_adoption.py",
-    "sources/suffixes.py": "tests/sources/test_walk.py",
     "sources/yaml_reader.py": "tests/sources/test_properties.py",
 }
 
