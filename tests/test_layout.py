@@ -46,7 +46,6 @@ NOT_YET = {
     "search/sources.py": "tests/search/test_engine.py",
     "search/store.py": "tests/pages/test_memo.py",
     "search/terminal.py": "tests/search/test_engine.py",
-    "search/vocabulary.py": "tests/search/test_forgiving.py",
     "sources/alert_rules.py": "tests/check/test_alerts.py",
     "sources/folders.py": "tests/sources/test_adopted_layouts.py",
     "sources/history.py": "tests/sources/test_adoption.py",
