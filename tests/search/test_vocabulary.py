@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import json
 
-from opskb.search.vocabulary import closest, edit_distance, is_correctable, max_edits
+from opskb.search.vocabulary import (
+    closest,
+    edit_distance,
+    is_correctable,
+    max_edits,
+    site_vocabulary,
+)
 
 
 def test_edits_count_inserts_deletes_replacements_and_swaps():
@@ -39,8 +45,6 @@ def test_the_nearest_word_wins_then_the_one_more_documents_use():
 
 
 def test_the_vocabulary_is_json_of_the_words_most_documents_use():
-    from opskb.search.vocabulary import site_vocabulary
-
     class Record:
         def __init__(self, title, body):
             self.title, self.body = title, body
