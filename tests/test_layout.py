@@ -47,7 +47,6 @@ NOT_YET = {
     "search/terminal.py": "tests/search/test_engine.py",
     "sources/alert_rules.py": "tests/check/test_alerts.py",
     "sources/history.py": "tests/sources/test_adoption.py",
-    "sources/yaml_reader.py": "tests/sources/test_properties.py",
 }
 
 
