@@ -215,8 +215,8 @@ def main(argv: list[str]) -> int:
     if command == "fuzz":
         sync()
         env = {**os.environ, "OPSKB_HYPOTHESIS_PROFILE": "fuzz"}
-        tests = [python(VENV), "-m", "pytest", "-q", "-n", "auto", "tests/test_properties.py",
-                 *rest]
+        tests = [python(VENV), "-m", "pytest", "-q", "-n", "auto",
+                 "tests/sources/test_properties.py", *rest]
         return subprocess.call(tests, cwd=ROOT, env=env)
     print(__doc__)
     return 0 if command in ("help", "-h", "--help") else 2

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import run_cli
-from tests.test_hostile import opskb, sources_digest
+from tests.whole_site.test_hostile import opskb, sources_digest
 
 START = "site_name: Test KB\ndocs_dir: content\nmarkdown_extensions: [admonition, tables, toc]\n"
 THEME = "theme:\n  name: material\n"

@@ -7,7 +7,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from .conftest import REPO
+from tests.conftest import REPO
 
 PACKAGE = REPO / "generator"
 

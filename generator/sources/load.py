@@ -78,7 +78,10 @@ class KeyLines:
             if isinstance(part, int):
                 seen = -1
                 for j in range(index + 1, len(self._lines)):
-                    if self._lines[j].lstrip().startswith("- "):
+                    text = self._lines[j]
+                    if text and not text[0].isspace() and not text.startswith("- "):
+                        break  # the next key: a flow list (``[a, b]``) has no entry lines
+                    if text.lstrip().startswith("- "):
                         seen += 1
                         if seen == part:
                             index = j

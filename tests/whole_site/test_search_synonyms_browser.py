@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser import SEARCH_CONFIG, build_search_site, search_page_results
-from tests.test_search_synonyms import FILES, SYNONYMS
+from tests.search.test_synonyms import FILES, SYNONYMS
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import yaml
 from opskb.check.export import catalog_data, catalog_json
 from opskb.pipeline import load_kb
 
-from .conftest import run_cli
+from tests.conftest import run_cli
 
 FILES = {
     "runbooks/vpn/gateway-down.md": """\

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser import build_search_site, search_page_results
-from tests.test_search_symptoms import EXPECTED, FILES, QUERY
+from tests.search.test_symptoms import EXPECTED, FILES, QUERY
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,7 @@ from opskb.engines.mkdocs.plugin import OpskbPlugin
 from opskb.executor import PAGE_COST, can_fork, plan_shares
 
 from bench.synthetic import write_kb
-
-from .conftest import run_cli
+from tests.conftest import run_cli
 
 needs_fork = pytest.mark.skipif(not can_fork(), reason="build workers need os.fork (Linux)")
 

@@ -18,8 +18,8 @@ import sys
 from mkdocs.utils import markdown_extensions
 
 from tests.conftest import page, run_cli
-from tests.test_hostile import EPOCH, opskb
-from tests.test_serve import free_port, wait_for
+from tests.engines.mkdocs.test_watching import free_port, wait_for
+from tests.whole_site.test_hostile import EPOCH, opskb
 
 
 def problems_of(result: subprocess.CompletedProcess[str], path: str) -> list[dict]:

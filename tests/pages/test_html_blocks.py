@@ -16,7 +16,7 @@ from opskb.search.index import SearchIndex
 
 from tests.conftest import RUNBOOK_RESET
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 TRICKY_BODY = """\
 <div class="authors-own">

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from .conftest import MKDOCS_YML, REPO, run_cli
+from tests.conftest import MKDOCS_YML, REPO, run_cli
 
 RUNBOOK = "---\ntier: L1\nsystems: [vpn]\nescalate_when: [x]\n---\n"
 

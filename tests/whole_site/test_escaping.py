@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import MKDOCS_YML, write_kb
-from tests.test_hostile import opskb, sources_digest
+from tests.whole_site.test_hostile import opskb, sources_digest
 
 SCRIPT = "<script>alert(1)</script>"
 BREAKOUT = '"><img src=x onerror=alert(1)>'
@@ -293,7 +293,7 @@ def test_markdown_in_a_symptom_shows_as_written(make_kb, uri: str) -> None:
     from opskb.pipeline import load_kb
 
     from tests.conftest import RUNBOOK_RESET
-    from tests.test_html_blocks import body_of, converter
+    from tests.pages.test_html_blocks import body_of, converter
 
     runbook = RUNBOOK_RESET.replace('"token code invalid"', json.dumps(MARKDOWN_SYMPTOM))
     root = make_kb({"runbooks/vpn/reset-token.md": runbook})

@@ -32,7 +32,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import MKDOCS_YML, RUNBOOK_RESET, run_cli
-from tests.test_hostile import EPOCH, opskb, sources_digest, tree_digest
+from tests.whole_site.test_hostile import EPOCH, opskb, sources_digest, tree_digest
 
 INCIDENT = """\
 ---

@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 
 from bench.synthetic import write_kb
-
-from .conftest import REPO, page, run_cli
+from tests.conftest import REPO, page, run_cli
 
 
 def heading(text: str) -> str:

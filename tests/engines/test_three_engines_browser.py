@@ -8,7 +8,7 @@ import pytest
 
 from tests.browser import SEARCH_CONFIG, SEARCH_FILES, search_page_results
 from tests.conftest import write_kb
-from tests.test_engines import ENGINES, built
+from tests.engines.test_three_engines import ENGINES, built
 
 BOX = ".opskb-hsearch__input"
 

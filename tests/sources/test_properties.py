@@ -314,7 +314,7 @@ def test_simple_front_matter_is_read_without_the_loader_for_usual_documents(
 
     from bench.synthetic import write_kb as write_synthetic_kb
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     synthetic = write_synthetic_kb(tmp_path / "kb", documents=300, seed=3).root
     sample = sorted((root / "runbooks").rglob("*.md")) + sorted((root / "content").rglob("*.md"))
     read: dict[str, int] = {}

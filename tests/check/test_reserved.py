@@ -11,7 +11,7 @@ from opskb.pages import render_site
 from opskb.pages.render import page_url
 from opskb.pipeline import load_kb
 
-from .conftest import page, run_cli
+from tests.conftest import page, run_cli
 
 ARTICLE = "---\ntitle: In the way\nkind: article\n---\nMine.\n"
 SYSTEM = "---\ntitle: Index\nowner: Someone\n---\nA system called Index.\n"

@@ -18,7 +18,7 @@ from opskb.pipeline import load_kb
 from opskb.scaffold import create_kb
 from opskb.sources.load import parse_text
 
-from .conftest import REPO, SYSTEM_VPN, page, run_cli
+from tests.conftest import REPO, SYSTEM_VPN, page, run_cli
 
 
 def files_of(root: Path) -> dict[str, bytes]:

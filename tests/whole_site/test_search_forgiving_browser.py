@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser import build_search_site, search_page_results
-from tests.test_search_forgiving import ADOPTED, TUNNEL
+from tests.search.test_forgiving import ADOPTED, TUNNEL
 
 FILES = {**ADOPTED, "runbooks/vpn/gateway/README.md": TUNNEL}
 del FILES["runbooks/vpn/tunnel/README.md"]  # the base's "tunnel-drops" runbook sits there
