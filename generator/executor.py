@@ -19,7 +19,6 @@ import ctypes
 import ctypes.util
 import gc
 import heapq
-import logging
 import os
 import pickle
 import shutil
@@ -130,14 +129,6 @@ def die_with_parent() -> None:
         libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
 
 
-def _warning_count() -> int:
-    """Warnings MkDocs counted in this process (it counts only in strict mode)."""
-    from mkdocs.utils import CountHandler
-
-    handlers = logging.getLogger("mkdocs").handlers
-    return sum(n for h in handlers if isinstance(h, CountHandler) for _, n in h.get_counts())
-
-
 class BuildWorkers:
     """The processes sharing one build; ``index`` 0 is the process that started it."""
 
@@ -166,10 +157,13 @@ class BuildWorkers:
             self._children.append(pid)
         return 0
 
-    def finish(self, *, failed: bool = False, error: BaseException | None = None) -> NoReturn:
+    def finish(
+        self, *, failed: bool = False, warned: bool = False, error: BaseException | None = None
+    ) -> NoReturn:
         """End a worker: its pages are written; its status tells the first process how
-        (and which file-system ``error`` it met, such as a full disk)."""
-        status = FAILED if failed else (WARNED if _warning_count() else OK)
+        (``warned``: the engine logged warnings that fail a strict build; which file-system
+        ``error`` it met, such as a full disk)."""
+        status = FAILED if failed else (WARNED if warned else OK)
         if isinstance(error, OSError) and 0 < (error.errno or 0) < 256 - FILE_ERROR:
             status = FILE_ERROR + error.errno
         with contextlib.suppress(Exception):

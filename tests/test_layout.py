@@ -87,3 +87,33 @@ def test_every_test_file_a_list_names_exists():
 def test_the_package_is_found_and_mirrors_into_its_folders():
     assert "check/catalog.py" in modules()
     assert mirrored("check/catalog.py") == REPO / "tests/check/test_catalog.py"
+
+
+ENGINE_PACKAGES = {"mkdocs", "material", "properdocs", "zensical"}
+
+
+def _imported_roots(path: Path) -> set[str]:
+    import ast
+
+    roots = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            roots |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+def test_only_the_engine_adapters_import_an_engine():
+    """The core (sources, check, pages, search, publish, cli) imports no engine: MkDocs
+    and ProperDocs under ``engines/mkdocs/``, Zensical (a command) under its adapter."""
+    adapters = {PACKAGE / "engines" / "mkdocs", PACKAGE / "engines" / "zensical"}
+    offenders = {
+        path.relative_to(PACKAGE).as_posix(): sorted(_imported_roots(path) & ENGINE_PACKAGES)
+        for path in PACKAGE.rglob("*.py")
+        if not any(path.is_relative_to(folder) for folder in adapters)
+        and _imported_roots(path) & ENGINE_PACKAGES
+    }
+    assert offenders == {}
+    plugin = _imported_roots(PACKAGE / "engines" / "mkdocs" / "plugin.py")
+    assert "mkdocs" in plugin, "the scan sees the adapter's imports"

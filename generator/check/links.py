@@ -20,6 +20,7 @@ from ..model import Document
 from ..problems import Problems
 from ..sources.markdown_lines import lines_outside_code
 from ..sources.walk import is_markdown, virtual_path
+from ..urls import page_url, relative_url
 from .catalog import Catalog
 from .reserved import generated_at
 from .validate import page_location
@@ -97,8 +98,6 @@ def _rewrite_target(
     if html_urls is None:
         rel = posixpath.relpath(new_target, posixpath.dirname(doc_uri) or ".")
     else:
-        from ..pages.render import page_url, relative_url  # pages import this module
-
         site_path = page_url(new_target, html_urls) if is_markdown(new_target) else new_target
         rel = relative_url(site_path, doc_uri, html_urls)
     return rel + (qsep + query) + (sep + anchor)

@@ -37,10 +37,10 @@ from ..sources.load import RawDocument
 from ..sources.walk import (
     ADOPTED_SUFFIXES,
     DEFAULTS_FILE,
-    FOLDER_PAGES,
     MARKDOWN_SUFFIXES,
     document_stem,
 )
+from ..urls import page_stem
 from . import fields as f
 from .fields import Field
 from .reserved import reserved_problem
@@ -58,16 +58,6 @@ _STEP_KEYS = (
     "portal",
     "after_hours",
 )
-
-
-def page_stem(src_uri: str) -> str:
-    """The page a source becomes, named as MkDocs names it: without its Markdown suffix,
-    and a folder page (``README``, ``_index``) as its folder's ``index``."""
-    stem = document_stem(src_uri)
-    folder, _, name = stem.rpartition("/")
-    if name in FOLDER_PAGES:
-        return f"{folder}/index" if folder else "index"
-    return stem
 
 
 def page_location(path: str, settings: Settings) -> tuple[str, str]:

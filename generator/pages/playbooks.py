@@ -20,12 +20,12 @@ from markupsafe import Markup
 from ..check.catalog import Catalog
 from ..check.links import map_html_targets, map_targets
 from ..model import Document, EscalationStep, Tier
-from ..publish.offline import offline_uri
 from ..sources.markdown_lines import lines_outside_code
+from ..urls import offline_uri, page_url, relative_url
 from .card import card_entries
 from .contacts import contact_links
 from .groups import Groups, anchors
-from .render import Page, page_header, page_url, relative_url, render_marked
+from .render import Page, page_header, render_marked
 
 __all__ = ["embed_body", "playbook_page", "playbook_pages", "playbook_uri"]
 

@@ -15,7 +15,6 @@ import json
 import posixpath
 import re
 import secrets
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,8 +23,8 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from ..check.validate import page_stem
 from ..model import Document
+from ..urls import _relpath, page_url, relative_url
 from . import memo as memo_module
 
 __all__ = [
@@ -80,8 +79,6 @@ _SYNTAX = re.compile("[" + re.escape("".join([*_MD_ENTITIES, *_CONTROLS])) + "]"
 _ESCAPED: dict[str | dt.date, str] = {}
 _ESCAPED_MAX = 50_000
 _SPACES = re.compile(r"\s(?<! )|  |^ | $")  # any whitespace but single inner spaces
-_URL_SAFE_MARKS = "/.-_~"  # what a quoted link keeps as it is, besides letters and digits
-_URL_SAFE = re.compile(r"[A-Za-z0-9/._~-]*")
 # Brackets authors' Markdown while a template renders; made anew by each process, so
 # no text reaching a page by any path holds it (a marker in text would vanish with it,
 # and move where authors' Markdown lies)
@@ -128,73 +125,6 @@ def _finalize(value: Any) -> str:
         if escaped is not None:
             return escaped
     return value if isinstance(value, Markup) else escape_md(value)
-
-
-@functools.lru_cache(maxsize=8192)
-def page_url(src_uri: str, directory_urls: bool = True) -> str:
-    """The site path of the page written from ``src_uri``: ``a/b/`` (or ``a/b.html``)."""
-    stem = page_stem(src_uri)
-    if stem == "index" or stem.endswith("/index"):
-        return stem.removesuffix("index") + ("" if directory_urls else "index.html")
-    return stem + ("/" if directory_urls else ".html")
-
-
-@functools.lru_cache(maxsize=1024)
-def _start(from_uri: str, directory_urls: bool) -> tuple[str, tuple[str, ...] | None]:
-    """The folder relative links start from on the page written from ``from_uri``, and
-    its parts when they are clean (no empty, ``.`` or ``..`` part)."""
-    here = page_url(from_uri, directory_urls)
-    folder = here.rstrip("/") if here.endswith("/") else posixpath.dirname(here)
-    parts = folder.split("/") if folder else []
-    return folder, None if _odd(parts) else tuple(parts)
-
-
-def _odd(parts: list[str]) -> bool:
-    return "" in parts or "." in parts or ".." in parts
-
-
-def _relpath(target: str, start: str) -> str:
-    """``posixpath.relpath`` for two clean relative paths, without its look-ups of the
-    working directory (a thousand-document site makes thousands of links)."""
-    to, since = target.split("/"), start.split("/") if start else []
-    if _odd(to) or _odd(since):
-        return posixpath.relpath(target, start or ".")
-    return _relative_parts(to, since)
-
-
-def _relative_parts(to: Sequence[str], since: Sequence[str]) -> str:
-    common, most = 0, min(len(to), len(since))
-    while common < most and to[common] == since[common]:
-        common += 1
-    return "/".join([*[".."] * (len(since) - common), *to[common:]]) or "."
-
-
-@functools.lru_cache(maxsize=8192)
-def _target(target: str) -> tuple[str, tuple[str, ...] | None, bool]:
-    """A site path as links to it start: stripped of slashes, its parts when clean, and
-    whether it holds only characters a URL keeps as they are (so does any part of it)."""
-    path = target.strip("/") or "."
-    to = path.split("/")
-    return path, None if _odd(to) else tuple(to), _URL_SAFE.fullmatch(path) is not None
-
-
-def relative_url(target: str, from_uri: str, directory_urls: bool = True) -> str:
-    """A link from the page at ``from_uri`` (a source URI) to the site path ``target``.
-
-    Quoted, so it holds nothing HTML needs escaped either.
-    """
-    folder, since = _start(from_uri, directory_urls)
-    path, to, safe = _target(target)
-    if since is None or to is None:
-        rel, safe = posixpath.relpath(path, folder or "."), False
-    else:
-        rel = _relative_parts(to, since)
-    rel = "" if rel == "." else rel
-    if target.endswith("/") or not target:
-        rel = (rel + "/") if rel else "./"
-    if safe or _URL_SAFE.fullmatch(rel):
-        return rel
-    return quote(rel, safe=_URL_SAFE_MARKS)  # a page's name may hold '#', '?' or '%'
 
 
 @jinja2.pass_context

@@ -25,13 +25,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..model import Document, Tier
+from ..urls import OFFLINE_DIR, offline_uri
 
 if TYPE_CHECKING:
     from ..check.catalog import Catalog
 
 __all__ = ["OFFLINE_DIR", "offline_uri", "tiers_with_copies", "write_offline_copies"]
 
-OFFLINE_DIR = "offline"
 MAX_IMAGE = 256 * 1024  # bytes; a larger image is named, not inlined
 _IMAGE_TYPES = {
     ".png": "image/png",
@@ -51,11 +51,6 @@ _DROP = re.compile(
 _ATTR = re.compile(r'\b(href|src|id|for|aria-controls|aria-labelledby)="([^"]*)"')
 _IMG = re.compile(r"<img\b[^>]*>")
 _IMG_ATTR = re.compile(r'\b(src|alt)="([^"]*)"')
-
-
-def offline_uri(tier: Tier) -> str:
-    """The site path of a tier's offline copy."""
-    return f"{OFFLINE_DIR}/{tier.slug}.html"
 
 
 def tiers_with_copies(catalog: Catalog) -> list[Tier]:

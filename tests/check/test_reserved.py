@@ -8,8 +8,8 @@ import pytest
 from opskb.check.export import CATALOG_URI
 from opskb.check.reserved import generated_at
 from opskb.pages import render_site
-from opskb.pages.render import page_url
 from opskb.pipeline import load_kb
+from opskb.urls import page_url
 
 from tests.conftest import page, run_cli
 

@@ -450,7 +450,7 @@ def test_relative_links_are_the_plain_definition_and_need_no_html_escape(
     import posixpath
     from urllib.parse import quote
 
-    from opskb.pages.render import page_url, relative_url
+    from opskb.urls import page_url, relative_url
 
     target = target + "/" if slash else target
     here = page_url(from_uri, directory_urls)

@@ -20,6 +20,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.utils import CountHandler
 
 from ...check.export import CATALOG_URI, catalog_json
 from ...check.slow_markdown import ConversionWatch, terminal_notice
@@ -98,6 +99,12 @@ def _not_rendered(page, config: MkDocsConfig, files: Files) -> None:
     set up for it, and MkDocs skips checking links to its anchors."""
     page.content = ""
     page.present_anchor_ids = None
+
+
+def _warning_count() -> int:
+    """Warnings MkDocs counted in this process (it counts only in strict mode)."""
+    handlers = logging.getLogger("mkdocs").handlers
+    return sum(n for h in handlers if isinstance(h, CountHandler) for _, n in h.get_counts())
 
 
 def _engine_name() -> str:
@@ -459,7 +466,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         """A worker ends here; the first process waits for the workers' pages."""
         self._watch.close()
         if self._workers.is_worker:
-            self._workers.finish()
+            self._workers.finish(warned=_warning_count() > 0)
         statuses = self._workers.wait()
         if any(status not in (OK, WARNED) for status in statuses):
             raise PluginError("a build worker failed; its error is above")
