@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -13,6 +14,17 @@ PACKAGE = REPO / "generator"
 
 
 def test_the_wheel_holds_every_module_template_theme_file_and_scaffold_file(tmp_path: Path):
+    # from a copy of the sources: a build/ folder left by an earlier build would carry
+    # modules that no longer exist into the wheel
+    source = tmp_path / "source"
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=REPO, check=True, capture_output=True, text=True
+    ).stdout.split("\0")
+    for name in filter(None, listed):
+        if (REPO / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, source / name)
+    wheels = tmp_path / "wheels"
     subprocess.run(
         [
             sys.executable,
@@ -23,13 +35,13 @@ def test_the_wheel_holds_every_module_template_theme_file_and_scaffold_file(tmp_
             "--no-deps",
             "--no-build-isolation",
             "-w",
-            str(tmp_path),
-            str(REPO),
+            str(wheels),
+            str(source),
         ],
         check=True,
         capture_output=True,
     )
-    (wheel,) = tmp_path.glob("opskb-*.whl")
+    (wheel,) = wheels.glob("opskb-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = {
         "opskb/" + path.relative_to(PACKAGE).as_posix()
@@ -37,6 +49,9 @@ def test_the_wheel_holds_every_module_template_theme_file_and_scaffold_file(tmp_
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
     }
     assert expected - names == set()
+    package_files = {n for n in names if ".dist-info/" not in n}
+    assert package_files - expected == set(), "the wheel holds only the package"
+    assert not any("bench" in n or "synthetic" in n for n in package_files), "tooling stays out"
     assert any(n.endswith("entry_points.txt") for n in names)
     entry_points = (
         zipfile.ZipFile(wheel)
