@@ -8,10 +8,7 @@ so links work in the editor, on the forge and on the site alike.
 
 from __future__ import annotations
 
-import html
 import posixpath
-import re
-from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -19,40 +16,20 @@ from ..config import Settings
 from ..model import Document
 from ..problems import Problems
 from ..sources.markdown_lines import lines_outside_code
+from ..sources.markdown_links import (
+    map_html_targets,
+    map_targets,
+    may_link,
+    may_link_html,
+    may_link_markdown,
+)
 from ..sources.walk import is_markdown, virtual_path
 from ..urls import page_url, relative_url
 from .catalog import Catalog
 from .reserved import generated_at
 from .validate import page_location
 
-__all__ = [
-    "LinkedBody",
-    "link_body",
-    "link_texts",
-    "map_html_targets",
-    "map_targets",
-    "rewrite_links",
-]
-
-# The one scanner of Markdown links: every stage that finds or rewrites them uses
-# these. No character class can run into the next link's opening bracket, so
-# matching stays linear on hostile lines ("[[[[…", "](" then "[" × 40,000, "[a](" ×
-# 100,000), where a class that admits "[" took 5 s on a 40,000-character line.
-# A target may hold balanced parentheses, one level deep, as CommonMark allows
-# ("Resize-Disk-(EU).md"); each "(" starts a group, so no character is tried twice.
-_INLINE = re.compile(
-    r"(!?\[([^\[\]\n]*)\]\()(<[^<>\n]+>|(?:[^()\s]|\([^()\s]*\))+)((?:[ \t]+\"[^\"\n]*\")?\))"
-)
-_REFERENCE = re.compile(r"!?\[([^\[\]\n]*)\]\[[^\[\]\n]*\]")  # [text][label]
-_REFDEF = re.compile(r"^([ \t]{0,3}\[[^\]\n]+\]:[ \t]*)(<[^>\n]+>|\S+)(.*)$")
-# Links and images written as raw HTML: `<a href="…">`, `<img src="…">`. Linear too: the
-# tag's class stops at the next "<" or ">", so no two attempts scan the same characters.
-_HTML_LINK = re.compile(
-    r"""(<(?:a|img)\b[^<>]*?\s(?:href|src)[ \t]*=[ \t]*)(?:"([^"<>\n]*)"|'([^'<>\n]*)')""",
-    re.IGNORECASE,
-)
-_CODE_SPAN = re.compile(r"`+[^`\n]*`+")
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+__all__ = ["LinkedBody", "link_body", "rewrite_links", "source_of"]
 
 # Where a link's target is in the page tree: (its source path, resolved; the link as
 # written; its line) → its path in the page tree, or None (the finder said why).
@@ -199,90 +176,6 @@ def _published(catalog: Catalog, path: str) -> bool:
     return path in catalog.files or path in catalog.folders
 
 
-def _may_link(body: str) -> bool:
-    return "](" in body or "]:" in body or _may_link_html(body)  # else nothing could be a link
-
-
-def _may_link_html(text: str) -> bool:
-    return "<" in text and ("href" in text or "src" in text or "HREF" in text or "SRC" in text)
-
-
-def _relative(target: str, replace: Callable[[str], str], from_root: bool) -> str:
-    bare = target[1:-1] if target.startswith("<") else target
-    if not bare or bare.startswith(("#", "//")) or _SCHEME.match(bare):
-        return target  # an anchor, a URL, or one without its scheme ("//host/x")
-    if bare.startswith("/") and not from_root:
-        return target  # a path from the site's root
-    new = replace(bare)
-    return f"<{new}>" if target.startswith("<") else new
-
-
-def map_targets(line: str, replace: Callable[[str], str], *, from_root: bool = False) -> str:
-    """``line`` with each relative target of a link or image on it, and of a reference
-    definition, replaced by ``replace(it)`` (given and taken without ``<…>``); links in
-    code spans are left alone. With ``from_root``, targets from the site's root
-    (``/runbooks/x.md``) are replaced too.
-
-    Linear in the line's length however hostile it is (see ``_INLINE``).
-    """
-    if "](" in line:
-        in_code = _in_code_span(line)
-
-        def inline(m: re.Match) -> str:
-            if in_code(m.start()):
-                return m.group(0)
-            return m.group(1) + _relative(m.group(3), replace, from_root) + m.group(4)
-
-        line = _INLINE.sub(inline, line)
-    ref = _REFDEF.match(line) if "]:" in line else None
-    if ref:
-        line = ref.group(1) + _relative(ref.group(2), replace, from_root) + ref.group(3)
-    return line
-
-
-def _in_code_span(line: str) -> Callable[[int], bool]:
-    """Whether a position of ``line`` is inside one of its code spans: one search for the
-    spans, then a bisection per position (not a scan of every span per link)."""
-    if "`" not in line:
-        return lambda position: False
-    spans = [m.span() for m in _CODE_SPAN.finditer(line)]
-    starts = [start for start, _ in spans]
-
-    def inside(position: int) -> bool:
-        span = bisect_right(starts, position) - 1  # the last code span starting before
-        return span >= 0 and position < spans[span][1]
-
-    return inside
-
-
-def map_html_targets(line: str, replace: Callable[[str], str], *, from_root: bool = False) -> str:
-    """``line`` with each relative ``href``/``src`` of a raw HTML ``<a>`` or ``<img>`` on it
-    replaced by ``replace(it)``; tags in code spans are left alone. Linear, as
-    :func:`map_targets` is; ``from_root`` as there."""
-    in_code = _in_code_span(line)
-
-    def attribute(m: re.Match) -> str:
-        if in_code(m.start()):
-            return m.group(0)
-        quote = '"' if m.group(2) is not None else "'"
-        target = html.unescape(m.group(2) if m.group(2) is not None else m.group(3))
-        new = _relative(target, replace, from_root)
-        if new == target:
-            return m.group(0)  # left as written: a URL, an anchor, a target not found
-        return f"{m.group(1)}{quote}{html.escape(new, quote=True)}{quote}"
-
-    return _HTML_LINK.sub(attribute, line)
-
-
-def link_texts(text: str) -> str:
-    """``text`` with each inline or reference link and image replaced by its text."""
-    if "](" in text:
-        text = _INLINE.sub(r"\2", _INLINE.sub(r"\2", text))  # twice: an image in a link
-    if "][" in text:
-        text = _REFERENCE.sub(r"\1", text)
-    return text
-
-
 def _rewrite_body(
     body: str,
     first_line: int,
@@ -292,12 +185,12 @@ def _rewrite_body(
     problems: Problems,
     settings: Settings,
 ) -> str:
-    if not _may_link(body):
+    if not may_link(body):
         return body
     out = []
     for offset, line, in_code in lines_outside_code(body):
-        markdown = "](" in line or "]:" in line
-        if in_code or not (markdown or _may_link_html(line)):
+        markdown = may_link_markdown(line)
+        if in_code or not (markdown or may_link_html(line)):
             out.append(line)
             continue
         number = first_line + offset
@@ -309,7 +202,7 @@ def _rewrite_body(
                 ),
                 from_root=True,
             )
-        if _may_link_html(line):
+        if may_link_html(line):
             line = map_html_targets(
                 line,
                 lambda target, n=number: _rewrite_target(
@@ -338,7 +231,7 @@ def link_body(doc: Document, settings: Settings, problems: Problems) -> LinkedBo
     scanning is shared; :func:`rewrite_links` keeps the body if what it took
     for granted holds, and rewrites it again against the catalogue otherwise.
     """
-    if not _may_link(doc.body):
+    if not may_link(doc.body):
         return None
     assumed: list[str] = []
 

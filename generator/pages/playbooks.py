@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from ..check.catalog import Catalog
-from ..check.links import map_html_targets, map_targets
 from ..model import Document, EscalationStep, Tier
 from ..sources.markdown_lines import lines_outside_code
+from ..sources.markdown_links import map_html_targets, map_targets, may_link_html, may_link_markdown
 from ..urls import offline_uri, page_url, relative_url
 from .card import card_entries
 from .contacts import contact_links
@@ -63,9 +63,9 @@ def embed_body(body: str, from_uri: str, to_uri: str, directory_urls: bool = Tru
         if heading:
             text = line[heading.end() :].strip().rstrip("#").strip()
             line = f"\n**{text}**\n" if text else ""
-        if "](" in line or "]:" in line:
+        if may_link_markdown(line):
             line = map_targets(line, lambda target: _rebase(target, from_uri, to_uri))
-        if "<" in line:
+        if may_link_html(line):
             line = map_html_targets(
                 line, lambda target: _rebase_url(target, from_uri, to_uri, directory_urls)
             )

@@ -17,10 +17,10 @@ import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from ..check.links import link_texts
 from ..executor import fork_map
 from ..model import Document
 from ..packs import PackStore, code_digest
+from ..sources.markdown_links import link_texts
 
 __all__ = [
     "RecordStore",

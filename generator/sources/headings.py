@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from .erb import TITLE_TAG
 from .markdown_lines import lines_outside_code
+from .markdown_links import link_texts
 from .walk import FOLDER_PAGES, document_stem
 
 __all__ = ["Heading", "first_heading", "name_title", "plain_text", "title_and_body"]
@@ -31,8 +32,6 @@ _SETEXT = re.compile(r"^ {0,3}=+[ \t]*$")
 _SETEXT_2 = re.compile(r"^ {0,3}-+[ \t]*$")
 _NOT_PARAGRAPH = re.compile(r"^ {0,3}(?:[-*+>#|]|\d+[.)]\s|<)|^(?: {4}|\t)")
 _MARKER = re.compile(r"^ {0,3}(?:\[\[_TOC_\]\]|\[TOC\]|\{:toc\}|<!--.*-->)[ \t]*$", re.IGNORECASE)
-_IMAGE = re.compile(r"!\[([^\[\]\n]*)\]\([^()\n]*\)")
-_LINK = re.compile(r"\[([^\[\]\n]*)\](?:\([^()\n]*\)|\[[^\[\]\n]*\])")
 _CODE = re.compile(r"(`+)([^`\n]*?)\1")
 _STRONG = re.compile(r"(\*\*|__)(?=\S)([^\n]*?\S)\1")
 _EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=\S)([^\n*_]*?\S)\1(?![\w*])")
@@ -84,8 +83,7 @@ def plain_text(markdown: str) -> str:
     emphasis and HTML tags by what they hold, escapes by the character."""
     if len(markdown) > _LONGEST:  # not a title anyone wrote: spared the scans below
         return " ".join(markdown.split())
-    text = _IMAGE.sub(r"\1", markdown)
-    text = _LINK.sub(r"\1", text)
+    text = link_texts(markdown)
     text = _CODE.sub(lambda m: m.group(2).strip(), text)
     text = _STRONG.sub(r"\2", text)
     text = _EMPHASIS.sub(r"\2", text)
