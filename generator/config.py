@@ -18,12 +18,13 @@ import yaml
 
 from .check import fields as f
 from .check.fields import Field
+from .options import OPTIONS
 from .problems import Problem, Problems
 
 __all__ = ["CONFIG_FILE", "Settings", "find_root", "load_settings", "today"]
 
 CONFIG_FILE = "mkdocs.yml"
-DEFAULT_REVIEW_EVERY = 180
+_TEXT = (str,)
 
 
 @dataclass(frozen=True)
@@ -32,21 +33,20 @@ class Settings:
     site_name: str = "Knowledge base"
     site_dir: str = "site"
     content_dir: str = "content"
-    runbooks_dir: str = "runbooks"
-    review_every: int = DEFAULT_REVIEW_EVERY
-    include_drafts: bool = False
+    runbooks_dir: str = OPTIONS["runbooks_dir"].default
+    review_every: int = OPTIONS["review_every"].default
+    include_drafts: bool = OPTIONS["include_drafts"].default
     allowed_tags: tuple[str, ...] | None = None
     directory_urls: bool = True  # pages at "name/" rather than "name.html"
-    workers: int = 0  # processes a build may use; 0: one per CPU
+    workers: int = OPTIONS["workers"].default  # processes a build may use; 0: one per CPU
     # Markdown as authors write it (CommonMark lists, other tools' flavours) read as meant
-    markdown_flavours: bool = True
-    # groups of phrases that mean the same, for search (``search/synonyms.py``)
-    search_synonyms: tuple[tuple[str, ...], ...] = ()
-    # Prometheus rule files (globs relative to the root) whose alerts runbooks handle
-    alert_rules: tuple[str, ...] = ()
-    offline_cache: bool = True  # the service worker (``offline_worker.py``)
-    related: bool = True  # related documents and similar past incidents on each page
-    engine: str = "mkdocs"  # what `opskb build` builds with (``engines/``)
+    markdown_flavours: bool = OPTIONS["markdown_flavours"].default
+    offline_cache: bool = OPTIONS["offline_cache"].default  # the service worker
+    related: bool = OPTIONS["related"].default  # related documents, similar past incidents
+    slow_page: float = OPTIONS["slow_page"].default  # seconds a page converts before a warning
+    search_synonyms: tuple[tuple[str, ...], ...] = OPTIONS["search_synonyms"].default
+    alert_rules: tuple[str, ...] = OPTIONS["alert_rules"].default
+    engine: str = OPTIONS["engine"].default  # what `opskb build` builds with (``engines/``)
     raw: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     lines: _ConfigLines | None = field(default=None, compare=False, hash=False, repr=False)
 
@@ -146,7 +146,6 @@ def _read_config(path: Path) -> tuple[Any, _ConfigLines]:
         loader.dispose()
 
 
-_TEXT = (str,)
 #: Settings of MkDocs that opskb reads or that a wrong type breaks, as (types, what, fix).
 _TOP_LEVEL = {
     "site_name": (_TEXT, "text", "name the site, e.g. `site_name: IT knowledge base`"),
@@ -166,16 +165,6 @@ _TOP_LEVEL = {
         "list them below it, one `- name` a line, e.g. `- admonition`",
     ),
 }
-#: The opskb plugin's options (``mkdocs_plugin.OpskbConfig``), as (types, what, fix).
-_OPTIONS = {
-    "include_drafts": ((bool,), "true or false", "write `include_drafts: false`"),
-    "runbooks_dir": (_TEXT, "a folder name", "e.g. `runbooks_dir: runbooks`"),
-    "tags": ((list,), "a list of tags", "e.g. `tags: [vpn, email]`"),
-    "related": ((bool,), "true or false", "write `related: true`"),
-    "workers": ((int,), "a whole number", "e.g. `workers: 4` (0: one per CPU)"),
-    "markdown_flavours": ((bool,), "true or false", "write `markdown_flavours: true`"),
-    "offline_cache": ((bool,), "true or false", "write `offline_cache: false` to turn it off"),
-}
 _THEME = {
     "name": (_TEXT, "a theme name", "e.g. `name: material`"),
     "custom_dir": (_TEXT, "a folder name", "e.g. `custom_dir: theme`"),
@@ -189,44 +178,6 @@ def _checked(data: dict[Any, Any], table: dict, read: Field) -> dict[str, Any]:
         key: read.read(data, key, f.exactly(types, what, fix))
         for key, (types, what, fix) in table.items()
     }
-
-
-def _review_every(value: Any) -> int:
-    return f.days(f.exactly((int,), "a whole number of days", "e.g. `review_every: 180`")(value))
-
-
-_SYNONYMS_FIX = (
-    'write a list of groups, e.g. `search_synonyms: [["double charged", "charged twice"], '
-    '["vpn", "remote access"]]`'
-)
-
-
-def _synonyms(value: Any) -> tuple[tuple[str, ...], ...]:
-    """The plugin's ``search_synonyms``: a list of lists of phrases (non-empty text)."""
-    if not isinstance(value, list):
-        raise f.Invalid("must be a list of groups of phrases", _SYNONYMS_FIX)
-    for number, group in enumerate(value, 1):
-        if not isinstance(group, list) or not group:
-            raise f.Invalid(f"group {number} must be a list of phrases", _SYNONYMS_FIX)
-        for phrase in group:
-            if not isinstance(phrase, str) or not phrase.strip():
-                raise f.Invalid(
-                    f"group {number}: each phrase must be non-empty text", _SYNONYMS_FIX
-                )
-    return tuple(tuple(group) for group in value)
-
-
-def _globs(value: Any) -> tuple[str, ...]:
-    """The plugin's ``alert_rules``: a list of globs (non-empty text)."""
-    fix = "write a list of globs relative to mkdocs.yml, e.g. `alert_rules: [alerts/*.yml]`"
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list):
-        raise f.Invalid("must be a list of globs", fix)
-    for number, glob in enumerate(value, 1):
-        if not isinstance(glob, str) or not glob.strip():
-            raise f.Invalid(f"entry {number} must be a glob (non-empty text)", fix)
-    return tuple(glob.strip() for glob in value)
 
 
 def _plugin_entries(plugins: Any, read: Field) -> list[tuple[Any, Any, tuple[str | int, ...]]]:
@@ -264,28 +215,13 @@ def _plugin_options(plugins: Any, lines: _ConfigLines, problems: Problems) -> di
         if name != "opskb" or value is None:
             continue
         read_option = Field(CONFIG_FILE, here, problems, ("opskb",))
-        options = _checked(value, _OPTIONS, read_option)
-        options["tags"] = value.get("tags")  # a list, or reported above; `[]`: no tag allowed
-        options["search_synonyms"] = read_option.read(
-            value, "search_synonyms", _synonyms, default=()
-        )
-        options["alert_rules"] = read_option.read(value, "alert_rules", _globs, default=())
-        options["review_every"] = read_option.read(
-            value, "review_every", _review_every, default=DEFAULT_REVIEW_EVERY
-        )
-        options["engine"] = read_option.read(value, "engine", _engine, default=None)
+        options = {
+            key: read_option.read(value, key, option.read, default=option.default)
+            for key, option in OPTIONS.items()
+        }
+        if value.get("tags") == []:
+            options["tags"] = []  # no tag allowed
     return options
-
-
-def _engine(value: Any) -> str:
-    """The plugin's ``engine``: one of the engines opskb builds with."""
-    from .engines import ENGINES
-
-    if value not in ENGINES:
-        allowed = ", ".join(ENGINES)
-        shown = f"'{value}'" if isinstance(value, str) else "not an engine's name"
-        raise f.Invalid(f"is {shown}; allowed: {allowed}", f"use one of: {allowed}")
-    return value
 
 
 def load_settings(root: Path) -> tuple[Settings, list[Problem]]:
@@ -337,25 +273,27 @@ def load_settings(root: Path) -> tuple[Settings, list[Problem]]:
         if not values["theme"].get("name") and not values["theme"].get("custom_dir"):
             read.report("theme", "'theme' needs a name or a custom_dir", "add `name: material`")
     options = _plugin_options(values["plugins"], lines, problems)
-    tags = options.get("tags")
+    option = {key: options.get(key, o.default) for key, o in OPTIONS.items()}
+    tags = option["tags"]
     return (
         Settings(
             root=root,
             site_name=values["site_name"] or "Knowledge base",
             site_dir=values["site_dir"] or "site",
             content_dir=values["docs_dir"] or "content",
-            runbooks_dir=options.get("runbooks_dir") or "runbooks",
-            review_every=options.get("review_every", DEFAULT_REVIEW_EVERY),
-            include_drafts=options.get("include_drafts") is True,
+            runbooks_dir=option["runbooks_dir"] or OPTIONS["runbooks_dir"].default,
+            review_every=option["review_every"],
+            include_drafts=option["include_drafts"] is True,
             allowed_tags=tuple(str(t) for t in tags) if isinstance(tags, list) else None,
             directory_urls=values["use_directory_urls"] is not False,
-            workers=_workers(options.get("workers") or 0),
-            markdown_flavours=options.get("markdown_flavours") is not False,
-            search_synonyms=options.get("search_synonyms") or (),
-            alert_rules=options.get("alert_rules") or (),
-            offline_cache=options.get("offline_cache") is not False,
-            related=options.get("related") is not False,
-            engine=options.get("engine") or "mkdocs",
+            workers=_workers(option["workers"]),
+            markdown_flavours=option["markdown_flavours"] is not False,
+            search_synonyms=option["search_synonyms"] or (),
+            alert_rules=option["alert_rules"] or (),
+            offline_cache=option["offline_cache"] is not False,
+            related=option["related"] is not False,
+            slow_page=option["slow_page"],
+            engine=option["engine"] or OPTIONS["engine"].default,
             raw=raw,
             lines=lines,
         ),

@@ -1,6 +1,8 @@
-"""The pipeline: sources → raw documents → documents + problems → catalogue.
+"""The pipeline: sources → raw documents → documents + problems → catalogue → pages.
 
-One call, used by the CLI, the MkDocs plugin, search and the tests alike.
+``load_kb`` loads and checks a knowledge base (the CLI, every engine, search
+and the tests alike); ``render_kb`` makes its pages and search records, which
+an engine adapter hands its engine.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from .check.validate import validator
 from .config import Settings, load_settings, today
 from .executor import available_cpus, collector_paused
 from .model import Document
+from .pages import RenderMemo, Site, render_site
 from .problems import Problem, Problems
+from .search.records import RecordStore, SearchRecord, search_records
 from .sources.alert_rules import read_alert_rules
 from .sources.flavours import expand_blocks, read_flavours
 from .sources.history import last_changes
@@ -29,7 +33,7 @@ from .sources.lists import commonmark_lists
 from .sources.load import LoadCache, RawDocument, load_all
 from .sources.walk import walk_sources
 
-__all__ = ["KnowledgeBase", "load_kb"]
+__all__ = ["KnowledgeBase", "load_kb", "render_kb"]
 
 
 @dataclass
@@ -95,6 +99,41 @@ def load_kb(
             },
         )
     return KnowledgeBase(settings, catalog, _as_reported(problems, loaded))
+
+
+def render_kb(
+    kb: KnowledgeBase,
+    records: RecordStore,
+    memo: RenderMemo,
+    *,
+    workers: int,
+    searching: Callable[[list[SearchRecord]], None] | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> tuple[Site, list[SearchRecord]]:
+    """The pages of ``kb`` and its search records, worked out anew only where ``records``
+    and ``memo`` (what earlier builds worked out, saved again here) do not hold them.
+
+    ``searching`` gets the records as soon as they are known (an engine indexes
+    them while the pages render). Related documents keep a cache: when it cannot
+    be written, they are left out and ``warn`` is told (without ``warn``, it raises).
+    """
+    found = search_records(kb.catalog.published, records, workers)
+    records.save()
+    if searching is not None:
+        searching(found)
+    similar = None
+    if kb.settings.related:
+        from .search.related import similar_documents
+
+        try:
+            similar = similar_documents(kb.root, kb.catalog, records=found, workers=workers)
+        except OSError as exc:
+            if warn is None:
+                raise
+            warn(f"related documents left out: cannot write their cache ({exc})")
+    site = render_site(kb.catalog, similar, workers=workers, memo=memo)
+    memo.save()
+    return site, found
 
 
 def _as_reported(problems: Problems, loaded: list[tuple[RawDocument, object]]) -> Problems:

@@ -8,6 +8,7 @@ gone, must leave the list.
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 from tests.conftest import REPO
@@ -93,7 +94,6 @@ ENGINE_PACKAGES = {"mkdocs", "material", "properdocs", "zensical"}
 
 
 def _imported_roots(path: Path) -> set[str]:
-    import ast
 
     roots = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -117,3 +117,40 @@ def test_only_the_engine_adapters_import_an_engine():
     assert offenders == {}
     plugin = _imported_roots(PACKAGE / "engines" / "mkdocs" / "plugin.py")
     assert "mkdocs" in plugin, "the scan sees the adapter's imports"
+
+
+def _engine_members() -> set[str]:
+    """Names of what MkDocs' pages, files, configuration and live-reload server have."""
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.pages import Page
+
+    classes = (Page, File, Files, MkDocsConfig, LiveReloadServer)
+    return {name for cls in classes for name in dir(cls) if callable(getattr(cls, name, None))}
+
+
+OWN = {"self", "cls", "os"}  # whose underscored names may be used (``os._exit`` is public)
+
+
+def test_the_adapters_patch_nothing_of_the_engine_and_touch_none_of_its_private_state():
+    """No MkDocs method is replaced at run time (``page.render = …``), and no private
+    attribute of another object is used (``server._watched_paths``): the engine's events,
+    subclasses and public attributes only, which its next release keeps."""
+    methods = _engine_members()
+    offenders = []
+    for path in (PACKAGE / "engines").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets = node.targets if isinstance(node, ast.Assign) else []
+            for target in targets:
+                if isinstance(target, ast.Attribute) and target.attr in methods:
+                    offenders.append(f"{path.name}:{node.lineno} sets .{target.attr}")
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+                and not (isinstance(node.value, ast.Name) and node.value.id in OWN)
+            ):
+                offenders.append(f"{path.name}:{node.lineno} reads .{node.attr}")
+    assert offenders == []
+    assert "render" in methods and "read_source" in methods, "the scan knows MkDocs' methods"

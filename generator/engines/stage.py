@@ -28,10 +28,10 @@ from typing import Any
 import yaml
 
 from ..check.export import CATALOG_URI, catalog_json
-from ..config import CONFIG_FILE
-from ..pages import NavItem, RenderMemo, Site, render_site
-from ..pipeline import KnowledgeBase
-from ..search.records import RecordStore, SearchRecord, search_records
+from ..config import CONFIG_FILE, Settings
+from ..pages import NavItem, RenderMemo, Site
+from ..pipeline import KnowledgeBase, render_kb
+from ..search.records import RecordStore, SearchRecord
 from ..sources.walk import virtual_path
 
 __all__ = [
@@ -44,7 +44,9 @@ __all__ = [
     "StagedTree",
     "holds_staged_tree",
     "nav_config",
+    "nav_titles",
     "nav_uris",
+    "our_assets",
     "stage_site",
 ]
 
@@ -83,13 +85,37 @@ class StagedTree:
         return self.folder / SITE_DIR
 
 
+def our_assets(
+    settings: Settings, *, offline: bool
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """What opskb adds to any engine's configuration: stylesheets, scripts (``offline``:
+    the one registering the service worker too) and Markdown extensions."""
+    scripts = (*((OFFLINE_SCRIPT,) if offline else ()), TICKET_NOTE_SCRIPT)
+    extensions = REQUIRED_EXTENSIONS + (FLAVOUR_EXTENSIONS if settings.markdown_flavours else ())
+    return STYLESHEETS, scripts, extensions
+
+
+def _nav_title(item: NavItem) -> str:
+    return html.escape(item.title, quote=True)  # themes print the nav's titles raw
+
+
 def nav_config(items: list[NavItem]) -> list:
     """Our navigation as the ``nav`` setting; titles escaped (themes print them raw)."""
     result = []
     for item in items:
-        title = html.escape(item.title, quote=True)
-        result.append({title: item.src_uri if not item.children else nav_config(item.children)})
+        value = item.src_uri if not item.children else nav_config(item.children)
+        result.append({_nav_title(item): value})
     return result
+
+
+def nav_titles(items: list[NavItem]) -> dict[str, str]:
+    """The title the ``nav`` setting gives each page in it (``nav_config``)."""
+    titles: dict[str, str] = {}
+    for item in items:
+        if item.src_uri:
+            titles[item.src_uri] = _nav_title(item)
+        titles.update(nav_titles(item.children))
+    return titles
 
 
 def nav_uris(items: list[NavItem]) -> Iterator[str]:
@@ -111,18 +137,9 @@ def holds_staged_tree(folder: Path) -> bool:
 def stage_site(kb: KnowledgeBase, folder: Path, *, workers: int = 1) -> StagedTree:
     """Render the knowledge base and write its staged tree into ``folder`` (made if need
     be; what it holds of an earlier tree is replaced). Raises OSError."""
-    settings, catalog = kb.settings, kb.catalog
-    store, memo = RecordStore(settings.cache_dir), RenderMemo(settings.cache_dir)
-    records = search_records(catalog.published, store, workers)
-    store.save()
-    similar = None
-    if settings.related:
-        from ..search.related import similar_documents
-
-        similar = similar_documents(kb.root, catalog, records=records, workers=workers)
-    site = render_site(catalog, similar, workers=workers, memo=memo)
-    memo.save()
-    tree = StagedTree(Path(folder), site, records, catalog_json(catalog))
+    store, memo = RecordStore(kb.settings.cache_dir), RenderMemo(kb.settings.cache_dir)
+    site, records = render_kb(kb, store, memo, workers=workers)
+    tree = StagedTree(Path(folder), site, records, catalog_json(kb.catalog))
     for name in (DOCS_DIR, OVERRIDES_DIR, SITE_DIR):
         shutil.rmtree(tree.folder / name, ignore_errors=True)
     _write_docs(kb, tree)
@@ -241,16 +258,15 @@ def _config_text(kb: KnowledgeBase, site: Site) -> str:
     theme.setdefault("variant", "classic")
     config["theme"] = theme
     config["nav"] = nav_config(site.nav)
+    our_sheets, our_scripts, wanted = our_assets(kb.settings, offline=kb.settings.offline_cache)
     sheets = list(config.get("extra_css") or [])
-    ours = (*STYLESHEETS, STAGED_STYLESHEET)
+    ours = (*our_sheets, STAGED_STYLESHEET)
     config["extra_css"] = sheets + [s for s in ours if s not in sheets]
     scripts = list(config.get("extra_javascript") or [])
-    ours = (TICKET_NOTE_SCRIPT, *((OFFLINE_SCRIPT,) if kb.settings.offline_cache else ()))
-    config["extra_javascript"] = scripts + [s for s in ours if s not in scripts]
+    config["extra_javascript"] = scripts + [s for s in our_scripts if s not in scripts]
     extensions = config.get("markdown_extensions") or []
     if isinstance(extensions, dict):
         extensions = [{name: options} if options else name for name, options in extensions.items()]
-    wanted = REQUIRED_EXTENSIONS + (FLAVOUR_EXTENSIONS if kb.settings.markdown_flavours else ())
     have = _extension_names(extensions)
     config["markdown_extensions"] = list(extensions) + [e for e in wanted if e not in have]
     plugins = config.get("plugins") or []

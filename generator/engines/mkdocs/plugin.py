@@ -7,7 +7,6 @@ plugin in-process. All logic lives in the core; this module only wires.
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import shutil
@@ -19,42 +18,32 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
 from ...check.export import CATALOG_URI, catalog_json
 from ...check.slow_markdown import ConversionWatch, terminal_notice
-from ...executor import (
-    OK,
-    WARNED,
-    BuildWorkers,
-    available_cpus,
-    can_fork,
-    plan_shares,
-    remove_later,
-)
-from ...pages import Page, RenderMemo, SimilarDocuments, Site, render_site
+from ...executor import OK, WARNED, BuildWorkers, available_cpus, can_fork, plan_shares
+from ...options import OPTIONS, Option
+from ...pages import RenderMemo, Site
 from ...pages.html_blocks import new_token, put_back, set_aside
-from ...pages.render import bytecode_cache, header_meta
-from ...pipeline import KnowledgeBase, load_kb
+from ...pages.render import bytecode_cache
+from ...pipeline import KnowledgeBase, load_kb, render_kb
 from ...problems import format_problems
 from ...publish.offline import write_offline_copies
 from ...publish.offline_worker import write_service_worker
-from ...reuse import BuildRecord, context_digest, digest, reusable_pages
-from ...search.records import RecordStore, search_records
+from ...reuse import BuildRecord
+from ...search.records import RecordStore
 from ...sources.alert_rules import alert_rule_files
 from ...sources.load import LoadCache
 from ...sources.walk import virtual_path
 from ..stage import (
-    FLAVOUR_EXTENSIONS,
-    OFFLINE_SCRIPT,
-    REQUIRED_EXTENSIONS,
-    STYLESHEETS,
-    TICKET_NOTE_SCRIPT,
     nav_config,
-    nav_uris,
+    our_assets,
 )
+from .pages import PagePlan, build_record, hand_over
 from .preview import LivePreview
+from .search_jobs import SearchJobs
 from .watching import watch_natively
 
 __all__ = ["OpskbPlugin"]
@@ -66,39 +55,21 @@ REUSE_TEMPLATE = "opskb-reuse.html"  # a one-line template for pages whose HTML 
 SHARED_BUILD_PLUGINS = frozenset({"search", "material/search", "opskb"})
 
 
-class OpskbConfig(base.Config):
-    review_every = c.Type(int, default=180)
-    include_drafts = c.Type(bool, default=False)
-    runbooks_dir = c.Type(str, default="runbooks")
-    tags = c.Optional(c.ListOfItems(c.Type(str)))
-    related = c.Type(bool, default=True)  # related documents and similar past incidents
-    workers = c.Type(int, default=0)  # processes sharing a build's pages; 0: one per CPU
-    slow_page = c.Type((int, float), default=10)  # seconds a page converts before a warning
-    markdown_flavours = c.Type(bool, default=True)  # CommonMark lists and others (lists.py)
-    # groups of phrases that mean the same, for search (checked in config.py)
-    search_synonyms = c.Type(list, default=[])
-    alert_rules = c.Type((list, str), default=[])  # Prometheus rule files (alerts.py)
-    offline_cache = c.Type(bool, default=True)  # the service worker (offline_worker.py)
-    # what `opskb build` builds with (checked in config.py); MkDocs itself ignores it
-    engine = c.Type(str, default="mkdocs")
+def _declared(option: Option) -> c.BaseConfigOption:
+    if option.default is None:
+        return c.Optional(c.Type(option.types))
+    default = option.default
+    if isinstance(default, tuple):  # settings hold tuples; MkDocs checks defaults as values
+        default = list(default)
+    return c.Type(option.types, default=default)
 
 
-def _similar(root: Path, catalog, records: list, workers: int) -> SimilarDocuments | None:
-    """Look-alike documents from the search records; without a writable cache, none."""
-    from ...search.related import similar_documents
-
-    try:
-        return similar_documents(root, catalog, records=records, workers=workers)
-    except OSError as exc:
-        log.warning(f"related documents left out: cannot write their cache ({exc})")
-        return None
-
-
-def _not_rendered(page, config: MkDocsConfig, files: Files) -> None:
-    """``Page.render`` for a page whose HTML comes from elsewhere: no Markdown parser is
-    set up for it, and MkDocs skips checking links to its anchors."""
-    page.content = ""
-    page.present_anchor_ids = None
+#: The plugin's options, declared to MkDocs as the one schema has them (``options.py``).
+OpskbConfig = type(
+    "OpskbConfig",
+    (base.Config,),
+    {name: _declared(option) for name, option in OPTIONS.items()},
+)
 
 
 def _warning_count() -> int:
@@ -119,28 +90,6 @@ def _other_plugins(config: MkDocsConfig) -> set[str]:
     return set(config.plugins) - SHARED_BUILD_PLUGINS
 
 
-def _read_ours(page, markdown: str, config: MkDocsConfig) -> None:
-    """``Page.read_source`` for a page whose HTML comes from elsewhere: its metadata (the
-    navigation prints its title) without reading its Markdown through YAML."""
-    page.markdown, page.meta = "", header_meta(markdown)
-
-
-def _put_in_place(previous: Path, target: Path, *, move: bool, made: set[Path]) -> None:
-    """A page's HTML from the previous build at ``target``: moved when the previous site
-    is a copy about to be deleted (live preview), else hard-linked (the previous site
-    stays online until the new one replaces it), else copied. ``made``: folders made."""
-    if target.parent not in made:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        made.add(target.parent)
-    if move:
-        os.replace(previous, target)
-        return
-    try:
-        os.link(previous, target)
-    except OSError:
-        shutil.copyfile(previous, target)
-
-
 class OpskbPlugin(BasePlugin[OpskbConfig]):
     supports_multiple_instances = False
 
@@ -150,7 +99,6 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self.site: Site | None = None
         self.catalog_json = "{}"  # api/catalog.json of the knowledge base being built
         self.reported = False  # `opskb build` prints problems itself
-        self.search_records: list = []  # what the in-browser search index holds
         # Incremental builds (see reuse.py): `opskb build` sets `previous_site` to the
         # site it replaces and saves `record` once the new site is in place.
         self.previous_site: Path | None = None
@@ -159,19 +107,14 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self.progress: Callable[[str, int, int], None] | None = None  # (stage, done, of)
         self.notice = terminal_notice()  # names a page that converts for long, or None
         self._watch = ConversionWatch(None, float("inf"))  # made for each build
-        self._reused: dict[str, Path] = {}  # src_uri → the previous build's HTML of it
-        self._made: set[Path] = set()  # folders made in the site for reused pages
-        self._others: set[str] = set()  # plugins configured besides ours and search
+        self._plan = PagePlan()  # which pages this process converts
+        self._search = SearchJobs(warn=log.warning)
         self._serving = False
         self._converted = self._done = self._total = 0
         self._workers = BuildWorkers()
-        self._elsewhere: frozenset[str] = frozenset()  # pages another process renders
-        self._site_index = None  # the Pagefind job of this build, running beside it
-        self._index_update_go: Callable[[], None] | None = None  # starts the terminal index
         self._loaded = LoadCache()  # loaded source files, kept across live-preview rebuilds
-        self._site_index_digest = ""  # what the last build's search page index holds
-        self._pages: dict[str, Page] = {}  # our pages by source URI
         self._catalog = None  # the catalogue of the build under way
+        self._root, self._settings, self._files = Path(), None, []  # of the build under way
         self._token = new_token()  # stands for our HTML blocks while Markdown converts
         self._set_aside: dict[str, tuple[str, list[str]]] = {}  # src_uri → (Markdown, blocks)
         # what earlier builds worked out: (cache folder, search records, rendered templates)
@@ -203,8 +146,9 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         else:
             kb = self.kb
         self.kb = None  # a serve rebuild must reload the sources
+        self._root, self._settings, self._files = root, kb.settings, kb.catalog.files
         self._watch.close()
-        self._watch = ConversionWatch(self.notice, self.config.slow_page)
+        self._watch = ConversionWatch(self.notice, kb.settings.slow_page)
         problems = kb.problems.for_build()
         if not self.reported:
             for problem in problems:
@@ -215,64 +159,29 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             raise PluginError("the knowledge base has errors:\n" + format_problems(errors))
         workers = self._worker_count(config, pages=False)
         records, memo = self._stores(kb.settings.cache_dir)
-        self.search_records = search_records(kb.catalog.published, records, workers)
-        records.save()
-        self._cancel_background()
-        from ...search.site_index import BUNDLE_DIR, SiteIndexJob, records_digest
+        sites = [Path(config.site_dir), *([self.previous_site] if self.previous_site else [])]
 
-        digest = records_digest(self.search_records)
-        if not self._serving or digest != self._site_index_digest:
-            # A live preview reuses the last bundle when the records are the same;
-            # otherwise the parts of the last bundle holding the same records are kept.
-            before = [Path(config.site_dir), *([self.previous_site] if self.previous_site else [])]
-            self._site_index = SiteIndexJob(
-                self.search_records,
-                fork=not self._serving,
-                previous=[site / BUNDLE_DIR for site in before],
-            )
-        if not self._serving:
-            from ...search.background import start_index_update
+        def searching(found: list) -> None:
+            self._search.start(found, root, kb.catalog, serving=self._serving, sites=sites)
 
-            # `opskb search` right after a build needs no indexing (a live preview leaves
-            # that to `opskb search`, which refreshes the files that changed).
-            try:
-                self._index_update_go = start_index_update(root, kb.catalog)
-            except OSError as exc:
-                log.warning(
-                    f"the search index was not updated: {exc}; `opskb search` will index "
-                    "the sources itself"
-                )
-        similar = None
-        if self.config.related:
-            similar = _similar(root, kb.catalog, self.search_records, workers)
-        self.site = render_site(kb.catalog, similar, workers=workers, memo=memo)
-        memo.save()
+        self.site, _ = render_kb(
+            kb, records, memo, workers=workers, searching=searching, warn=log.warning
+        )
         if not self._serving:
             self._kept = None  # a build reads them once; a live preview keeps them in memory
         self.catalog_json = catalog_json(kb.catalog)
         self._catalog = kb.catalog  # for the offline copies, made once the pages are written
         config.nav = nav_config(self.site.nav)
-        self._root = root
-        self._settings = kb.settings
-        self._files = kb.catalog.files
         custom = 1 if config.theme.custom_dir else 0
         if str(THEME_DIR) not in config.theme.dirs:
             config.theme.dirs.insert(custom, str(THEME_DIR))
-        for sheet in STYLESHEETS:
-            if sheet not in config.extra_css:
-                config.extra_css.append(sheet)
-        if (
-            self.config.offline_cache
-            and not self._serving
-            and OFFLINE_SCRIPT not in config.extra_javascript
-        ):
-            config.extra_javascript.append(OFFLINE_SCRIPT)
-        if TICKET_NOTE_SCRIPT not in config.extra_javascript:
-            config.extra_javascript.append(TICKET_NOTE_SCRIPT)
-        wanted = REQUIRED_EXTENSIONS + (FLAVOUR_EXTENSIONS if kb.settings.markdown_flavours else ())
-        for ext in wanted:
-            if ext not in config.markdown_extensions:
-                config.markdown_extensions.append(ext)
+        offline = kb.settings.offline_cache and not self._serving
+        sheets, scripts, extensions = our_assets(kb.settings, offline=offline)
+        config.extra_css.extend([s for s in sheets if s not in config.extra_css])
+        config.extra_javascript.extend([s for s in scripts if s not in config.extra_javascript])
+        config.markdown_extensions.extend(
+            [e for e in extensions if e not in config.markdown_extensions]
+        )
         return config
 
     def _stores(self, cache_dir: Path) -> tuple[RecordStore, RenderMemo]:
@@ -287,64 +196,19 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         build_log = logging.getLogger("mkdocs.commands.build")
         build_log.removeFilter(self._quiet_skipped_pages)  # once, across live-preview rebuilds
         build_log.addFilter(self._quiet_skipped_pages)
-        # Other files come from the walk of the sources, as documents do: MkDocs' own walk
-        # of docs_dir would copy what the walk leaves out (named pipes, links round a loop).
         published = {virtual_path(p, self._settings.content_dir): p for p in self._files}
-        for file in list(files):
-            if file.generated_by:
-                continue
-            if file.is_documentation_page() or file.src_dir == config.docs_dir:
-                files.remove(file)
-        for src_uri, path in sorted(published.items()):
-            if src_uri not in files.src_uris:
-                abs_src_path = str(self._root / path)
-                files.append(File.generated(config, src_uri, abs_src_path=abs_src_path))
-        in_nav = set(nav_uris(self.site.nav))
-        self._pages = {page.src_uri: page for page in self.site.pages}
-        self._set_aside.clear()
-        for page in self.site.pages:
-            existing = files.get_file_from_path(page.src_uri)
-            if existing is not None:
-                files.remove(existing)
-            # Pages reached from system pages and playbooks stay out of the nav on purpose:
-            # say so, so MkDocs does not list thousands of them at every build.
-            inclusion = (
-                InclusionLevel.UNDEFINED if page.src_uri in in_nav else (InclusionLevel.NOT_IN_NAV)
-            )
-            files.append(
-                File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion)
-            )
+        sources = {uri: self._root / path for uri, path in published.items()}
+        self._plan.start(self.site.pages, alone=not _other_plugins(config))
+        hand_over(files, config, self.site, self._plan, sources=sources)
         existing = files.get_file_from_path(CATALOG_URI)
         if existing is not None:
             files.remove(existing)
         files.append(File.generated(config, CATALOG_URI, content=self.catalog_json))
-        self._plan_reuse(files, config)
-        return files
-
-    def _plan_reuse(self, files: Files, config: MkDocsConfig) -> None:
-        assert self.site is not None
-        self.record = BuildRecord(
-            context_digest(
-                Path(config.config_file_path or "mkdocs.yml"),
-                config.nav,
-                config.theme.dirs,
-                site_url=config.site_url,
-                directory_urls=config.use_directory_urls,
-                engine=_engine_name(),  # MkDocs' and ProperDocs' pages differ (generator tag)
-            ),
-            {page.src_uri: digest(page.markdown) for page in self.site.pages},
-        )
-        self._reused = {}
-        self._made = set()
-        self._others = _other_plugins(config)
+        # MkDocs' and ProperDocs' pages differ (their generator tag)
+        self.record = build_record(config, self.site.pages, engine=_engine_name())
         self._converted, self._done, self._total = 0, 0, len(self.site.pages)
-        if self.previous_site is None:
-            return
-        for uri in sorted(reusable_pages(self.previous_record, self.record)):
-            file = files.get_file_from_path(uri)
-            html_file = self.previous_site / file.dest_uri if file else None
-            if html_file is not None and html_file.is_file():
-                self._reused[uri] = html_file
+        self._plan.plan_reuse(self.previous_site, self.previous_record, self.record, files)
+        return files
 
     def _worker_count(self, config: MkDocsConfig, *, pages: bool = True) -> int:
         """Processes to share the work: our rendering, or (``pages``) MkDocs' pages."""
@@ -354,23 +218,23 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         if pages and others:
             log.debug(f"one process renders every page: {', '.join(sorted(others))} may need to")
             return 1
-        return max(1, self.config.workers) if self.config.workers else available_cpus()
+        return self._settings.workers or available_cpus()
 
     def on_nav(self, nav, *, config: MkDocsConfig, files: Files):
         """Share the pages between processes, now that every page's place is known."""
         assert self.site is not None
         count = min(self._worker_count(config), len(self.site.pages))
-        self._elsewhere = frozenset()
         if count == 1:
             return nav
         sizes = {
-            p.src_uri: 0 if p.src_uri in self._reused else len(p.markdown) for p in self.site.pages
+            p.src_uri: 0 if p.src_uri in self._plan.reused else len(p.markdown)
+            for p in self.site.pages
         }
         shares = plan_shares(sizes, count)
         mine = shares[self._workers.start(count)]
         if self._workers.is_worker:  # the first process's jobs: never touch them from here
-            self._site_index = self._index_update_go = None
-        self._elsewhere = frozenset(sizes) - mine
+            self._search.leave_to_first_process()
+        self._plan.elsewhere = frozenset(sizes) - mine
         return nav
 
     def _quiet_skipped_pages(self, record: logging.LogRecord) -> bool:
@@ -394,16 +258,6 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             config.extra_templates = []
         return env
 
-    def on_pre_page(self, page, *, config: MkDocsConfig, files: Files):
-        """A page this process will not convert needs only its metadata; another plugin
-        may read any page's Markdown, so then reused pages are read as usual."""
-        src_uri = page.file.src_uri
-        ours = self._pages.get(src_uri)
-        alone = not self._others
-        if ours is not None and (src_uri in self._elsewhere or (alone and src_uri in self._reused)):
-            page.read_source = functools.partial(_read_ours, page, ours.markdown)
-        return page
-
     @event_priority(-100)
     def on_page_markdown(self, markdown: str, *, page, config: MkDocsConfig, files: Files) -> str:
         """Keep every page out of the theme's in-browser index; reused pages skip the rest.
@@ -415,8 +269,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         """
         page.meta["search"] = {"exclude": True}
         src_uri = page.file.src_uri
-        if src_uri not in self._reused and src_uri not in self._elsewhere:
-            ours = self._pages.get(src_uri)
+        if self._plan.converts(src_uri):
+            ours = self._plan.ours.get(src_uri)
             self._watch.started(ours.source if ours and ours.source else src_uri)
             if ours is None or not ours.markdown.endswith(markdown):
                 return markdown  # another plugin changed it: convert it as it is
@@ -424,8 +278,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             if blocks:
                 self._set_aside[src_uri] = (markdown, blocks)
             return converted
-        page.meta["template"] = REUSE_TEMPLATE
-        page.render = functools.partial(_not_rendered, page)
+        page.meta["template"] = REUSE_TEMPLATE  # its HTML comes from elsewhere (pages.py)
         return ""
 
     @event_priority(100)
@@ -453,13 +306,12 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         if self.progress is not None:
             self.progress("writing pages", self._done, self._total)
         page.content = page.markdown = None  # written: do not hold every page until the end
-        if page.file.src_uri in self._elsewhere:
+        if page.file.src_uri in self._plan.elsewhere:
             return ""  # MkDocs writes nothing for an empty page
-        reused = self._reused.get(page.file.src_uri)
-        if reused is None:
-            return output
-        _put_in_place(reused, Path(page.file.abs_dest_path), move=self._serving, made=self._made)
-        return ""  # in place already: MkDocs writes nothing
+        target = Path(page.file.abs_dest_path)
+        if self._plan.put_in_place(page.file.src_uri, target, move=self._serving):
+            return ""  # in place already: MkDocs writes nothing
+        return output
 
     @event_priority(100)
     def _end_shared_build(self, *, config: MkDocsConfig) -> None:
@@ -478,52 +330,17 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         if self._workers.is_worker:
             self._workers.finish(failed=True, error=error)
         self._workers.stop()
-        self._cancel_background()
-
-    def _cancel_background(self) -> None:
-        """Stop the search page's indexer a failed build started beside it (the terminal
-        index is still brought up to date)."""
-        if self._site_index is not None:
-            self._site_index.cancel()
-            self._site_index = None
-        self._start_index_update()
-
-    def _start_index_update(self) -> None:
-        go, self._index_update_go = self._index_update_go, None
-        if go is not None:
-            go()
+        self._search.cancel()
 
     @event_priority(-100)  # after Material's search plugin has written its index
     def _write_search_index(self, *, config: MkDocsConfig) -> None:
-        """The in-browser search index, beside the pages (see ``search/site_index.py``)."""
-        from ...search.site_index import (
-            SiteIndexError,
-            records_digest,
-            reuse_site_index,
-            write_site_index,
-            write_site_synonyms,
+        """The in-browser search index, beside the pages (``search_jobs.py``)."""
+        self._search.finish(
+            Path(config.site_dir),
+            self.previous_site,
+            serving=self._serving,
+            synonyms=self._settings.search_synonyms,
         )
-
-        job, self._site_index = self._site_index, None
-        site_index_reused = job is None and (
-            self._serving
-            and self.previous_site is not None
-            and reuse_site_index(self.previous_site, Path(config.site_dir), self.search_records)
-        )
-        if self._serving and self.previous_site is not None:
-            remove_later(self.previous_site, fork=False)  # what is left: pages were moved out
-
-        try:
-            if job is not None:
-                job.finish(Path(config.site_dir))
-            elif not site_index_reused:
-                write_site_index(self.search_records, Path(config.site_dir))
-        except (OSError, SiteIndexError) as exc:
-            self._site_index_digest = ""
-            raise PluginError(f"cannot write the search page's index: {exc}") from None
-        self._site_index_digest = records_digest(self.search_records)
-        write_site_synonyms(self._settings.search_synonyms, Path(config.site_dir))
-        self._start_index_update()
 
     def _write_offline_copies(self, *, config: MkDocsConfig) -> None:
         """Each tier's offline copy, made from the pages just written, and the catalogue
@@ -549,7 +366,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             write_service_worker(
                 self._catalog,
                 Path(config.site_dir),
-                enabled=self.config.offline_cache and not self._serving,
+                enabled=self._settings.offline_cache and not self._serving,
             )
         except OSError as exc:
             raise PluginError(f"cannot write the service worker: {exc}") from None
@@ -560,16 +377,15 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
 
     def on_shutdown(self) -> None:
         """The live preview ends: stop its indexer and remove the last site it kept."""
-        self._cancel_background()
+        self._search.cancel()
         if self.previous_site is not None and self._serving:
             shutil.rmtree(self.previous_site, ignore_errors=True)
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         root = Path(config.config_file_path).resolve().parent
         runbooks = root / (self._settings.runbooks_dir if self._settings else "runbooks")
-        if runbooks.is_dir():
-            server.watch(str(runbooks))
-        for rules in alert_rule_files(self._settings) if self._settings else ():
-            server.watch(str(rules))  # an edited rules file is checked again
-        watch_natively(server, more=[str(p) for p in config.watch])
+        ours = [str(runbooks)] if runbooks.is_dir() else []
+        # an edited rules file is checked again
+        ours += [str(rules) for rules in alert_rule_files(self._settings)] if self._settings else []
+        watch_natively(server, config, ours)
         return LivePreview(report=log.error).keep_serving(server)

@@ -16,6 +16,7 @@ each build start the next: only events that change something are passed on.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from typing import Any
 
@@ -24,35 +25,55 @@ __all__ = ["watch_natively"]
 READS = frozenset({"opened", "closed_no_write"})  # watchdog's events that change nothing
 
 
-def watch_natively(server: Any, more: Iterable[str] = ()) -> bool:
-    """Give MkDocs' live-reload ``server`` an observer of system file events, watching
-    what it watches now; ``more`` are paths it will be asked to watch later. Whether it
-    did (otherwise the server polls)."""
+def watch_natively(server: Any, config: Any, ours: Iterable[str] = ()) -> bool:
+    """Give MkDocs' live-reload ``server`` an observer of system file events, then watch
+    ``ours`` (what the plugin watches besides MkDocs). What MkDocs watched already (the
+    docs folder, ``mkdocs.yml``, maybe the theme's folders) is watched again the same
+    way, and what it watches next (``config.watch``) is too. Whether it did (otherwise
+    the server polls) — only the server's public ``watch``, ``unwatch`` and
+    ``observer`` are used.
+    """
+    ours = list(ours)
+    more = [str(path) for path in config.watch]
     try:
         from watchdog.observers import Observer
         from watchdog.observers.polling import PollingObserver
     except ImportError:
-        return False
-    watched = getattr(server, "_watched_paths", None)
-    refs = getattr(server, "_watch_refs", None)
+        Observer = PollingObserver = None
+    candidates = [config.docs_dir, config.config_file_path, *config.theme.dirs]
     observer = getattr(server, "observer", None)
     if (
-        Observer is PollingObserver
-        or not isinstance(watched, dict)
-        or not isinstance(refs, dict)
+        Observer is None
+        or Observer is PollingObserver
         or not isinstance(observer, PollingObserver)
         or observer.is_alive()
-        or not _can_watch(Observer, [*watched, *more])
+        or not _can_watch(
+            Observer, [p for p in (*candidates, *ours, *more) if p and os.path.exists(p)]
+        )
     ):
+        for path in ours:
+            server.watch(path)
         return False
-    counts = dict(watched)
-    watched.clear()
-    refs.clear()
+    watched = [(path, _unwatch_all(server, path)) for path in candidates if path]
     server.observer = _changes_only(Observer)()
-    for path, count in counts.items():
+    for path, count in watched:
         for _ in range(count):
             server.watch(path)
+    for path in ours:
+        server.watch(path)
     return True
+
+
+def _unwatch_all(server: Any, path: str) -> int:
+    """Stop the server watching ``path``; how many times it watched it (``unwatch`` raises
+    for a path it does not watch)."""
+    count = 0
+    while True:
+        try:
+            server.unwatch(path)
+        except KeyError:
+            return count
+        count += 1
 
 
 def _changes_only(observer_class: Any) -> Any:

@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from types import SimpleNamespace
 
 
 def free_port() -> int:
@@ -112,6 +113,8 @@ def test_serve_keeps_answering_with_the_last_good_page_and_the_problem_while_a_s
 
 
 def _server(tmp_path):
+    """A live-reload server watching what MkDocs' ``serve`` watches before our plugin's
+    ``on_serve``: the docs folder and ``mkdocs.yml``; and the config it was given."""
     from mkdocs.livereload import LiveReloadServer
 
     server = LiveReloadServer(
@@ -119,8 +122,16 @@ def _server(tmp_path):
     )
     for name in ("runbooks", "content"):
         (tmp_path / name).mkdir()
-        server.watch(str(tmp_path / name))
-    return server
+    (tmp_path / "mkdocs.yml").write_text("site_name: KB\n", encoding="utf-8")
+    config = SimpleNamespace(
+        docs_dir=str(tmp_path / "content"),
+        config_file_path=str(tmp_path / "mkdocs.yml"),
+        theme=SimpleNamespace(dirs=[str(tmp_path / "theme")]),  # not watched: no --watch-theme
+        watch=[],
+    )
+    server.watch(config.docs_dir)
+    server.watch(config.config_file_path)
+    return server, config
 
 
 def test_the_live_preview_watches_with_system_file_events_and_sees_an_edit(tmp_path):
@@ -128,10 +139,11 @@ def test_the_live_preview_watches_with_system_file_events_and_sees_an_edit(tmp_p
     from opskb.engines.mkdocs.watching import watch_natively
     from watchdog.observers.polling import PollingObserver
 
-    server = _server(tmp_path)
-    assert watch_natively(server)
+    server, config = _server(tmp_path)
+    assert watch_natively(server, config, [str(tmp_path / "runbooks")])
     assert not isinstance(server.observer, PollingObserver)
-    assert sorted(server._watched_paths) == [str(tmp_path / "content"), str(tmp_path / "runbooks")]
+    watched = sorted(server._watched_paths)  # MkDocs' own record of what it watches
+    assert watched == [str(tmp_path / p) for p in ("content", "mkdocs.yml", "runbooks")]
     server.observer.start()
     try:
         (tmp_path / "runbooks" / "new.md").write_text("# New\n", encoding="utf-8")
@@ -147,10 +159,10 @@ def test_reading_the_sources_does_not_ask_the_live_preview_for_a_rebuild(tmp_pat
     source: passed on, each rebuild would start the next one, for ever."""
     from opskb.engines.mkdocs.watching import watch_natively
 
-    server = _server(tmp_path)
+    server, config = _server(tmp_path)
     source = tmp_path / "runbooks" / "read.md"
     source.write_text("# Read\n", encoding="utf-8")
-    assert watch_natively(server)
+    assert watch_natively(server, config, [str(tmp_path / "runbooks")])
     server.observer.start()
     try:
         time.sleep(0.5)  # let the observer settle before the reads it must ignore
@@ -177,8 +189,8 @@ def test_the_live_preview_keeps_polling_where_the_system_cannot_watch(tmp_path, 
             raise OSError(28, "inotify watch limit reached")
 
     monkeypatch.setattr(watchdog.observers, "Observer", Exhausted)
-    server = _server(tmp_path)
+    server, config = _server(tmp_path)
     polling = server.observer
-    assert not watch_natively(server)
+    assert not watch_natively(server, config, [str(tmp_path / "runbooks")])
     assert server.observer is polling and isinstance(polling, PollingObserver)
-    assert len(server._watch_refs) == 2
+    assert len(server._watch_refs) == 3  # ours are watched all the same, by polling
