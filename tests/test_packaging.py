@@ -60,3 +60,37 @@ def test_the_wheel_holds_every_module_template_theme_file_and_scaffold_file(tmp_
     )
     assert "opskb = opskb.cli:main" in entry_points
     assert "opskb = opskb.engines.mkdocs.plugin:OpskbPlugin" in entry_points
+
+
+#: Declared dependencies the package uses without importing them, and how.
+NOT_IMPORTED = {
+    "mkdocs-material": "the theme: MkDocs loads it by its name in mkdocs.yml (theme: material)",
+}
+
+
+def test_every_declared_dependency_is_imported_by_the_package() -> None:
+    """A dependency nothing imports is weight on every install (or a sign of dead code)."""
+    import re
+    import tomllib
+    from importlib import metadata
+
+    from tests.test_layout import _imported_roots
+
+    declared = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    names = [
+        re.split(r"[<>=!~ \[;]", dep, maxsplit=1)[0] for dep in declared["project"]["dependencies"]
+    ]
+    provides: dict[str, set[str]] = {}
+    for module, dists in metadata.packages_distributions().items():
+        for dist in dists:
+            provides.setdefault(dist.lower().replace("_", "-"), set()).add(module)
+    imported = set().union(*(_imported_roots(p) for p in PACKAGE.rglob("*.py")))
+    unused = {
+        name
+        for name in names
+        if name.lower() not in NOT_IMPORTED
+        and not provides.get(name.lower().replace("_", "-"), set()) & imported
+    }
+    assert unused == set()
+    assert set(NOT_IMPORTED) <= {n.lower() for n in names}, "an exemption for a dependency gone"
+    assert provides.get("pyyaml") == {"yaml", "_yaml"}, "the scan maps distributions to modules"
