@@ -26,6 +26,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .sources.walk import walk_folder
+
 __all__ = [
     "BuildRecord",
     "context_digest",
@@ -61,16 +63,12 @@ def _tree_stamp(folder: Path) -> list[tuple[str, int, int]] | str:
         if home is not None and home in (folder, *folder.parents):
             return package  # Material ships some 15,000 files: its version says it all
     stamp = []
-    for dirpath, dirs, names in os.walk(folder):
-        dirs.sort()
-        base = os.path.relpath(dirpath, folder).replace(os.sep, "/")
-        for name in sorted(names):
-            try:
-                info = os.stat(os.path.join(dirpath, name))
-            except OSError:
-                continue
-            rel = name if base == "." else f"{base}/{name}"
-            stamp.append((rel, info.st_size, info.st_mtime_ns))
+    for file in walk_folder(folder):  # what the theme offers, as the staged tree copies it
+        try:
+            modified, size = file.stamp()
+        except OSError:
+            continue
+        stamp.append((file.rel, size, modified))
     return stamp
 
 

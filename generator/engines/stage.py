@@ -32,7 +32,7 @@ from ..config import CONFIG_FILE, Settings
 from ..pages import NavItem, RenderMemo, Site
 from ..pipeline import KnowledgeBase, render_kb
 from ..search.records import RecordStore, SearchRecord
-from ..sources.walk import virtual_path
+from ..sources.walk import virtual_path, walk_folder
 
 __all__ = [
     "DOCS_DIR",
@@ -191,12 +191,11 @@ def _write_overrides(kb: KnowledgeBase, target: Path) -> None:
     for source in (THEME_DIR, _custom_dir(kb)):
         if source is None or not source.is_dir():
             continue
-        for path in sorted(source.rglob("*")):
-            rel = path.relative_to(source)
-            if path.is_dir() or path.is_symlink() or str(rel) in THEME_LEFT_OUT:
+        for file in walk_folder(source, root=kb.root if source != THEME_DIR else None):
+            if file.rel in THEME_LEFT_OUT:
                 continue
-            (target / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target / rel)
+            (target / file.rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(file.path, target / file.rel)
 
 
 class _Tagged:

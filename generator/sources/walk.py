@@ -35,6 +35,7 @@ __all__ = [
     "markdown_stem",
     "relative_path",
     "virtual_path",
+    "walk_folder",
     "walk_sources",
 ]
 
@@ -150,6 +151,18 @@ def walk_sources(settings: Settings) -> SourceTree:
     return tree
 
 
+def walk_folder(folder: Path, root: Path | None = None) -> list[SourceFile]:
+    """Every file below ``folder`` that the walk of the sources would take, in path order
+    (``rel`` below ``folder``), for the folders an engine reads beside the sources (a
+    theme's ``custom_dir``): links are followed, or left out, as they are in the sources.
+    ``root``: where links may lead (the knowledge base; by default ``folder`` itself)."""
+    folder = folder.resolve()
+    tree = SourceTree()
+    if folder.is_dir():
+        _walk((root or folder).resolve(), str(folder), "", tree, ())
+    return sorted([*tree.documents, *tree.defaults, *tree.files], key=lambda f: f.rel)
+
+
 def _walk(
     root: Path, folder: str, rel_folder: str, tree: SourceTree, extensions: tuple[str, ...]
 ) -> None:
@@ -187,7 +200,7 @@ def _walk(
         name = entry.name
         if name[0] == ".":
             continue
-        rel = f"{rel_folder}/{name}"
+        rel = f"{rel_folder}/{name}" if rel_folder else name
         if name.isascii() and not entry.is_symlink() and entry.is_file():
             kind, problem = "file", None  # most entries: told apart without a look-up
         else:

@@ -188,3 +188,26 @@ def test_every_suffix_mkdocs_reads_as_markdown_is_a_document_and_a_page(make_kb,
     assert urls["content/guide/README.md"] == "guide/"
     assert urls["runbooks/vpn/resync.mkd"] == "runbooks/vpn/resync/"
     assert "../../runbooks/vpn/resync/" in page(site, "systems/vpn/")
+
+
+def test_a_folder_beside_the_sources_is_walked_as_the_sources_are(tmp_path):
+    """A theme's custom_dir, copied into the staged tree and stamped for reuse, takes the
+    files and links the walk of the sources takes: a link inside the knowledge base is
+    read, one out of it or to nothing is not, and no hidden file."""
+    from opskb.sources.walk import walk_folder
+
+    root = tmp_path / "kb"
+    theme = root / "theme"
+    (theme / "partials").mkdir(parents=True)
+    (theme / "main.html").write_text("{% extends 'base.html' %}", encoding="utf-8")
+    (root / "shared.html").write_text("<footer></footer>", encoding="utf-8")
+    (theme / "partials" / "footer.html").symlink_to(root / "shared.html")
+    (tmp_path / "secret.txt").write_text("not the theme's", encoding="utf-8")
+    (theme / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    (theme / "gone.html").symlink_to(theme / "missing.html")
+    (theme / ".hidden").write_text("", encoding="utf-8")
+    found = walk_folder(theme, root=root)
+    assert [f.rel for f in found] == ["main.html", "partials/footer.html"]
+    assert found[1].path.read_text(encoding="utf-8") == "<footer></footer>"
+    assert [f.rel for f in walk_folder(theme)] == ["main.html"]  # links may not leave it
+    assert walk_folder(tmp_path / "absent") == []
