@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from .sources.walk import markdown_stem
+from .names import markdown_stem
 
 __all__ = [
     "ActionItem",

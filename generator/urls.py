@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from urllib.parse import quote
 
 from .model import Tier
-from .sources.walk import FOLDER_PAGES, document_stem
+from .names import FOLDER_PAGES, document_stem
 
 __all__ = ["OFFLINE_DIR", "offline_uri", "page_stem", "page_url", "relative_url"]
 

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 
 from ..config import Settings
 from ..model import Document, EscalationStep, Kind, Status, Tier
+from ..names import DOCUMENT_SUFFIXES, FOLDER_PAGES, is_markdown, markdown_stem
 from ..problems import Problems
 from ..sources.alert_rules import AlertRule
 from ..sources.folders import folder_of, is_folder_page
 from ..sources.history import Change
 from ..sources.load import KeyLines
-from ..sources.walk import DOCUMENT_SUFFIXES, FOLDER_PAGES, is_markdown, markdown_stem
 
 __all__ = ["Catalog", "build_catalog", "resolve_reference"]
 

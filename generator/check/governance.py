@@ -16,9 +16,9 @@ from collections import defaultdict
 
 from ..config import Settings
 from ..model import Document, Status, Tier
+from ..names import virtual_path
 from ..problems import Problems
 from ..sources.load import KeyLines
-from ..sources.walk import virtual_path
 from .catalog import Catalog
 
 __all__ = ["check_governance", "document_findings"]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..config import Settings
 from ..model import Document
+from ..names import is_markdown, virtual_path
 from ..problems import Problems
 from ..sources.markdown_lines import lines_outside_code
 from ..sources.markdown_links import (
@@ -23,7 +24,6 @@ from ..sources.markdown_links import (
     may_link_html,
     may_link_markdown,
 )
-from ..sources.walk import is_markdown, virtual_path
 from ..urls import page_url, relative_url
 from .catalog import Catalog
 from .reserved import generated_at

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..names import virtual_path
 from ..problems import Problem
-from ..sources.walk import virtual_path
 
 __all__ = ["generated_at", "reserved_files", "reserved_problem"]
 

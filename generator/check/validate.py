@@ -28,18 +28,14 @@ from ..model import (
     SystemInfo,
     Tier,
 )
+from ..names import ADOPTED_SUFFIXES, MARKDOWN_SUFFIXES, document_stem
 from ..problems import Problem, Problems
 from ..sources.adoption import AliasedLines
 from ..sources.erb import inert_erb
 from ..sources.folders import section_kind
 from ..sources.headings import title_and_body
 from ..sources.load import RawDocument
-from ..sources.walk import (
-    ADOPTED_SUFFIXES,
-    DEFAULTS_FILE,
-    MARKDOWN_SUFFIXES,
-    document_stem,
-)
+from ..sources.walk import DEFAULTS_FILE
 from ..urls import page_stem
 from . import fields as f
 from .fields import Field

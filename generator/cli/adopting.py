@@ -18,10 +18,11 @@ from pathlib import Path, PurePosixPath
 
 from ..check.validate import kind_from_path
 from ..model import Kind, Tier
+from ..names import FOLDER_PAGES, is_markdown
 from ..pipeline import load_kb
 from ..problems import Problem
 from ..sources.load import load_document
-from ..sources.walk import DEFAULTS_FILE, FOLDER_PAGES, is_markdown, relative_path, walk_sources
+from ..sources.walk import DEFAULTS_FILE, relative_path, walk_sources
 from .authoring import AuthoringError, NewDocument, create_document
 
 __all__ = ["AdoptionReport", "adopt_folder", "format_report"]

@@ -29,10 +29,11 @@ import yaml
 
 from ..check.export import CATALOG_URI, catalog_json
 from ..config import CONFIG_FILE, Settings
+from ..names import virtual_path
 from ..pages import NavItem, RenderMemo, Site
 from ..pipeline import KnowledgeBase, render_kb
 from ..search.records import RecordStore, SearchRecord
-from ..sources.walk import virtual_path, walk_folder
+from ..sources.walk import walk_folder
 
 __all__ = [
     "DOCS_DIR",

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..model import Document, Kind
+from ..names import FOLDER_PAGES, document_stem
 from .markdown_lines import lines_outside_code
-from .walk import FOLDER_PAGES, document_stem
 
 __all__ = ["folder_listing", "folder_of", "is_folder_page", "section_kind"]
 

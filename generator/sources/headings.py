@@ -19,10 +19,10 @@ import re
 from pathlib import PurePosixPath
 from typing import NamedTuple
 
+from ..names import FOLDER_PAGES, document_stem
 from .erb import TITLE_TAG
 from .markdown_lines import lines_outside_code
 from .markdown_links import link_texts
-from .walk import FOLDER_PAGES, document_stem
 
 __all__ = ["Heading", "first_heading", "name_title", "plain_text", "title_and_body"]
 

@@ -19,38 +19,20 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..config import CONFIG_FILE, Settings
+from ..names import is_markdown
 from ..problems import Level, Problem
 from .adoption import listed_extensions
 
 __all__ = [
-    "ADOPTED_SUFFIXES",
     "DEFAULTS_FILE",
-    "DOCUMENT_SUFFIXES",
-    "FOLDER_PAGES",
-    "MARKDOWN_SUFFIXES",
     "SourceFile",
     "SourceTree",
-    "document_stem",
-    "is_markdown",
-    "markdown_stem",
     "relative_path",
-    "virtual_path",
     "walk_folder",
     "walk_sources",
 ]
 
 DEFAULTS_FILE = "_defaults.yml"
-#: What MkDocs 1.6 builds as Markdown pages (``mkdocs.utils.markdown_extensions``),
-#: so that the catalogue holds exactly the pages the site has.
-MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
-#: Other names read as Markdown documents: GOV.UK tech-docs (Middleman) pages. Their page
-#: is handed to the site engine as ``x.md`` (see ``validate.page_location``).
-ADOPTED_SUFFIXES = (".html.md.erb", ".htm.md.erb")
-DOCUMENT_SUFFIXES = ADOPTED_SUFFIXES + MARKDOWN_SUFFIXES
-#: The names that make a document its folder's own page (``runbooks/vpn/``): Hugo's
-#: ``_index`` and a repository's ``README`` as well as ``index``.
-FOLDER_PAGES = ("index", "README", "_index")
-
 _NAME = operator.attrgetter("name")
 _SPECIAL = (
     (stat.S_ISFIFO, "a named pipe"),
@@ -58,36 +40,6 @@ _SPECIAL = (
     (stat.S_ISCHR, "a character device"),
     (stat.S_ISBLK, "a block device"),
 )
-
-
-def is_markdown(path: str) -> bool:
-    """Whether ``path`` names a Markdown document (by its suffix)."""
-    return path.endswith(DOCUMENT_SUFFIXES)
-
-
-def markdown_stem(path: str) -> str:
-    """``path`` without its Markdown suffix: ``a/b.markdown`` → ``a/b``,
-    ``a/b.html.md.erb`` → ``a/b``."""
-    for suffix in DOCUMENT_SUFFIXES:
-        if path.endswith(suffix):
-            return path[: -len(suffix)]
-    return path
-
-
-def document_stem(path: str) -> str:
-    """A document's path without its suffix: ``markdown_stem``, or for a document read
-    through a folder's ``adopt: {extensions: [...]}`` (``a/b.txt``) without that suffix."""
-    stem = markdown_stem(path)
-    if stem != path:
-        return stem
-    folder, slash, name = path.rpartition("/")
-    return folder + slash + name.rsplit(".", 1)[0] if "." in name[1:] else path
-
-
-def virtual_path(path: str, content_dir: str) -> str:
-    """Where a source file sits in the site's page tree."""
-    prefix = content_dir.rstrip("/") + "/"
-    return path[len(prefix) :] if path.startswith(prefix) else path
 
 
 class SourceFile(NamedTuple):

@@ -24,6 +24,7 @@ from mkdocs.utils import CountHandler
 from ...check.export import CATALOG_URI, catalog_json
 from ...check.slow_markdown import ConversionWatch, terminal_notice
 from ...executor import OK, WARNED, BuildWorkers, available_cpus, can_fork, plan_shares
+from ...names import virtual_path
 from ...options import OPTIONS, Option
 from ...pages import RenderMemo, Site
 from ...pages.html_blocks import new_token, put_back, set_aside
@@ -36,7 +37,6 @@ from ...reuse import BuildRecord
 from ...search.records import RecordStore
 from ...sources.alert_rules import alert_rule_files
 from ...sources.load import LoadCache
-from ...sources.walk import virtual_path
 from ..stage import (
     nav_config,
     our_assets,
