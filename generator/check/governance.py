@@ -17,7 +17,7 @@ from collections import defaultdict
 from ..config import Settings
 from ..model import Document, Status, Tier
 from ..problems import Problems
-from ..sources.load import KeyLines
+from ..sources.key_lines import KeyLines
 from ..sources.walk import virtual_path
 from .catalog import Catalog
 
