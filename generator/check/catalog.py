@@ -22,7 +22,7 @@ from ..problems import Problems
 from ..sources.alert_rules import AlertRule
 from ..sources.folders import folder_of, is_folder_page
 from ..sources.history import Change
-from ..sources.load import KeyLines
+from ..sources.key_lines import KeyLines
 
 __all__ = ["Catalog", "build_catalog", "resolve_reference"]
 

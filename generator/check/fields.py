@@ -29,7 +29,7 @@ YEARS = range(1900, 3000)
 
 class KeyLineFinder(Protocol):
     """Finds the line of a key (and of keys nested below it) in the file being read:
-    ``load.KeyLines`` for front matter, ``config`` for ``mkdocs.yml``."""
+    ``key_lines.KeyLines`` for front matter, ``config`` for ``mkdocs.yml``."""
 
     def line(self, key: str, *inner: str | int) -> int: ...
 

@@ -18,7 +18,7 @@ from ..config import Settings
 from ..model import Document, Status, Tier
 from ..names import virtual_path
 from ..problems import Problems
-from ..sources.load import KeyLines
+from ..sources.key_lines import KeyLines
 from .catalog import Catalog
 
 __all__ = ["check_governance", "document_findings"]

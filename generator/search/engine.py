@@ -1,7 +1,8 @@
 """The Whoosh side of search: schema, queries, snippets, spelling, likeness.
 
-Everything Whoosh-specific lives here, so the rest of opskb sees only
-:class:`~opskb.search.index.SearchIndex` and plain results.
+Everything Whoosh-specific lives here and in ``terms`` (how text becomes index
+terms), so the rest of opskb sees only :class:`~opskb.search.index.SearchIndex`
+and plain results.
 """
 
 from __future__ import annotations
@@ -13,17 +14,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from whoosh import formats, highlight, scoring
-from whoosh.analysis import STOP_WORDS, StandardAnalyzer, StemmingAnalyzer
+from whoosh.analysis import StandardAnalyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.lang.porter2 import stem
 from whoosh.query import And, NullQuery, Or, Prefix, Query, Term, TermRange
 from whoosh.searching import Searcher
 
 from . import vocabulary
 from .records import SearchRecord, spelled_out
-from .synonyms import WORD as _WORD
 from .synonyms import Groups as SynonymGroups
 from .synonyms import variants as synonym_variants
+from .terms import ANALYZER, analyze, query_terms, words_of
 
 __all__ = ["Hit", "build_schema", "document_fields", "filters", "staged_queries", "to_hit"]
 
@@ -37,9 +37,6 @@ SNIPPET_SOURCE = 4000  # characters of a field scanned for a snippet
 MARK_START, MARK_END = "\x02", "\x03"
 SPELLING_CANDIDATES = 40  # words within two edits of a misspelling, ranked by vocabulary.closest
 LIKENESS_OPENING = 600  # characters of the body that, with the lead, say what a document is about
-# Snowball English ("Porter2"), as Pagefind stems: Whoosh's default Porter stemmer leaves
-# doubled consonants ("dropping" → "dropp", "stopped" → "stopp"), so they missed "drops".
-_ANALYZER = StemmingAnalyzer(stemfn=stem)
 # In the any-word fallback a page's score is scaled by the share of the query's words it
 # holds: near 1, a page with two of three words ranks above any page with one.
 ANY_WORD_COORDINATION = 0.95
@@ -87,11 +84,11 @@ def build_schema() -> Schema:
         title=STORED(),
         symptoms=STORED(),
         tags=STORED(),
-        lead=TEXT(analyzer=_ANALYZER),
+        lead=TEXT(analyzer=ANALYZER),
         systems=KEYWORD(stored=True, commas=True, lowercase=True),
         tier=ID(stored=True),
         kind=ID(stored=True),
-        body=TEXT(stored=True, analyzer=_ANALYZER),
+        body=TEXT(stored=True, analyzer=ANALYZER),
         date=ID(stored=True),
         status=ID(stored=True),  # an incident's, so the live ones can be asked for
         started=STORED(),
@@ -124,10 +121,6 @@ def document_fields(record: SearchRecord) -> dict[str, str]:
     }
 
 
-def words_of(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text)]
-
-
 def weighting() -> scoring.WeightingModel:
     """TF-IDF: on 10,000 documents it ranks a common phrase three times faster than
     BM25F (no per-document length look-ups), and leads are short and alike in
@@ -135,25 +128,8 @@ def weighting() -> scoring.WeightingModel:
     return scoring.TF_IDF()
 
 
-_QUERY_WORD = re.compile(r"[^\W_][\w'-]*\*?", re.UNICODE)
 _BOOSTS = {"lead": LEAD_BOOST, "body": 1.0}
 FIELD_BOOSTS = _BOOSTS  # how much a match in each field counts, for look-alike scoring
-
-
-def query_terms(text: str) -> list[tuple[str, bool]]:
-    """The query's index terms as ``(term, is_prefix)``; ``word*`` matches by prefix.
-
-    Built by hand rather than with Whoosh's query parser: the parser costs
-    more to import than a whole warm query, and a caller's words need no
-    query language (``error: denied`` is text, not a field name).
-    """
-    terms: dict[tuple[str, bool], None] = {}
-    for word in _QUERY_WORD.findall(text):
-        if word.endswith("*") and len(word) > 2:
-            terms[(word[:-1].lower(), True)] = None
-        else:
-            terms.update(((t.text, False), None) for t in _ANALYZER(word.rstrip("*")))
-    return list(terms)
 
 
 def _word(term: str, prefix: bool, fields: tuple[str, ...]) -> Query:
@@ -253,13 +229,13 @@ def _pieces(marked: str) -> tuple[tuple[str, bool], ...]:
 
 def snippet(stored: dict, query_text: str) -> tuple[tuple[str, bool], ...]:
     """The best matching passage of the symptoms, the body or the title, as pieces."""
-    terms = frozenset(t.text for t in _ANALYZER(query_text))
+    terms = frozenset(t.text for t in ANALYZER(query_text))
     fragmenter = highlight.ContextFragmenter(maxchars=160, surround=50)
     for field in SNIPPET_FIELDS:
         text = stored.get(field, "")[:SNIPPET_SOURCE]
         if not text or not terms:
             continue
-        marked = highlight.highlight(text, terms, _ANALYZER, fragmenter, _Marks(), top=2)
+        marked = highlight.highlight(text, terms, ANALYZER, fragmenter, _Marks(), top=2)
         if marked:
             return _pieces(marked.replace("\n", " · "))
     body = stored.get("body", "")
@@ -295,7 +271,7 @@ def corrections(searcher: Searcher, text: str) -> dict[str, str]:
     for word in dict.fromkeys(words_of(text)):
         if not vocabulary.is_correctable(word) or reader.doc_frequency("words", word) > 0:
             continue
-        stems = [t.text for t in _ANALYZER(word)]
+        stems = [t.text for t in ANALYZER(word)]
         if not stems or any(reader.doc_frequency("body", stem) > 0 for stem in stems):
             continue  # a stop word, or another form of a word the bodies use
         candidates = searcher.suggest("words", word, limit=SPELLING_CANDIDATES, maxdist=2)
@@ -325,36 +301,13 @@ def posting_weights(fields: dict[str, str]) -> dict[str, dict[str, float]]:
     for name in FIELD_BOOSTS:
         field = schema[name]
         boost = field.format.field_boost
-        if field.analyzer is _ANALYZER:
+        if field.analyzer is ANALYZER:
             found[name] = {t: n * boost for t, n in Counter(analyze(fields[name])).items()}
             continue
         counting = formats.Frequency(field_boost=boost)
         values = counting.word_values(fields[name], field.analyzer, mode="index")
         found[name] = {term: weight for term, _, weight, _ in values}
     return found
-
-
-_TOKEN = re.compile(r"[\w\*]+(?:\.?[\w\*]+)*")  # the stemming analyzer's own expression
-_STOP_WORDS = frozenset(STOP_WORDS)
-
-
-@functools.lru_cache(maxsize=200_000)
-def _term(token: str) -> str | None:
-    """The term a token gives, or ``None`` for a stop word or a one-letter word."""
-    word = token.lower()
-    return stem(word) if len(word) >= 2 and word not in _STOP_WORDS else None
-
-
-def analyze(text: str) -> list[str]:
-    """The terms the stemming analyzer gives for ``text`` when indexing, in order.
-
-    The same steps (tokenise, lowercase, drop stop words and one-letter words,
-    Snowball stems) without a token object per word, each distinct token
-    worked out once: a build analyses every document for look-alikes, and
-    Whoosh's pipeline took 5 s of it at 5,000 documents. A test checks both
-    give the same terms.
-    """
-    return [term for term in map(_term, _TOKEN.findall(text)) if term is not None]
 
 
 # A word in more documents than this says little about likeness, and scoring its

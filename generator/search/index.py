@@ -15,7 +15,7 @@ from pathlib import Path
 import whoosh.index
 from whoosh.query import Term
 
-from . import engine
+from . import engine, terms
 from .engine import Hit
 from .likeness import LikenessScorer
 from .live import LIVE_STATUSES, live_incidents, matching, system_names
@@ -240,7 +240,7 @@ class SearchIndex:
             flt = engine.filters(tier, system, kind)
             limit = max(1, limit)
             fixes = engine.corrections(searcher, query)
-            words = tuple(engine.words_of(query))
+            words = tuple(terms.words_of(query))
             searched = query
             ranked, every = _ranked(searcher, query, flt, limit, synonyms)
             if not every and fixes:

@@ -85,7 +85,7 @@ def matching(
 ) -> list[LiveIncident]:
     """The incidents whose words hold a word of ``query`` (or of a synonym's version of it),
     in their order."""
-    from .engine import analyze  # the terms both sides are compared by (Snowball stems)
+    from .terms import analyze  # the terms both sides are compared by (Snowball stems)
 
     asked = {term for version in variants(query, synonyms) for term in analyze(version)}
     if not asked:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import engine
 from .synonyms import Groups, variants
+from .terms import analyze, query_terms
 
 __all__ = ["symptom_order"]
 
@@ -22,7 +22,7 @@ def symptom_order(query: str, synonyms: Groups = ()) -> Callable[[dict], tuple[i
     """A sort key for a hit's stored fields: ``(0, 0)`` for an L1 runbook with a symptom
     holding the query, ``(0, 1)`` for another such runbook, ``(1, 0)`` for the rest."""
     versions = [
-        frozenset(term for term, prefix in engine.query_terms(version) if not prefix)
+        frozenset(term for term, prefix in query_terms(version) if not prefix)
         for version in variants(query, synonyms)
     ]
     versions = [terms for terms in versions if terms]
@@ -31,7 +31,7 @@ def symptom_order(query: str, synonyms: Groups = ()) -> Callable[[dict], tuple[i
         if stored.get("kind") != "runbook" or not versions:
             return (1, 0)
         for symptom in stored.get("symptoms", "").split("\n"):
-            terms = set(engine.analyze(symptom))
+            terms = set(analyze(symptom))
             if any(version <= terms for version in versions):
                 return (0, 0 if stored.get("tier") == "L1" else 1)
         return (1, 0)

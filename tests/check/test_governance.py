@@ -7,7 +7,7 @@ import datetime as dt
 from opskb.check.governance import check_governance, document_findings
 from opskb.pipeline import load_kb
 from opskb.problems import Problems
-from opskb.sources.load import KeyLines
+from opskb.sources.key_lines import KeyLines
 
 TODAY = dt.date(2026, 6, 1)
 

@@ -9,8 +9,6 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from opskb.pipeline import load_kb
 from opskb.search import SearchIndex, engine, likeness, search_record
 from opskb.search import related as related_module
@@ -138,11 +136,6 @@ def test_an_unwritable_cache_folder_is_an_os_error(make_kb) -> None:
     (root / ".opskb-cache").write_text("not a folder", encoding="utf-8")
     with pytest.raises(OSError):
         similar_documents(root, load_kb(root).catalog)
-
-
-@given(st.text(max_size=300))
-def test_the_fast_analyzer_gives_the_stemming_analyzers_terms(text: str) -> None:
-    assert engine.analyze(text) == [t.text for t in engine._ANALYZER(text)]
 
 
 def test_a_kept_cache_file_is_read_again_once_another_process_replaces_it(tmp_path) -> None:
