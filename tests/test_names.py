@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from opskb.names import (
     DOCUMENT_SUFFIXES,
     document_stem,
