@@ -36,11 +36,8 @@ NOT_YET = {
     "search/index.py": "tests/search/test_engine.py",
     "search/likeness.py": "tests/search/test_related.py",
     "search/pagefind_files.py": "tests/whole_site/test_search_browser.py",
-    "search/records.py": "tests/search/test_engine.py",
     "search/site_index.py": "tests/search/test_engine.py",
-    "search/sources.py": "tests/search/test_engine.py",
     "search/store.py": "tests/pages/test_memo.py",
-    "search/terminal.py": "tests/search/test_engine.py",
 }
 
 
