@@ -34,10 +34,8 @@ ADAPTERS = {
 #: each wants a test file of its own (issue 19); remove a line when it has one.
 NOT_YET = {
     "search/index.py": "tests/search/test_engine.py",
-    "search/likeness.py": "tests/search/test_related.py",
     "search/pagefind_files.py": "tests/whole_site/test_search_browser.py",
     "search/site_index.py": "tests/search/test_engine.py",
-    "search/store.py": "tests/pages/test_memo.py",
 }
 
 
