@@ -34,8 +34,6 @@ ADAPTERS = {
 #: each wants a test file of its own (issue 19); remove a line when it has one.
 NOT_YET = {
     "search/index.py": "tests/search/test_engine.py",
-    "search/pagefind_files.py": "tests/whole_site/test_search_browser.py",
-    "search/site_index.py": "tests/search/test_engine.py",
 }
 
 
