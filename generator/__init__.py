@@ -1,8 +1,8 @@
 """opskb: IT operations knowledge (runbooks, incidents, escalation) as a static site.
 
-The pipeline, one module per stage::
+The pipeline, one folder per stage (README → Architecture)::
 
-    load → validate → catalog → pages → (mkdocs_plugin | search | cli)
+    sources → check → pages → search → publish, with engines/ and cli/ as adapters
 """
 
 from __future__ import annotations

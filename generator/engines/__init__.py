@@ -1,7 +1,7 @@
 """Engines: what turns opskb's Markdown pages into a site.
 
 MkDocs and ProperDocs (the maintained MkDocs 1.x fork) run opskb's plugin
-(``mkdocs_plugin.py``); any other engine, Zensical first, builds the staged
+(``mkdocs/plugin.py``); any other engine, Zensical first, builds the staged
 tree (``stage.py``): every page already rendered as plain Markdown, the theme
 overrides and a generated ``mkdocs.yml``.
 """

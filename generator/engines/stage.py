@@ -63,7 +63,7 @@ OFFLINE_SCRIPT = "assets/opskb/offline.js"  # registers the service worker (offl
 TICKET_NOTE_SCRIPT = "assets/opskb/ticket-note.js"  # copy a ticket note, fill in the caller
 STAGED_STYLESHEET = "assets/opskb/staged.css"  # the header search box, for themes unlike Material
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "tables", "admonition", "toc")
-# Lists numbered as written (`<ol start="3">`); their indentation is the core's (lists.py)
+# Lists numbered as written (`<ol start="3">`); their indentation is the core's (sources/lists.py)
 FLAVOUR_EXTENSIONS = ("sane_lists",)
 
 

@@ -4,7 +4,7 @@ ProperDocs, the maintained MkDocs 1.x fork, runs MkDocs plugins and themes
 unchanged: once ``properdocs.replacement`` is imported, every ``mkdocs.*``
 import is answered by ``properdocs.*``, and it finds plugins and themes under
 the ``mkdocs.plugins`` and ``mkdocs.themes`` entry points (opskb also declares
-itself under ``properdocs.plugins``). So the adapter (``mkdocs_plugin.py``) is
+itself under ``properdocs.plugins``). So the adapter (``plugin.py``) is
 the same for both; which one runs is decided before anything imports
 ``mkdocs``, once per process.
 """

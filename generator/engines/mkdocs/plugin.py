@@ -51,7 +51,7 @@ __all__ = ["OpskbPlugin"]
 log = get_plugin_logger(__name__)
 THEME_DIR = Path(__file__).resolve().parents[2] / "theme"
 REUSE_TEMPLATE = "opskb-reuse.html"  # a one-line template for pages whose HTML is reused
-# Plugins known to need nothing from pages another process renders (see workers.py).
+# Plugins known to need nothing from pages another process renders (see executor.py).
 SHARED_BUILD_PLUGINS = frozenset({"search", "material/search", "opskb"})
 
 
