@@ -123,10 +123,19 @@ def make_kb(tmp_path: Path) -> Callable[..., Path]:
     return make
 
 
-@pytest.fixture(autouse=True)
-def _fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test runs on the same day: 2026-06-01."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780272000")
+SUITE_EPOCH = "1780272000"  # 2026-06-01, the day every test runs on
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fixed_date():
+    """Every test, and every fixture of any scope, runs on the same day: 2026-06-01.
+
+    Session-wide, so a module's built site sees the day its tests see: a sample runbook
+    turning overdue for review on the real calendar changes nothing here.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", SUITE_EPOCH)
+        yield
 
 
 def run_cli(*args: str):
@@ -164,8 +173,6 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     Read it, never change it: every test that looks at the sample shares it.
     """
     out = tmp_path_factory.mktemp("sample") / "site"
-    with pytest.MonkeyPatch.context() as patch:  # on the suite's day, as every test runs
-        patch.setenv("SOURCE_DATE_EPOCH", "1780272000")
-        result = run_cli("build", "--kb", REPO, "--strict", "-q", "-d", out)
+    result = run_cli("build", "--kb", REPO, "--strict", "-q", "-d", out)
     assert result.exit_code == 0, result.output
     return out

@@ -22,10 +22,9 @@ import yaml
 from opskb.config import load_settings
 
 from bench.synthetic import write_kb as write_synthetic
-from tests.conftest import SYSTEM_VPN, copy_sample, page, run_cli
+from tests.conftest import SUITE_EPOCH, SYSTEM_VPN, copy_sample, page, run_cli
 
 ENGINES = ("mkdocs", "properdocs", "zensical")
-EPOCH = "1780272000"  # the suite's day, 2026-06-01
 GENERATOR = {
     "mkdocs": "mkdocs-1.",
     "properdocs": "ProperDocs 1.",
@@ -35,7 +34,7 @@ GENERATOR = {
 
 def opskb(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """``opskb ARGS`` in a new process, as a user runs it."""
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    env = {**os.environ, "SOURCE_DATE_EPOCH": SUITE_EPOCH}
     command = [sys.executable, "-c", "from opskb.cli import main; main()", *map(str, args)]
     return subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd, timeout=600)
 

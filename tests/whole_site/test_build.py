@@ -60,11 +60,26 @@ def test_overdue_review_is_visible_on_the_page(make_kb, build):
         last_reviewed: 2024-01-01
         ---
         Steps.
-        """
+        """,
+            "content/articles/old-notes.md": """        ---
+        title: Old notes
+        systems: [vpn]
+        owner: NetOps
+        last_reviewed: 2024-01-01
+        ---
+        Notes.
+        """,
         }
     )
     site = build(root)
-    assert "Review overdue" in page(site, "runbooks/vpn/old/")
+    runbook = page(site, "runbooks/vpn/old/")
+    assert runbook.count("Review overdue") == 1 and "review overdue since" in runbook
+    # under the escalation card, which stays in the first screen; before the steps
+    assert runbook.index('id="escalate"') < runbook.index("Review overdue")
+    assert runbook.index("Review overdue") < runbook.index("<p>Steps.</p>")
+    article = page(site, "articles/old-notes/")
+    assert article.count("Review overdue") == 1
+    assert article.index("Review overdue") < article.index("<p>Notes.</p>")
     assert "Review overdue" not in page(site, "runbooks/vpn/reset-token/")
 
 

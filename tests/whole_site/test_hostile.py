@@ -30,9 +30,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from opskb.pipeline import load_kb
 
-from tests.conftest import MKDOCS_YML, RUNBOOK_RESET, SYSTEM_VPN, page, write_kb
-
-EPOCH = "1780272000"  # 2026-06-01, as the autouse fixture of conftest
+from tests.conftest import MKDOCS_YML, RUNBOOK_RESET, SUITE_EPOCH, SYSTEM_VPN, page, write_kb
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -57,7 +55,7 @@ def sources_digest(root: Path) -> dict[str, str]:
 
 def opskb(*args: str | Path) -> subprocess.CompletedProcess[str]:
     """``opskb ARGS`` in a fresh interpreter, as a user runs it."""
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    env = {**os.environ, "SOURCE_DATE_EPOCH": SUITE_EPOCH}
     return subprocess.run(
         [sys.executable, "-m", "opskb.cli", *map(str, args)],
         capture_output=True,

@@ -1,12 +1,14 @@
 """Live incidents in headless Chromium at 1400×900, on a copy of the sample knowledge base.
 
-Every system of the copy has a live incident (one is added where the sample has none):
-each L1 runbook shows its systems' live incidents in the first screen, its escalation card
-still there too, and the home page opens with them.
+Every system of the copy has a live incident (one is added where the sample has none) and
+every L1 runbook is overdue for review, the worst first screen: each L1 runbook shows its
+systems' live incidents in the first screen, its escalation card still there too, and the
+home page opens with them.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -55,6 +57,13 @@ def live_sample(tmp_path_factory: pytest.TempPathFactory):
     for system_id in missing:
         path = kb / "content" / "incidents" / f"2026-11-20-live-{system_id}.md"
         path.write_text(_added_incident(system_id), encoding="utf-8")
+    for doc in catalog.runbooks:
+        if doc.tier is Tier.L1:
+            path = kb / doc.path
+            text = path.read_text(encoding="utf-8")
+            aged = re.sub(r"(?m)^last_reviewed: .*$", "last_reviewed: 2025-01-06", text, count=1)
+            assert aged != text, doc.path
+            path.write_text(aged, encoding="utf-8")
     result = run_cli("build", "--kb", kb, "--strict", "-q")
     assert result.exit_code == 0, result.output
     base, server = serve_folder(Path(kb / "site"))
@@ -81,6 +90,7 @@ def test_every_l1_runbook_shows_its_systems_live_incidents_in_the_first_screen(
     assert len(l1) >= 5
     for doc in l1:
         browser_page.goto(base + doc.url)
+        assert browser_page.locator(".admonition-title", has_text="Review overdue").count() == 1
         for system_id in doc.systems:
             incidents = [inc for inc in live if system_id in inc.systems]
             assert incidents, (doc.url, system_id)
