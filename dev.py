@@ -68,8 +68,9 @@ print(json.dumps(wanted))
 
 def wanted(env: Path) -> dict[str, str]:
     """``{name: version}`` of what the lock pins for this environment's Python and platform."""
-    out = subprocess.run([python(env), "-c", _WANTED, LOCK], check=True, capture_output=True,
-                         text=True, cwd=ROOT).stdout
+    out = subprocess.run(
+        [python(env), "-c", _WANTED, LOCK], check=True, capture_output=True, text=True, cwd=ROOT
+    ).stdout
     return json.loads(out)
 
 
@@ -78,8 +79,9 @@ def installed(env: Path) -> dict[str, str]:
         "import json, importlib.metadata as m; from packaging.utils import canonicalize_name as c;"
         " print(json.dumps({c(d.metadata['Name']): d.version for d in m.distributions()}))"
     )
-    out = subprocess.run([python(env), "-c", code], check=True, capture_output=True,
-                         text=True).stdout
+    out = subprocess.run(
+        [python(env), "-c", code], check=True, capture_output=True, text=True
+    ).stdout
     return json.loads(out)
 
 
@@ -128,8 +130,11 @@ def ensure_chromium() -> None:
         return
     print("installing Debian's chromium for the browser tests …", flush=True)
     if not apt_install("chromium"):
-        print("note: chromium is not installed; browser tests will be skipped "
-              "(install Debian's 'chromium' package to run them)", flush=True)
+        print(
+            "note: chromium is not installed; browser tests will be skipped "
+            "(install Debian's 'chromium' package to run them)",
+            flush=True,
+        )
 
 
 def ensure_axe() -> None:
@@ -140,11 +145,15 @@ def ensure_axe() -> None:
     if not shutil.which("npm"):
         print("installing Debian's nodejs and npm for the accessibility tests …", flush=True)
         if not apt_install("nodejs", "npm"):
-            print("note: npm is not installed; the accessibility tests will fail "
-                  "(install Debian's 'npm' package, then run `python3 dev.py test`)", flush=True)
+            print(
+                "note: npm is not installed; the accessibility tests will fail "
+                "(install Debian's 'npm' package, then run `python3 dev.py test`)",
+                flush=True,
+            )
             return
-    subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], check=True,
-                   cwd=AXE)
+    subprocess.run(
+        ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], check=True, cwd=AXE
+    )
 
 
 def suite(env: Path, args: list[str]) -> int:
@@ -160,12 +169,22 @@ def latest() -> None:
     new_env(LATEST)
     print("installing the newest allowed versions into .venv-latest/ …", flush=True)
     extras = ",".join(EXTRAS)
-    run(python(LATEST), *PIP, "install", "--upgrade", "--upgrade-strategy", "eager",
-        "-e", f".[{extras}]")
+    run(
+        python(LATEST),
+        *PIP,
+        "install",
+        "--upgrade",
+        "--upgrade-strategy",
+        "eager",
+        "-e",
+        f".[{extras}]",
+    )
     pinned, have = wanted(LATEST), installed(LATEST)
-    newer = [f"{n} {have[n]} (locked {pinned[n]})" for n in sorted(have) if n in pinned
-             and have[n] != pinned[n]] + [f"{n} {have[n]} (not locked)" for n in sorted(have)
-                                            if n not in pinned and n not in KEEP]
+    newer = [
+        f"{n} {have[n]} (locked {pinned[n]})"
+        for n in sorted(have)
+        if n in pinned and have[n] != pinned[n]
+    ] + [f"{n} {have[n]} (not locked)" for n in sorted(have) if n not in pinned and n not in KEEP]
     print("newer than the lock: " + (", ".join(newer) or "nothing"), flush=True)
 
 
@@ -174,8 +193,19 @@ def lock() -> int:
     sync()
     before = LOCK.read_bytes()
     extras = [arg for extra in EXTRAS for arg in ("--extra", extra)]
-    run(tool(VENV, "uv"), "pip", "compile", "pyproject.toml", *extras, "--upgrade",
-        "--universal", "--generate-hashes", "--quiet", "-o", LOCK.name)
+    run(
+        tool(VENV, "uv"),
+        "pip",
+        "compile",
+        "pyproject.toml",
+        *extras,
+        "--upgrade",
+        "--universal",
+        "--generate-hashes",
+        "--quiet",
+        "-o",
+        LOCK.name,
+    )
     if LOCK.read_bytes() == before:
         print(f"{LOCK.name} is up to date")
         return 0
@@ -184,8 +214,9 @@ def lock() -> int:
     if code:
         LOCK.write_bytes(before)
         sync()
-        print(f"the suite fails on the refreshed versions; {LOCK.name} is left as it was",
-              flush=True)
+        print(
+            f"the suite fails on the refreshed versions; {LOCK.name} is left as it was", flush=True
+        )
         return code
     print(f"refreshed {LOCK.name}; the suite passes on it: commit it")
     return 0
@@ -198,8 +229,10 @@ def main(argv: list[str]) -> int:
         sync()
         code = subprocess.call([tool(VENV, "opskb"), "build", "--strict", *rest], cwd=ROOT)
         if code == 0:
-            print("built the sample knowledge base into site/; "
-                  "`python3 dev.py serve` previews it at http://127.0.0.1:8000/")
+            print(
+                "built the sample knowledge base into site/; "
+                "`python3 dev.py serve` previews it at http://127.0.0.1:8000/"
+            )
         return code
     if command == "serve":
         sync()
@@ -215,8 +248,16 @@ def main(argv: list[str]) -> int:
     if command == "fuzz":
         sync()
         env = {**os.environ, "OPSKB_HYPOTHESIS_PROFILE": "fuzz"}
-        tests = [python(VENV), "-m", "pytest", "-q", "-n", "auto",
-                 "tests/sources/test_properties.py", *rest]
+        tests = [
+            python(VENV),
+            "-m",
+            "pytest",
+            "-q",
+            "-n",
+            "auto",
+            "tests/sources/test_properties.py",
+            *rest,
+        ]
         return subprocess.call(tests, cwd=ROOT, env=env)
     print(__doc__)
     return 0 if command in ("help", "-h", "--help") else 2
