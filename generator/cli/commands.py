@@ -64,7 +64,20 @@ engine_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The commands; an error of ours that one lets through is one clean ``Error:`` line
+    and exit status 1 (a refusal of ``init``, ``new`` or ``adopt``, a missing engine)."""
+
+    def invoke(self, ctx: click.Context):
+        from ..errors import OpskbError
+
+        try:
+            return super().invoke(ctx)
+        except OpskbError as exc:
+            raise click.ClickException(terminal_safe(exc)) from None
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="opskb")
 def main() -> None:
     """opskb: runbooks and incident write-ups, built into a knowledge-base site."""
@@ -153,12 +166,12 @@ def serve(kb_path: str | None, dev_addr: str, open_browser: bool, engine: str | 
 @click.option("--name", default=None, help="The site's name.")
 def init(directory: str, name: str | None) -> None:
     """Create a new knowledge base in DIRECTORY that builds at once."""
-    from ..scaffold import ScaffoldError, create_kb
+    from ..scaffold import create_kb
 
     target = Path(directory)
     try:
         written = create_kb(target, site_name=name)
-    except (ScaffoldError, OSError) as exc:
+    except OSError as exc:
         raise click.ClickException(terminal_safe(f"{exc}; nothing was written")) from None
     shown = terminal_safe(target)
     click.echo(f"created a knowledge base in {shown} ({len(written)} files)")
@@ -208,7 +221,7 @@ def new(
     Prints the new file's path. Never overwrites a file.
     """
     from ..model import Kind, Severity, Tier
-    from .authoring import AuthoringError, NewDocument, create_document
+    from .authoring import NewDocument, create_document
 
     root = _configured_root(kb_path)
     doc_kind = Kind(kind)
@@ -248,7 +261,7 @@ def new(
     )
     try:
         path = create_document(root, request)
-    except (AuthoringError, OSError) as exc:
+    except OSError as exc:
         raise click.ClickException(terminal_safe(exc)) from None
     click.echo(terminal_safe(path.relative_to(root).as_posix()))
     if doc_kind is Kind.SYSTEM:
@@ -274,12 +287,11 @@ def adopt(directory: str, kb_path: str | None, system_id: str, tier: str, owner:
     _defaults.yml (never overwriting), then sum up what still needs a human."""
     from ..terminal_text import terminal_lines
     from .adopting import adopt_folder, format_report
-    from .authoring import AuthoringError
 
     root = _configured_root(kb_path or directory)
     try:
         report = adopt_folder(root, Path(directory), system_id, Tier.parse(tier), owner)
-    except (AuthoringError, OSError) as exc:
+    except OSError as exc:
         raise click.ClickException(terminal_safe(exc)) from None
     click.echo(terminal_lines(format_report(report)))
 

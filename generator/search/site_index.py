@@ -31,6 +31,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
+from ..errors import OpskbError
 from ..executor import before_fork, can_fork, die_with_parent, remove_later, remove_orphans
 from .live import site_systems
 from .pagefind_files import canonicalise_filters
@@ -102,7 +103,7 @@ def record_html(record: SearchRecord) -> str:
     return "".join(parts)
 
 
-class SiteIndexError(Exception):
+class SiteIndexError(OpskbError):
     """Pagefind could not write the index (its message says why)."""
 
 

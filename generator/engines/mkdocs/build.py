@@ -30,6 +30,7 @@ from ...problems import FOLD, Problem, format_problems
 from ...reuse import forget_record, load_record, save_record
 from ...terminal_text import terminal_lines, terminal_safe
 from .. import PLUGIN_ENGINES, STAGED_ENGINES
+from .host import use_engine
 
 __all__ = [
     "build_site",
@@ -286,7 +287,7 @@ def build_site(
         from ..staged_build import build_staged
 
         return build_staged(kb, target, staging, strict=strict, quiet=quiet, started=started)
-    _load_engine(engine)
+    use_engine(engine)  # raises EngineError
     _quiet_theme_banner()
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -321,16 +322,6 @@ def build_site(
         save_record(kb.settings.cache_dir, target, plugin.record)
     progress(f"built {terminal_safe(target)} in {time.perf_counter() - started:.1f} s", quiet)
     return 0
-
-
-def _load_engine(engine: str) -> None:
-    from ..errors import EngineError
-    from .host import use_engine
-
-    try:
-        use_engine(engine)
-    except EngineError as exc:
-        raise click.ClickException(terminal_lines(exc)) from None
 
 
 def _staging_folder(target: Path) -> Path:
@@ -371,7 +362,7 @@ def serve_site(
             f"`opskb serve` previews with MkDocs or ProperDocs, not {engine}: use "
             f"`opskb serve --engine mkdocs`, or `opskb build --engine {engine}` and open the site"
         )
-    _load_engine(engine)
+    use_engine(engine)  # raises EngineError
     _quiet_theme_banner()
     from mkdocs.commands.serve import serve
     from mkdocs.exceptions import MkDocsException
