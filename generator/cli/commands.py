@@ -6,6 +6,7 @@ without loading MkDocs.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -81,6 +82,10 @@ class _Commands(click.Group):
 @click.version_option(package_name="opskb")
 def main() -> None:
     """opskb: runbooks and incident write-ups, built into a knowledge-base site."""
+    # Interpreter policy is the command's, set before any engine is imported. opskb pins
+    # MkDocs 1.x and keeps its core engine-neutral (README, "Engines"), so Material's
+    # end-of-life banner about MkDocs 2 is noise on every `opskb build` and `serve`.
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
 @main.command()
@@ -131,9 +136,14 @@ def check(kb_path: str | None, fmt: str, strict: bool, every: bool) -> None:
 @engine_option
 def build(kb_path: str | None, **options) -> None:
     """Validate, generate and build the site; a failed build leaves the old site untouched."""
+    import gc
+
     from ..engines.mkdocs.build import build_site
 
-    sys.exit(build_site(_root(kb_path), **options))
+    # What loading made lives until this process ends: frozen, no collection walks it
+    # again (0.13 s a full collection after loading 10,000 documents, and forked build
+    # workers keep sharing its memory). A library call leaves that choice to its caller.
+    sys.exit(build_site(_root(kb_path), loaded=lambda kb: gc.freeze(), **options))
 
 
 @main.command()
