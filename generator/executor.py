@@ -35,6 +35,7 @@ __all__ = [
     "OK",
     "WARNED",
     "BuildWorkers",
+    "after_forks",
     "available_cpus",
     "before_fork",
     "can_fork",
@@ -65,32 +66,48 @@ def available_cpus() -> int:
     return max(1, min(count, MAX_AUTO_WORKERS))
 
 
-def before_fork() -> None:
+def before_fork() -> bool:
     """Ready this process to fork children that share its memory.
 
     Output is flushed so it is not written twice; ``gc.freeze`` keeps the
-    collector from touching (and so copying) every object both processes
-    hold, which otherwise made a forked child's memory its own.
+    collector, in this process and in the children, from touching (and so
+    copying) every object both hold, which otherwise made a forked child's
+    memory its own. Returns what to give :func:`after_forks` once the
+    children are joined.
     """
     sys.stdout.flush()
     sys.stderr.flush()
+    thaw = gc.get_freeze_count() == 0
     gc.freeze()
+    return thaw
+
+
+def after_forks(thaw: bool) -> None:
+    """The children forked since :func:`before_fork` are joined: what it froze goes back
+    to the collector, so that a library call leaves the collector as it found it.
+
+    Only when nothing was frozen before (``thaw``): objects cannot be thawed one
+    by one, and what a caller froze itself (``opskb build`` freezes what loading
+    made) stays frozen, with what was made since.
+    """
+    if thaw:
+        gc.unfreeze()
 
 
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused, in this process and in workers forked meanwhile.
+    """Python's cycle collector paused, in this process and in workers forked meanwhile,
+    and then left as it was found.
 
     Loading makes millions of objects that live for the whole build, and each
     full collection walks all of them: 0.4 s of 2.5 at 10,000 documents,
     more the more there are; rendering then makes no cycles to collect, yet
     its collections took a tenth of it.
 
-    After, what was made meanwhile is frozen (``gc.freeze``) rather than
-    walked by the next collection (0.13 s after loading 10,000 documents)
-    and by every full one after it. It lives for the build, or is freed by
-    reference counting when a live preview replaces it: loading and
-    rendering make no cycles, which frozen objects would keep.
+    Whether what was made is frozen after (``gc.freeze``: no later collection
+    walks it, 0.13 s after loading 10,000 documents) is the command's choice,
+    not the library's: a live preview frees each load when the next replaces
+    it, and frozen objects are never collected.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -98,7 +115,6 @@ def collector_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
-            gc.freeze()
             gc.enable()
 
 
@@ -135,6 +151,7 @@ class BuildWorkers:
     def __init__(self) -> None:
         self.index = 0
         self._children: list[int] = []
+        self._thaw = False
 
     @property
     def is_worker(self) -> bool:
@@ -144,10 +161,10 @@ class BuildWorkers:
         """Fork ``count - 1`` workers; returns this process's share index."""
         parent = os.getpid()
         for index in range(1, count):
-            before_fork()
+            self._thaw = before_fork() or self._thaw
             pid = os.fork()
             if pid == 0:
-                self.index, self._children = index, []
+                self.index, self._children, self._thaw = index, [], False
                 die_with_parent()
                 for number in (signal.SIGINT, signal.SIGTERM):
                     signal.signal(number, lambda *_: os._exit(FAILED))
@@ -179,6 +196,8 @@ class BuildWorkers:
             _, status = os.waitpid(pid, 0)
             statuses.append(os.waitstatus_to_exitcode(status))
         self._children = []
+        after_forks(self._thaw)
+        self._thaw = False
         for status in statuses:
             if status > FILE_ERROR:
                 raise OSError(status - FILE_ERROR, os.strerror(status - FILE_ERROR))
@@ -208,7 +227,7 @@ def detach(task: Callable[[], object], *, nice: int = 0, keep: Sequence[int] = (
     """
     if not can_fork():
         return False
-    before_fork()
+    thaw = before_fork()
     child = os.fork()
     if child == 0:  # leave at once: the grandchild, orphaned, does the work
         try:
@@ -230,6 +249,7 @@ def detach(task: Callable[[], object], *, nice: int = 0, keep: Sequence[int] = (
         finally:
             os._exit(0)
     os.waitpid(child, 0)
+    after_forks(thaw)  # the grandchild keeps its copy frozen
     return True
 
 
@@ -350,13 +370,14 @@ def fork_map(
 
     done: dict[int, list[R]] = {}
     children: list[_Worker] = []
+    thaw = False
     for share in range(1, workers):
         try:
             spool = tempfile.TemporaryFile()  # noqa: SIM115 - the worker's results; closed below
         except OSError:  # no temporary folder to write to: the runs left are done here
             break
         notices, notify = os.pipe()
-        before_fork()
+        thaw = before_fork() or thaw
         pid = os.fork()
         if pid == 0:  # never returns into the caller
             status = FAILED
@@ -393,6 +414,7 @@ def fork_map(
             os.waitpid(child.pid, 0)
             os.close(child.results)
             os.close(child.notices)
+        after_forks(thaw)
     results: list[R] = []
     for number, run in enumerate(runs):
         results += done[number] if number in done else [func(items[i]) for i in run]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -188,10 +189,10 @@ def test_fork_map_without_a_temporary_folder_does_the_work_itself(
     ]
 
 
-def test_loading_and_rendering_leave_no_cycles_and_freeze_what_they_made(tmp_path: Path) -> None:
-    """What loading and rendering made is frozen after (no collection walks it again),
-    which is only safe because they make no reference cycles: frozen, a cycle's
-    objects would never be freed, and a live preview reloads again and again."""
+def test_loading_and_rendering_leave_no_cycles(tmp_path: Path) -> None:
+    """What loading and rendering made is freed by reference counting alone, so a
+    command may freeze it (``opskb build`` does): frozen, a cycle's objects would
+    never be freed, and a live preview reloads again and again."""
     import gc
 
     from opskb.pages import render_site
@@ -201,23 +202,79 @@ def test_loading_and_rendering_leave_no_cycles_and_freeze_what_they_made(tmp_pat
     root = write_kb(tmp_path / "kb", documents=150).root
     cache = LoadCache()
     load_kb(root, cache=cache)  # modules imported, templates compiled
-    was_enabled = gc.isenabled()
-    gc.unfreeze()
-    gc.collect()  # whatever was garbage before
-    gc.disable()
-    try:
+    with collector_state(enabled=False, frozen=False):
+        gc.collect()  # whatever was garbage before
         for _ in range(2):  # the second load keeps files from the first, as a preview does
-            kb = load_kb(root, cache=cache)  # one process: forking freezes what there is
+            kb = load_kb(root, cache=cache)
             site = render_site(kb.catalog)
         del kb, site
-        assert gc.get_freeze_count() == 0
         assert gc.collect() == 0, "loading or rendering made reference cycles"
-        gc.enable()
-        load_kb(root)
-        assert gc.get_freeze_count() > 10_000
+
+
+@contextlib.contextmanager
+def collector_state(*, enabled: bool, frozen: bool):
+    """The collector enabled or not, with nothing frozen or some objects frozen; as the
+    test found it after."""
+    import gc
+
+    was_enabled, was_frozen = gc.isenabled(), gc.get_freeze_count()
+    gc.unfreeze()
+    if frozen:
+        gc.freeze()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        yield
     finally:
         gc.unfreeze()
-        if was_enabled:
-            gc.enable()
-        else:
-            gc.disable()
+        if was_frozen:
+            gc.freeze()
+        (gc.enable if was_enabled else gc.disable)()
+
+
+def collector() -> tuple[bool, int]:
+    import gc
+
+    return gc.isenabled(), gc.get_freeze_count()
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_library_calls_leave_the_collector_as_they_found_it(tmp_path: Path, enabled) -> None:
+    """Freezing objects and pausing the collector are the command's choices: loading,
+    rendering and a forked map (which freezes while its workers run) undo their own."""
+    from opskb.executor import fork_map
+    from opskb.pages import render_site
+    from opskb.pipeline import load_kb
+
+    root = write_kb(tmp_path / "kb", documents=60).root
+    with collector_state(enabled=enabled, frozen=False):
+        kb = load_kb(root, workers=2)
+        assert collector() == (enabled, 0)
+        render_site(kb.catalog, workers=2)
+        assert collector() == (enabled, 0)
+        assert fork_map(abs, list(range(-40, 0)), 2) == list(range(40, 0, -1))
+        assert collector() == (enabled, 0)
+
+
+@needs_fork
+def test_a_fork_keeps_what_its_caller_froze_frozen() -> None:
+    """Objects cannot be thawed one by one: what a command froze stays frozen."""
+    from opskb.executor import fork_map
+
+    with collector_state(enabled=True, frozen=True):
+        frozen = collector()[1]
+        assert frozen > 0
+        assert fork_map(abs, list(range(-40, 0)), 2) == list(range(40, 0, -1))
+        assert collector()[1] >= frozen
+
+
+@needs_fork
+def test_build_workers_thaw_once_joined() -> None:
+    from opskb.executor import BuildWorkers
+
+    with collector_state(enabled=True, frozen=False):
+        workers = BuildWorkers()
+        if workers.start(2):
+            workers.finish()
+        assert collector()[1] > 0  # shared with the worker while it runs
+        assert workers.wait() == [0]
+        assert collector() == (True, 0)

@@ -20,6 +20,8 @@ SKIPPED_FOLDERS = {"scaffold", "templates"}  # files a new knowledge base starts
 ADAPTERS = {
     "cli/adopting.py": "opskb adopt, in tests/sources/test_adoption.py",
     "cli/commands.py": "every command, through run_cli in most test files",
+    "cli/options.py": "the options commands share, through run_cli in most test files",
+    "cli/reading.py": "opskb export and search, in tests/search/test_engine.py",
     "engines/errors.py": "the build's one error type, in tests/whole_site/test_build.py",
     "engines/mkdocs/build.py": "opskb build, in tests/whole_site/",
     "engines/mkdocs/host.py": "MkDocs hooks, in tests/engines/test_three_engines.py",

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from ..errors import OpskbError
 from ..problems import Problems
 
 __all__ = ["Field", "Invalid", "KeyLineFinder", "parse_response"]
@@ -34,7 +35,7 @@ class KeyLineFinder(Protocol):
     def line(self, key: str, *inner: str | int) -> int: ...
 
 
-class Invalid(Exception):
+class Invalid(OpskbError):
     """Raised by a reader; the caller records it as a problem and moves on."""
 
     def __init__(self, message: str, hint: str = "") -> None:

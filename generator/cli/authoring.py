@@ -27,6 +27,7 @@ from urllib.parse import quote
 from ..check.reserved import generated_at
 from ..check.validate import page_location, validate_document
 from ..config import Settings
+from ..errors import OpskbError
 from ..model import Document, Kind, Severity, Tier
 from ..pages.render import escape_md
 from ..pipeline import load_kb
@@ -60,7 +61,7 @@ _AFTER_VALUE = set(" \t]},")
 _URL_KEEPS = ":/?#@!$&+,;=%-._~"
 
 
-class AuthoringError(Exception):
+class AuthoringError(OpskbError):
     """Why a new document could not be written; nothing was written."""
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from ..errors import OpskbError
+
 __all__ = ["EngineError"]
 
 
-class EngineError(Exception):
+class EngineError(OpskbError):
     """The engine failed or is missing; the message says why and what to do."""

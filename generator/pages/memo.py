@@ -31,6 +31,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..errors import OpskbError
 from ..model import Document
 from ..packs import PackStore, code_digest
 
@@ -42,7 +43,7 @@ FORMAT = 1
 Rendered = tuple[str, tuple[tuple[int, int], ...]]  # Markdown, authors' spans (render.py)
 
 
-class Unfit(Exception):
+class Unfit(OpskbError):
     """A context value whose digest would not say everything it holds."""
 
 

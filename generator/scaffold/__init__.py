@@ -6,13 +6,15 @@ import json
 import shutil
 from pathlib import Path
 
+from ..errors import OpskbError
+
 __all__ = ["ScaffoldError", "create_kb"]
 
 SOURCE = Path(__file__).parent / "kb"
 
 
-class ScaffoldError(Exception):
-    pass
+class ScaffoldError(OpskbError):
+    """Why no knowledge base was created; nothing was written."""
 
 
 def create_kb(target: Path, *, site_name: str | None = None) -> list[Path]:
@@ -23,10 +25,13 @@ def create_kb(target: Path, *, site_name: str | None = None) -> list[Path]:
     """
     target = Path(target)
     if target.exists() and not target.is_dir():
-        raise ScaffoldError(f"{target} exists and is not a folder; choose an empty folder")
+        raise ScaffoldError(
+            f"{target} exists and is not a folder; choose an empty folder; nothing was written"
+        )
     if target.is_dir() and next(target.iterdir(), None) is not None:
         raise ScaffoldError(
-            f"{target} is not empty; choose an empty folder or a new one (opskb init creates it)"
+            f"{target} is not empty; choose an empty folder or a new one (opskb init creates it); "
+            "nothing was written"
         )
     written = []
     for source in sorted(SOURCE.rglob("*")):

@@ -31,7 +31,15 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
-from ..executor import before_fork, can_fork, die_with_parent, remove_later, remove_orphans
+from ..errors import OpskbError
+from ..executor import (
+    after_forks,
+    before_fork,
+    can_fork,
+    die_with_parent,
+    remove_later,
+    remove_orphans,
+)
 from .live import site_systems
 from .pagefind_files import canonicalise_filters
 from .records import SearchRecord, spelled_out
@@ -102,7 +110,7 @@ def record_html(record: SearchRecord) -> str:
     return "".join(parts)
 
 
-class SiteIndexError(Exception):
+class SiteIndexError(OpskbError):
     """Pagefind could not write the index (its message says why)."""
 
 
@@ -143,6 +151,7 @@ class SiteIndexJob:
         self._kept = _keep_parts(previous, self._digests, self._staging)
         todo = {n: part for n, part in enumerate(self._parts) if n not in self._kept}
         self._pid: int | None = None
+        self._thaw = False  # the collector, once the fork is waited for (executor.after_forks)
         self._process: subprocess.Popen | None = None
         if todo and self._fork:
             self._pid = self._fork_off(todo)
@@ -151,7 +160,7 @@ class SiteIndexJob:
 
     def _fork_off(self, todo: dict[int, list[SearchRecord]]) -> int:
         """A fork of this process indexing ``todo``; its process ID."""
-        before_fork()
+        self._thaw = before_fork()
         pid = os.fork()
         if pid == 0:  # never returns into the build
             status = 127
@@ -191,6 +200,8 @@ class SiteIndexJob:
             return 0  # every part was kept, or it was waited for already
         _, status = os.waitpid(self._pid, 0)
         self._pid = None
+        after_forks(self._thaw)
+        self._thaw = False
         return os.waitstatus_to_exitcode(status)
 
     def finish(self, site_dir: Path) -> Path:

@@ -29,6 +29,7 @@ from typing import Any
 
 import yaml
 
+from ..errors import OpskbError
 from ..problems import Problem
 
 __all__ = [
@@ -129,8 +130,8 @@ def _resolve(text: str) -> Any:
     return FrontMatterLoader.yaml_constructors[tag](_CONSTRUCTOR, node)
 
 
-class _NotSimple(Exception):
-    pass
+class _NotSimple(OpskbError):
+    """Front matter the fast reader does not read; the YAML loader reads it."""
 
 
 def _value(match: re.Match, first: int) -> Any:

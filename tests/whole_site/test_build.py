@@ -325,3 +325,14 @@ def test_after_a_build_the_terminal_search_needs_no_indexing(tmp_path: Path, rel
     runbook = kb.published_runbooks[0]
     found = run_cli("search", "--kb", kb.root, "--json", kb.symptom[runbook])
     assert runbook in found.output
+
+
+def test_a_library_build_leaves_the_environment_as_it_found_it(make_kb, monkeypatch):
+    from opskb.engines.mkdocs.build import build_site
+
+    root = make_kb()
+    build_site(root, quiet=True)  # the engine and theme imported, as a caller would have them
+    monkeypatch.delenv("NO_MKDOCS_2_WARNING", raising=False)
+    before = dict(os.environ)
+    assert build_site(root, quiet=True) == 0
+    assert dict(os.environ) == before

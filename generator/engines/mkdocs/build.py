@@ -19,17 +19,19 @@ import signal
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from ...config import CONFIG_FILE
 from ...executor import remove_later, remove_orphans
-from ...pipeline import load_kb
+from ...pipeline import KnowledgeBase, load_kb
 from ...problems import FOLD, Problem, format_problems
 from ...reuse import forget_record, load_record, save_record
 from ...terminal_text import terminal_lines, terminal_safe
 from .. import PLUGIN_ENGINES, STAGED_ENGINES
+from .host import use_engine
 
 __all__ = [
     "build_site",
@@ -63,12 +65,6 @@ def _setup_logging(level: int) -> None:
     handler.setLevel(level)
     logger.addHandler(handler)
     logger.setLevel(min(level, logging.WARNING))
-
-
-def _quiet_theme_banner() -> None:
-    """opskb pins MkDocs 1.x and keeps its core engine-neutral (README, "Engines"), so
-    Material's end-of-life banner about MkDocs 2 is noise on every ``opskb`` build."""
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
 def progress(message: str, quiet: bool) -> None:
@@ -240,11 +236,15 @@ def build_site(
     site_dir: str | None = None,
     quiet: bool = False,
     engine: str | None = None,
+    loaded: Callable[[KnowledgeBase], object] | None = None,
 ) -> int:
     """Build the knowledge base at ``root`` with ``engine`` (default: the plugin's
-    ``engine`` option, else MkDocs); returns the exit code."""
+    ``engine`` option, else MkDocs); returns the exit code. ``loaded`` is called with
+    the knowledge base once it is loaded, before anything is built."""
     started = time.perf_counter()
     kb = load_kb(root, workers=None, history=True)
+    if loaded is not None:
+        loaded(kb)
     engine = engine or kb.settings.engine
     problems = kb.problems.for_build()
     if problems:
@@ -286,8 +286,7 @@ def build_site(
         from ..staged_build import build_staged
 
         return build_staged(kb, target, staging, strict=strict, quiet=quiet, started=started)
-    _load_engine(engine)
-    _quiet_theme_banner()
+    use_engine(engine)  # raises EngineError
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
@@ -321,16 +320,6 @@ def build_site(
         save_record(kb.settings.cache_dir, target, plugin.record)
     progress(f"built {terminal_safe(target)} in {time.perf_counter() - started:.1f} s", quiet)
     return 0
-
-
-def _load_engine(engine: str) -> None:
-    from ..errors import EngineError
-    from .host import use_engine
-
-    try:
-        use_engine(engine)
-    except EngineError as exc:
-        raise click.ClickException(terminal_lines(exc)) from None
 
 
 def _staging_folder(target: Path) -> Path:
@@ -371,8 +360,7 @@ def serve_site(
             f"`opskb serve` previews with MkDocs or ProperDocs, not {engine}: use "
             f"`opskb serve --engine mkdocs`, or `opskb build --engine {engine}` and open the site"
         )
-    _load_engine(engine)
-    _quiet_theme_banner()
+    use_engine(engine)  # raises EngineError
     from mkdocs.commands.serve import serve
     from mkdocs.exceptions import MkDocsException
 
