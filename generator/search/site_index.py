@@ -16,7 +16,6 @@ depend on the theme. All text is HTML-escaped on the way in.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import html
 import json
 import os
@@ -32,6 +31,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from ..executor import before_fork, can_fork, die_with_parent, remove_later, remove_orphans
+from ..reuse import digest
 from .live import site_systems
 from .pagefind_files import canonicalise_filters
 from .records import SearchRecord, spelled_out
@@ -325,8 +325,7 @@ def write_site_synonyms(groups: Sequence[Sequence[str]], site_dir: Path) -> None
 
 def records_digest(records: Iterable[SearchRecord]) -> str:
     """One fingerprint of everything the in-browser index holds."""
-    joined = "\n".join([INDEX_FORMAT, *sorted(f"{r.path} {r.digest}" for r in records)])
-    return hashlib.sha256(joined.encode("utf-8")).hexdigest()
+    return digest(INDEX_FORMAT, *sorted(f"{r.path} {r.digest}" for r in records))
 
 
 def reuse_site_index(previous_site: Path, site_dir: Path, records: list[SearchRecord]) -> bool:

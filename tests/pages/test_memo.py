@@ -10,6 +10,7 @@ import pytest
 from opskb.packs import MAX_PACKS, PackStore
 from opskb.pages import RenderMemo, render_site
 from opskb.pages import render as render_module
+from opskb.pages.memo import MemoPass
 from opskb.pipeline import load_kb
 
 from bench.synthetic import SyntheticKB, write_kb
@@ -106,7 +107,7 @@ def test_a_context_the_memo_cannot_tell_apart_is_rendered_every_time() -> None:
         def __init__(self) -> None:
             self.n = 0
 
-    memo = RenderMemo()
+    memo = MemoPass(RenderMemo())
     assert memo.key("any.md.j2", {"counter": Counter()}) is None
     assert memo.key("any.md.j2", {"paths": {"a", 1}}) is None
     same = [memo.key("any.md.j2", {"paths": paths}) for paths in ({"a", "b"}, {"b", "a"})]
