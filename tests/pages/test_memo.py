@@ -3,10 +3,12 @@ and never a page that differs from rendering everything again."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import pytest
+from opskb.model import EscalationStep, Tier
 from opskb.packs import MAX_PACKS, PackStore
 from opskb.pages import RenderMemo, render_site
 from opskb.pages import render as render_module
@@ -112,6 +114,24 @@ def test_a_context_the_memo_cannot_tell_apart_is_rendered_every_time() -> None:
     assert memo.key("any.md.j2", {"paths": {"a", 1}}) is None
     same = [memo.key("any.md.j2", {"paths": paths}) for paths in ({"a", "b"}, {"b", "a"})]
     assert same[0] is not None and same[0] == same[1]
+
+
+def test_each_pass_tells_frozen_values_apart_by_what_they_hold() -> None:
+    """A pass keeps the tokens of frozen objects by their ids; a new pass starts afresh,
+    so an object of a later build, at the address of one gone, is not taken for it."""
+    memo = RenderMemo()
+    first = MemoPass(memo)
+    step = EscalationStep(Tier.L2, team="Network", contact="net@example.org")
+    before = first.key("any.md.j2", {"step": step})
+    assert before == first.key("any.md.j2", {"step": step})
+    assert before == first.key("any.md.j2", {"step": dataclasses.replace(step)})
+    del first, step
+
+    later = MemoPass(memo)
+    moved = EscalationStep(Tier.L2, team="Network", contact="other@example.org")
+    assert later.key("any.md.j2", {"step": moved}) != before
+    again = EscalationStep(Tier.L2, team="Network", contact="net@example.org")
+    assert MemoPass(memo).key("any.md.j2", {"step": again}) == before
 
 
 def test_packs_are_rewritten_as_one_when_they_hold_far_more_than_a_build_used(tmp_path) -> None:
