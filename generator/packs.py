@@ -40,7 +40,11 @@ Entry = tuple[str, Any]  # (text, extra data that JSON can hold)
 def code_digest(name: str, files: Iterable[Path], packages: Iterable[str] = ()) -> str:
     """A digest of the code in ``files``, of Python's version, and of this package's and
     ``packages``' versions: the name of a store's folder, so that entries worked out by
-    other code are never read."""
+    other code are never read.
+
+    Folders among ``files`` (as a glob gives them) are passed over; a file that is not
+    there is an error, not a store that would never see that code change.
+    """
     versions = [sys.version]
     for package in ("opskb", *packages):
         try:
@@ -48,7 +52,7 @@ def code_digest(name: str, files: Iterable[Path], packages: Iterable[str] = ()) 
         except metadata.PackageNotFoundError:
             versions.append(package)
     code = Digest(name, *versions)
-    for file in sorted(f for f in files if f.is_file()):
+    for file in sorted(f for f in files if not f.is_dir()):
         code.add(file.name, file.read_bytes())
     return code.hexdigest()
 

@@ -51,10 +51,11 @@ class Unfit(Exception):
 
 @functools.cache
 def _code() -> str:
-    """Our rendering code: the page modules, their templates, the content model, and the
-    template engine's version."""
+    """Our rendering code: the page modules, their templates, the content model, the URLs
+    the templates' filters write, and the template engine's version."""
     here = Path(__file__).parent
-    code = [*here.glob("*.py"), *here.rglob("templates/**/*"), here.parent / "model.py"]
+    code = [*here.glob("*.py"), *here.rglob("templates/**/*")]
+    code += [here.parent / "model.py", here.parent / "urls.py"]
     return code_digest(f"rendered-{FORMAT}", code, packages=("jinja2", "markupsafe"))
 
 

@@ -153,10 +153,11 @@ class RecordStore(PackStore):
 
 @functools.cache
 def _code() -> str:
-    here = Path(__file__).parent
-    return code_digest(
-        "records-2", [here / "records.py", here.parent / "model.py", here.parent / "links.py"]
-    )
+    """The code a record is made by: this module, the content model, and the link scanner
+    that gives links' texts."""
+    package = Path(__file__).parent.parent
+    code = [package / "search" / "records.py", package / "model.py"]
+    return code_digest("records-2", [*code, package / "sources" / "markdown_links.py"])
 
 
 def search_records(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from opskb.model import EscalationStep, Tier
-from opskb.packs import MAX_PACKS, PackStore
+from opskb.packs import MAX_PACKS, PackStore, code_digest
 from opskb.pages import RenderMemo, render_site
 from opskb.pages import render as render_module
 from opskb.pages.memo import MemoPass
@@ -132,6 +132,19 @@ def test_each_pass_tells_frozen_values_apart_by_what_they_hold() -> None:
     assert later.key("any.md.j2", {"step": moved}) != before
     again = EscalationStep(Tier.L2, team="Network", contact="net@example.org")
     assert MemoPass(memo).key("any.md.j2", {"step": again}) == before
+
+
+def test_a_code_digest_follows_the_code_and_a_file_it_names_must_be_there(tmp_path) -> None:
+    code = tmp_path / "code.py"
+    code.write_text("ANSWER = 1\n", encoding="utf-8")
+    (tmp_path / "templates").mkdir()
+    first = code_digest("store-1", [code, tmp_path / "templates"])
+    assert first == code_digest("store-1", [code])  # a folder a glob gave is passed over
+    assert first != code_digest("store-2", [code])
+    code.write_text("ANSWER = 2\n", encoding="utf-8")
+    assert code_digest("store-1", [code]) != first
+    with pytest.raises(FileNotFoundError):
+        code_digest("store-1", [code, tmp_path / "renamed_away.py"])
 
 
 def test_packs_are_rewritten_as_one_when_they_hold_far_more_than_a_build_used(tmp_path) -> None:
