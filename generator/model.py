@@ -10,11 +10,11 @@ import dataclasses
 import datetime as dt
 import enum
 import functools
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
 from .names import markdown_stem
+from .reuse import Digest
 
 __all__ = [
     "ActionItem",
@@ -253,9 +253,8 @@ class Document:
     def fingerprint(self) -> str:
         """A digest of every field: equal fingerprints, the same document in every way."""
         fields = [getattr(self, f) for f in _FIELDS if f != "body"]
-        h = hashlib.blake2b(repr(fields).encode(), digest_size=16)
-        h.update(self.body.encode())  # the largest field, without repr's escaping
-        return "D" + h.hexdigest()
+        # the body, the largest field, as a part of its own: without repr's escaping
+        return "D" + Digest(repr(fields), self.body).hexdigest()
 
     @property
     def is_draft(self) -> bool:

@@ -16,7 +16,6 @@ the keys they used (``take_used``) and write what they added themselves
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import shutil
@@ -26,6 +25,8 @@ from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from .reuse import Digest
 
 __all__ = ["Entry", "PackStore", "code_digest"]
 
@@ -39,17 +40,21 @@ Entry = tuple[str, Any]  # (text, extra data that JSON can hold)
 def code_digest(name: str, files: Iterable[Path], packages: Iterable[str] = ()) -> str:
     """A digest of the code in ``files``, of Python's version, and of this package's and
     ``packages``' versions: the name of a store's folder, so that entries worked out by
-    other code are never read."""
+    other code are never read.
+
+    Folders among ``files`` (as a glob gives them) are passed over; a file that is not
+    there is an error, not a store that would never see that code change.
+    """
     versions = [sys.version]
     for package in ("opskb", *packages):
         try:
             versions.append(f"{package} {metadata.version(package)}")
         except metadata.PackageNotFoundError:
             versions.append(package)
-    h = hashlib.blake2b("\0".join([name, *versions]).encode(), digest_size=16)
-    for file in sorted(f for f in files if f.is_file()):
-        h.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
-    return h.hexdigest()
+    code = Digest(name, *versions)
+    for file in sorted(f for f in files if not f.is_dir()):
+        code.add(file.name, file.read_bytes())
+    return code.hexdigest()
 
 
 class PackStore:

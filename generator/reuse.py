@@ -30,6 +30,7 @@ from .sources.walk import walk_folder
 
 __all__ = [
     "BuildRecord",
+    "Digest",
     "context_digest",
     "digest",
     "forget_record",
@@ -39,12 +40,40 @@ __all__ = [
 ]
 
 RECORD_VERSION = 1
+DIGEST_SIZE = 16  # bytes: 32 hexadecimal characters
 ENGINE_PACKAGES = ("material", "mkdocs")  # their versions are part of every digest
 
 
-def digest(text: str | bytes) -> str:
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+class Digest:
+    """The one digest every reuse key is made with, for parts given one after another.
+
+    Each part (text is taken as its UTF-8) is written after its length, so no two
+    different lists of parts ever give the same bytes to hash: ``("ab", "c")``
+    and ``("a", "bc")`` differ. Keys made of the same parts, wherever they are
+    made, are equal; any change to a part gives another key.
+    """
+
+    __slots__ = ("_hash",)
+
+    def __init__(self, *parts: str | bytes) -> None:
+        self._hash = hashlib.blake2b(digest_size=DIGEST_SIZE)
+        self.add(*parts)
+
+    def add(self, *parts: str | bytes) -> Digest:
+        update = self._hash.update
+        for part in parts:
+            data = part.encode("utf-8") if isinstance(part, str) else part
+            update(b"%d:" % len(data))
+            update(data)
+        return self
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
+def digest(*parts: str | bytes) -> str:
+    """The digest of ``parts`` (see :class:`Digest`), as hexadecimal text."""
+    return Digest(*parts).hexdigest()
 
 
 @dataclass

@@ -1,10 +1,12 @@
-"""Rebuilds: unchanged pages keep the previous build's HTML; changed ones are rendered."""
+"""Rebuilds: unchanged pages keep the previous build's HTML; changed ones are rendered.
+And the one digest every reuse key is made with."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from opskb.reuse import Digest, digest
 
 from bench.synthetic import SyntheticKB, write_kb
 from tests.conftest import page, run_cli
@@ -105,3 +107,17 @@ def test_a_theme_shipped_with_the_engine_is_told_by_its_version_a_custom_one_by_
     assert context_digest(config, [], dirs) == before
     (custom / "footer.html").write_text("ab", encoding="utf-8")
     assert context_digest(config, [], dirs) != before
+
+
+def test_a_digest_tells_apart_parts_that_join_to_the_same_text() -> None:
+    splits = [("ab", "c"), ("a", "bc"), ("abc",), ("abc", ""), ("", "abc"), ("1:a",), ("1:", "a")]
+    assert len({digest(*parts) for parts in splits}) == len(splits)
+    assert digest() != digest("")
+
+
+def test_a_digest_is_the_same_for_the_same_parts_as_text_bytes_or_added_one_by_one() -> None:
+    whole = digest("runbooks/vpn/reset.md", "Réinitialiser le VPN")
+    assert whole == digest(b"runbooks/vpn/reset.md", "Réinitialiser le VPN".encode())
+    assert whole == Digest("runbooks/vpn/reset.md").add("Réinitialiser le VPN").hexdigest()
+    assert whole != digest("runbooks/vpn/reset.md", "Réinitialiser le VPN ")
+    assert len(whole) == 32 and int(whole, 16) >= 0

@@ -17,7 +17,7 @@ from . import overview
 from .documents import document_page
 from .groups import group
 from .home import home_page, systems_index
-from .memo import RenderMemo, active, remembering
+from .memo import MemoPass, RenderMemo
 from .render import Page
 from .search_page import SEARCH_URI, search_page
 from .similar import SimilarDocuments
@@ -91,11 +91,10 @@ def _nav(catalog: Catalog, uris: set[str]) -> list[NavItem]:
     return nav
 
 
-def _run(job: Callable[[], Page]) -> tuple[Page, set[str] | None]:
+def _run(job: Callable[[], Page], memo: RenderMemo | None) -> tuple[Page, set[str] | None]:
     """A page, and the memo keys rendering it used (sent back from a worker, which writes
     what it rendered to the memo's folder itself: see ``RenderMemo.flush``)."""
     page = job()
-    memo = active()
     return page, memo.take_used() if memo is not None else None
 
 
@@ -120,26 +119,28 @@ def _render_site(
     catalog: Catalog, similar: SimilarDocuments | None, workers: int, memo: RenderMemo | None
 ) -> Site:
     groups = group(catalog)
-    overview_jobs = overview.page_jobs(catalog, groups)
+    memo_pass = MemoPass(memo) if memo is not None else None  # this rendering's own
+    overview_jobs = overview.page_jobs(catalog, groups, memo_pass)
     documents = [doc for doc in catalog.published if doc.url]  # the home page is generated
     uris = {uri for uri, _ in overview_jobs} | {SEARCH_URI} | {d.src_uri for d in documents}
     jobs = [job for _, job in overview_jobs]  # the slowest first, so processes end together
     if "systems/index.md" not in uris:
-        jobs.append(functools.partial(systems_index, catalog, groups))
+        jobs.append(functools.partial(systems_index, catalog, groups, memo=memo_pass))
         uris.add("systems/index.md")
+    site_name, home_uris = catalog.settings.site_name, uris | {"index.md"}
     jobs += [
-        functools.partial(
-            home_page, catalog, catalog.settings.site_name, uris | {"index.md"}, groups
+        functools.partial(home_page, catalog, site_name, home_uris, groups, memo=memo_pass),
+        functools.partial(search_page, catalog, memo=memo_pass),
+        *(
+            functools.partial(document_page, doc, catalog, groups, similar, memo=memo_pass)
+            for doc in documents
         ),
-        functools.partial(search_page, catalog),
-        *(functools.partial(document_page, doc, catalog, groups, similar) for doc in documents),
     ]
-    with remembering(memo):
-        pages = []
-        finish = memo.flush if memo is not None else None
-        for page, used in fork_map(_run, jobs, workers, finish):
-            pages.append(page)
-            if memo is not None and used is not None:
-                memo.add_used(used)
+    pages = []
+    finish = memo.flush if memo is not None else None
+    for page, used in fork_map(functools.partial(_run, memo=memo), jobs, workers, finish):
+        pages.append(page)
+        if memo is not None and used is not None:
+            memo.add_used(used)
     pages.sort(key=lambda p: p.src_uri)
     return Site(pages, _nav(catalog, {p.src_uri for p in pages}))

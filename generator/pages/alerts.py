@@ -17,6 +17,7 @@ from ..check.catalog import Catalog
 from ..model import Document
 from ..sources.alert_rules import AlertRule, alert_page_uri
 from .contacts import contact_links
+from .memo import MemoPass
 from .render import Page, page_header, render_template
 
 __all__ = ["URI", "alert_jobs"]
@@ -62,9 +63,10 @@ def _rows(catalog: Catalog) -> list[dict]:
     return rows
 
 
-def alerts_index(catalog: Catalog, rows: list[dict]) -> Page:
+def alerts_index(catalog: Catalog, rows: list[dict], *, memo: MemoPass | None = None) -> Page:
     markdown = render_template(
         "alerts.md.j2",
+        memo,
         here=URI,
         directory_urls=catalog.settings.directory_urls,
         rows=rows,
@@ -72,10 +74,11 @@ def alerts_index(catalog: Catalog, rows: list[dict]) -> Page:
     return Page(URI, page_header("Alerts") + "\n" + markdown, "Alerts")
 
 
-def alert_page(catalog: Catalog, row: dict) -> Page:
+def alert_page(catalog: Catalog, row: dict, *, memo: MemoPass | None = None) -> Page:
     title = f"Alert {row['name']}"
     markdown = render_template(
         "alert.md.j2",
+        memo,
         here=row["uri"],
         directory_urls=catalog.settings.directory_urls,
         row=row,
@@ -84,12 +87,14 @@ def alert_page(catalog: Catalog, row: dict) -> Page:
     return Page(row["uri"], page_header(title) + "\n" + markdown, title)
 
 
-def alert_jobs(catalog: Catalog) -> list[tuple[str, Callable[[], Page]]]:
+def alert_jobs(
+    catalog: Catalog, memo: MemoPass | None = None
+) -> list[tuple[str, Callable[[], Page]]]:
     """The alerts page and each alert's page, when the knowledge base has alerts."""
     rows = _rows(catalog)
     if not rows:
         return []
     return [
-        (URI, functools.partial(alerts_index, catalog, rows)),
-        *((row["uri"], functools.partial(alert_page, catalog, row)) for row in rows),
+        (URI, functools.partial(alerts_index, catalog, rows, memo=memo)),
+        *((row["uri"], functools.partial(alert_page, catalog, row, memo=memo)) for row in rows),
     ]

@@ -13,6 +13,7 @@ from ..sources.folders import folder_listing, is_folder_page
 from .card import card_entries
 from .groups import Groups, group
 from .live import live_of, workarounds_shown
+from .memo import MemoPass
 from .render import Page, doc_link, page_header, render_marked
 from .similar import SimilarDocuments
 from .ticket_note import USERNAME, ticket_note
@@ -101,6 +102,8 @@ def document_page(
     catalog: Catalog,
     groups: Groups | None = None,
     similar: SimilarDocuments | None = None,
+    *,
+    memo: MemoPass | None = None,
 ) -> Page:
     """The page of one document; pass ``groups`` when rendering many (see :func:`group`)."""
     similar = similar or SimilarDocuments()
@@ -109,7 +112,7 @@ def document_page(
     context["related"] = similar.related_to(doc, catalog, context["related"])
     if doc.kind is Kind.SYSTEM:
         context.update(_system_context(doc, catalog, groups))
-        markdown, authored = render_marked("system.md.j2", **context)
+        markdown, authored = render_marked("system.md.j2", memo, **context)
     else:
         target, steps = catalog.escalation_target(doc) if doc.runbook else (None, [])
         used = catalog.incidents_of_runbook.get(doc.path, [])
@@ -128,7 +131,7 @@ def document_page(
         )
         if doc.runbook:
             context.update(_note_context(doc, context, target, steps))
-        markdown, authored = render_marked("document.md.j2", **context)
+        markdown, authored = render_marked("document.md.j2", memo, **context)
     meta = {"opskb_kind": doc.kind.text}
     if doc.tier:
         meta["opskb_tier"] = doc.tier.text

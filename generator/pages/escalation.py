@@ -10,6 +10,7 @@ from ..check.catalog import Catalog
 from ..model import Document, EscalationStep, Tier
 from .diagrams import ladder_svg
 from .groups import Groups, anchors
+from .memo import MemoPass
 from .render import Page, page_header, render_template
 
 __all__ = ["escalation_page"]
@@ -26,7 +27,7 @@ def _vendor_rows(groups: Groups) -> list[tuple[Document, EscalationStep]]:
     return rows
 
 
-def escalation_page(catalog: Catalog, groups: Groups) -> Page:
+def escalation_page(catalog: Catalog, groups: Groups, *, memo: MemoPass | None = None) -> Page:
     section = anchors("sys", [s.system.id for s in groups.systems])
     rows = []
     for system in groups.systems:
@@ -41,6 +42,7 @@ def escalation_page(catalog: Catalog, groups: Groups) -> Page:
         rows.append((system, cells, section[system.system.id]))
     markdown = render_template(
         "escalation.md.j2",
+        memo,
         here=URI,
         tiers=list(Tier),
         rows=rows,

@@ -8,6 +8,7 @@ from ..check.catalog import Catalog
 from ..model import Kind, Tier
 from .groups import Groups, group
 from .live import live_incidents
+from .memo import MemoPass
 from .render import Page, page_header, render_template
 from .review import review_items, review_summary
 
@@ -17,7 +18,12 @@ RECENT_INCIDENTS = 5
 
 
 def home_page(
-    catalog: Catalog, site_name: str, pages: set[str], groups: Groups | None = None
+    catalog: Catalog,
+    site_name: str,
+    pages: set[str],
+    groups: Groups | None = None,
+    *,
+    memo: MemoPass | None = None,
 ) -> Page:
     """Live incidents first, then search, a door per tier, systems, recent incidents and
     what needs review."""
@@ -28,6 +34,7 @@ def home_page(
     live = live_incidents(groups)
     markdown = render_template(
         "home.md.j2",
+        memo,
         here="index.md",
         directory_urls=catalog.settings.directory_urls,
         title=title,
@@ -61,10 +68,13 @@ def home_page(
     )
 
 
-def systems_index(catalog: Catalog, groups: Groups | None = None) -> Page:
+def systems_index(
+    catalog: Catalog, groups: Groups | None = None, *, memo: MemoPass | None = None
+) -> Page:
     groups = groups or group(catalog)
     markdown = render_template(
         "systems.md.j2",
+        memo,
         here="systems/index.md",
         rows=[
             (

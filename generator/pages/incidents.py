@@ -19,6 +19,7 @@ from ..check.catalog import Catalog
 from ..model import ActionItem, Document, RootCauseCategory, Severity
 from . import charts
 from .groups import Groups
+from .memo import MemoPass
 from .render import Page, _format_minutes, page_header, render_template
 
 __all__ = ["RECUR_DAYS", "incidents_page", "recurring", "resolve_times"]
@@ -142,7 +143,7 @@ def _resolve_chart(rows: list[ResolveTime]) -> Markup | None:
     return charts.grouped_bars("Time to resolve by system", bars, _format_minutes)
 
 
-def incidents_page(catalog: Catalog, groups: Groups) -> Page:
+def incidents_page(catalog: Catalog, groups: Groups, *, memo: MemoPass | None = None) -> Page:
     incidents = groups.incidents
     severity = Counter(d.incident.severity for d in incidents)
     category = Counter(d.incident.root_cause_category for d in incidents)
@@ -154,6 +155,7 @@ def incidents_page(catalog: Catalog, groups: Groups) -> Page:
     months = _months_chart(groups)
     markdown = render_template(
         "incidents.md.j2",
+        memo,
         here=URI,
         today=catalog.today,
         incidents=incidents,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..check.catalog import Catalog
 from .groups import Groups
+from .memo import MemoPass
 from .render import Page, page_header, render_template
 
 __all__ = ["known_issues_page"]
@@ -15,7 +16,7 @@ __all__ = ["known_issues_page"]
 URI = "known-issues/index.md"
 
 
-def known_issues_page(catalog: Catalog, groups: Groups) -> Page:
+def known_issues_page(catalog: Catalog, groups: Groups, *, memo: MemoPass | None = None) -> Page:
     sections = []
     for system in groups.systems:
         found = [d for d in groups.system_incidents(system.system.id) if d.incident.workaround]
@@ -30,6 +31,7 @@ def known_issues_page(catalog: Catalog, groups: Groups) -> Page:
     }
     markdown = render_template(
         "known_issues.md.j2",
+        memo,
         here=URI,
         directory_urls=catalog.settings.directory_urls,
         sections=sections,

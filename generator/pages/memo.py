@@ -12,6 +12,10 @@ through its fingerprint, a digest of every field it has. A context holding
 anything else that cannot be fingerprinted exactly (an object with state of
 its own) is rendered without the memo.
 
+Nothing about the memo is global: ``render_site`` makes a :class:`MemoPass`
+for its pass and hands it to every page it renders, which hands it to
+``render.render_marked``; without one, templates are simply rendered.
+
 Between builds the memo is kept in plain files in the cache folder; across
 live-preview rebuilds it is kept in memory. Entries the last build did not use
 are dropped when the files are rewritten (see ``packs.py``).
@@ -19,13 +23,11 @@ are dropped when the files are rewritten (see ``packs.py``).
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import enum
 import functools
-import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +36,9 @@ from markupsafe import Markup
 from ..errors import OpskbError
 from ..model import Document
 from ..packs import PackStore, code_digest
+from ..reuse import digest
 
-__all__ = ["MEMO_FOLDER", "RenderMemo", "active", "remembering"]
+__all__ = ["MEMO_FOLDER", "MemoPass", "RenderMemo"]
 
 MEMO_FOLDER = "rendered"  # in the knowledge base's cache folder
 FORMAT = 1
@@ -49,18 +52,20 @@ class Unfit(OpskbError):
 
 @functools.cache
 def _code() -> str:
-    """Our rendering code: the page modules, their templates, the content model, and the
-    template engine's version."""
+    """Our rendering code: the page modules, their templates, the content model, the URLs
+    the templates' filters write, and the template engine's version."""
     here = Path(__file__).parent
-    code = [*here.glob("*.py"), *here.rglob("templates/**/*"), here.parent / "model.py"]
+    code = [*here.glob("*.py"), *here.rglob("templates/**/*")]
+    code += [here.parent / "model.py", here.parent / "urls.py"]
     return code_digest(f"rendered-{FORMAT}", code, packages=("jinja2", "markupsafe"))
 
 
 _SCALARS = frozenset({bool, int, float, dt.date, dt.datetime, dt.timedelta, type(None)})
-_SAID: dict[int, tuple[Any, str]] = {}  # id → (object, its token): frozen data seen this pass
+
+Said = dict[int, tuple[Any, str]]  # id → (object, its token): frozen data seen in a pass
 
 
-def _plain(value: Any, out: list[str]) -> None:
+def _plain(value: Any, out: list[str], said: Said) -> None:
     """Append tokens that tell ``value`` apart from any other value, or raise ``Unfit``."""
     kind = type(value)
     if kind is str:
@@ -73,31 +78,31 @@ def _plain(value: Any, out: list[str]) -> None:
             if type(item) is Document:  # most lists are of documents
                 out.append(item.fingerprint)
             else:
-                _plain(item, out)
+                _plain(item, out, said)
         out.append("]")
     elif kind is dict:
         out.append("{")
         for key, item in value.items():
-            _plain(key, out)
-            _plain(item, out)
+            _plain(key, out, said)
+            _plain(item, out, said)
         out.append("}")
     elif kind is Markup:
         out.append(f"m{len(value)}:{value}")
     elif kind in _SCALARS:
         out.append(f"{kind.__name__}:{value!r}")
     else:
-        said = _SAID.get(id(value))
-        out.append(said[1] if said is not None else _said(value, kind))
+        known = said.get(id(value))
+        out.append(known[1] if known is not None else _token(value, kind, said))
 
 
-def _said(value: Any, kind: type) -> str:
-    """The token of an enum member or of frozen plain data (model.py), kept for the pass."""
+def _token(value: Any, kind: type, said: Said) -> str:
+    """The token of an enum member or of frozen plain data (model.py), kept in ``said``."""
     if isinstance(value, enum.Enum):
         token = f"{kind.__name__}.{value.name}"
     elif dataclasses.is_dataclass(value) and kind.__dataclass_params__.frozen:
         inner = [kind.__name__]
         for f in dataclasses.fields(value):
-            _plain(getattr(value, f.name), inner)
+            _plain(getattr(value, f.name), inner, said)
         token = "\x1e".join(inner) + "\x1d"
     elif kind is set or kind is frozenset:
         if not all(type(item) is str for item in value):
@@ -105,23 +110,19 @@ def _said(value: Any, kind: type) -> str:
         return "<" + "\x1f".join(f"s{len(item)}:{item}" for item in sorted(value)) + ">"
     else:
         raise Unfit(kind.__name__)
-    _SAID[id(value)] = (value, token)  # the object is kept, so its id is not reused
+    said[id(value)] = (value, token)  # the object is kept, so its id is not reused
     return token
 
 
 class RenderMemo(PackStore):
-    """Rendered templates by key (see ``packs.PackStore``), in ``cache_dir`` if given."""
+    """Rendered templates by key (see ``packs.PackStore``), in ``cache_dir`` if given.
+
+    A memo outlives a build (the live preview keeps it); each rendering of a
+    site goes through it as a :class:`MemoPass` of its own.
+    """
 
     def __init__(self, cache_dir: Path | None = None) -> None:
         super().__init__(cache_dir / MEMO_FOLDER / _code() if cache_dir else None)
-
-    def key(self, name: str, context: dict[str, Any]) -> str | None:
-        tokens = [name]
-        try:
-            _plain(context, tokens)
-        except Unfit:
-            return None
-        return hashlib.blake2b("\x1f".join(tokens).encode(), digest_size=16).hexdigest()
 
     def rendered(self, key: str) -> Rendered | None:
         found = self.get(key)
@@ -134,22 +135,41 @@ class RenderMemo(PackStore):
             return None
 
 
-_ACTIVE: list[RenderMemo] = []
+class MemoPass:
+    """One rendering of a site through ``memo``: handed to every page that renders.
 
+    It holds what the pass has worked out besides the memo's entries: the token
+    of each frozen object (a tier's ladder, a system's contacts…) already told
+    apart, by the object's ``id``. The pass keeps each object alive, so no id is
+    reused while it lasts, and the table goes with it when the pass ends.
+    """
 
-def active() -> RenderMemo | None:
-    return _ACTIVE[-1] if _ACTIVE else None
+    __slots__ = ("_said", "memo")
 
+    def __init__(self, memo: RenderMemo) -> None:
+        self.memo = memo
+        self._said: Said = {}
 
-@contextlib.contextmanager
-def remembering(memo: RenderMemo | None) -> Iterator[None]:
-    """Meanwhile, templates render through ``memo`` (in this process and its forks)."""
-    if memo is None:
-        yield
-        return
-    _ACTIVE.append(memo)
-    try:
-        yield
-    finally:
-        _ACTIVE.pop()
-        _SAID.clear()
+    def key(self, name: str, context: dict[str, Any]) -> str | None:
+        """The memo key of template ``name`` rendered with ``context``; ``None`` where
+        the context holds a value whose digest would not say everything it holds."""
+        tokens = [name]
+        try:
+            _plain(context, tokens, self._said)
+        except Unfit:
+            return None
+        return digest("\x1f".join(tokens))  # each token is told apart already: one part
+
+    def render(
+        self, name: str, context: dict[str, Any], render: Callable[[str, dict[str, Any]], Rendered]
+    ) -> Rendered:
+        """What ``render(name, context)`` gives: from the memo where it holds it, else
+        rendered now and added to it."""
+        key = self.key(name, context)
+        if key is None:
+            return render(name, context)
+        found = self.memo.rendered(key)
+        if found is None:
+            found = render(name, context)
+            self.memo.put(key, found)
+        return found

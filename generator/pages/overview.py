@@ -12,6 +12,7 @@ from ..model import Tier
 from . import escalation, incidents, known_issues, review
 from .alerts import alert_jobs
 from .groups import Groups, group
+from .memo import MemoPass
 from .playbooks import playbook_page, playbook_uri
 from .render import Page
 
@@ -20,20 +21,25 @@ Job = Callable[[], Page]
 __all__ = ["page_jobs", "pages"]
 
 
-def page_jobs(catalog: Catalog, groups: Groups | None = None) -> list[tuple[str, Job]]:
+def page_jobs(
+    catalog: Catalog, groups: Groups | None = None, memo: MemoPass | None = None
+) -> list[tuple[str, Job]]:
     """Each overview page's URI and the job that renders it, so that jobs can be shared
     between processes and pages linked to before they are rendered."""
     groups = groups or group(catalog)
     return [
-        (escalation.URI, functools.partial(escalation.escalation_page, catalog, groups)),
+        (escalation.URI, functools.partial(escalation.escalation_page, catalog, groups, memo=memo)),
         *(
-            (playbook_uri(tier), functools.partial(playbook_page, tier, catalog, groups))
+            (playbook_uri(tier), functools.partial(playbook_page, tier, catalog, groups, memo=memo))
             for tier in Tier
         ),
-        (incidents.URI, functools.partial(incidents.incidents_page, catalog, groups)),
-        (known_issues.URI, functools.partial(known_issues.known_issues_page, catalog, groups)),
-        (review.URI, functools.partial(review.review_page, catalog)),
-        *alert_jobs(catalog),
+        (incidents.URI, functools.partial(incidents.incidents_page, catalog, groups, memo=memo)),
+        (
+            known_issues.URI,
+            functools.partial(known_issues.known_issues_page, catalog, groups, memo=memo),
+        ),
+        (review.URI, functools.partial(review.review_page, catalog, memo=memo)),
+        *alert_jobs(catalog, memo),
     ]
 
 

@@ -25,6 +25,7 @@ from ..urls import offline_uri, page_url, relative_url
 from .card import card_entries
 from .contacts import contact_links
 from .groups import Groups, anchors
+from .memo import MemoPass
 from .render import Page, page_header, render_marked
 
 __all__ = ["embed_body", "playbook_page", "playbook_pages", "playbook_uri"]
@@ -103,7 +104,9 @@ def _in_page_order(first_seen: dict[str, str], runbooks: list[Document]) -> list
     return shown + [doc for doc in runbooks if doc.path not in first_seen]
 
 
-def playbook_page(tier: Tier, catalog: Catalog, groups: Groups) -> Page:
+def playbook_page(
+    tier: Tier, catalog: Catalog, groups: Groups, *, memo: MemoPass | None = None
+) -> Page:
     here = playbook_uri(tier)
     embed = len(groups.runbooks[tier]) <= EMBED_LIMIT
     runbook_ids = anchors("rb", [d.path for d in groups.runbooks[tier]])
@@ -148,6 +151,7 @@ def playbook_page(tier: Tier, catalog: Catalog, groups: Groups) -> Page:
     lookup = [(doc.runbook.symptoms, doc) for doc in ordered]
     markdown, authored = render_marked(
         "playbook.md.j2",
+        memo,
         here=here,
         directory_urls=catalog.settings.directory_urls,
         tier=tier,

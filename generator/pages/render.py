@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from ..model import Document
 from ..urls import _relpath, page_url, relative_url
-from . import memo as memo_module
+from .memo import MemoPass, Rendered
 
 __all__ = [
     "Page",
@@ -246,28 +246,23 @@ def safe_external_url(value: Any) -> Markup:
     return Markup(escape_md(quote(text, safe=":/?#[]@!$&'()*+,;=%-._~")))
 
 
-def render_template(name: str, **context: Any) -> str:
-    return render_marked(name, **context)[0]
+def render_template(name: str, memo: MemoPass | None, /, **context: Any) -> str:
+    return render_marked(name, memo, **context)[0]
 
 
-def render_marked(name: str, **context: Any) -> tuple[str, tuple[tuple[int, int], ...]]:
+def render_marked(name: str, memo: MemoPass | None, /, **context: Any) -> Rendered:
     """A template's Markdown, and where the authors' Markdown it holds lies (see ``Page``).
 
-    Templates mark authors' Markdown with the ``authored`` filter. While a
-    memo is active (``memo.remembering``), a context seen before is not rendered again.
+    Templates mark authors' Markdown with the ``authored`` filter. Through
+    ``memo`` (the pass of ``render_site``), a context seen before is not rendered
+    again. (Positional parameters: a template may be given values of any name.)
     """
-    memo = memo_module.active()
-    key = memo.key(name, context) if memo is not None else None
-    if key is not None:
-        found = memo.rendered(key)
-        if found is None:
-            found = _render_marked(name, context)
-            memo.put(key, found)
-        return found
+    if memo is not None:
+        return memo.render(name, context, _render_marked)
     return _render_marked(name, context)
 
 
-def _render_marked(name: str, context: dict[str, Any]) -> tuple[str, tuple[tuple[int, int], ...]]:
+def _render_marked(name: str, context: dict[str, Any]) -> Rendered:
     parts = _env().get_template(name).render(**context).split(AUTHORED)
     text = "".join(parts)
     if len(parts) % 2 == 0:  # a marker in an author's text: call all of it theirs

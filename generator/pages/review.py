@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from ..check.catalog import Catalog
 from ..model import Document
 from ..sources.history import Change
+from .memo import MemoPass
 from .render import Page, page_header, render_template
 
 __all__ = ["ReviewItem", "ReviewSummary", "review_items", "review_page", "review_summary"]
@@ -61,7 +62,7 @@ def review_summary(items: list[ReviewItem]) -> ReviewSummary:
     )
 
 
-def review_page(catalog: Catalog) -> Page:
+def review_page(catalog: Catalog, *, memo: MemoPass | None = None) -> Page:
     items = review_items(catalog)
     by_owner: dict[str, list[ReviewItem]] = defaultdict(list)
     for item in items:
@@ -72,6 +73,7 @@ def review_page(catalog: Catalog) -> Page:
         groups.append(("", _ordered(by_owner[""])))
     markdown = render_template(
         "review.md.j2",
+        memo,
         here=URI,
         directory_urls=catalog.settings.directory_urls,
         summary=review_summary(items),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..check.catalog import Catalog
 from ..model import Kind, Tier
+from .memo import MemoPass
 from .render import Page, page_header, render_template
 
 __all__ = ["SEARCH_URI", "search_page"]
@@ -17,13 +18,14 @@ __all__ = ["SEARCH_URI", "search_page"]
 SEARCH_URI = "search/index.md"
 
 
-def search_page(catalog: Catalog) -> Page:
+def search_page(catalog: Catalog, *, memo: MemoPass | None = None) -> Page:
     systems = sorted(
         (d for d in catalog.systems.values() if d.path in catalog.published_paths),
         key=lambda d: (d.title.lower(), d.system.id),
     )
     markdown = render_template(
         "search.md.j2",
+        memo,
         here=SEARCH_URI,
         directory_urls=catalog.settings.directory_urls,
         tiers=list(Tier),

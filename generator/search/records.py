@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import json
 import re
 from dataclasses import dataclass, fields
@@ -20,6 +19,7 @@ from pathlib import Path
 from ..executor import fork_map
 from ..model import Document
 from ..packs import PackStore, code_digest
+from ..reuse import digest
 from ..sources.markdown_links import link_texts
 
 __all__ = [
@@ -89,7 +89,7 @@ class SearchRecord:
     def digest(self) -> str:
         """A fingerprint of everything indexed: equal digests, nothing to re-index."""
         data = json.dumps([getattr(self, f.name) for f in fields(self)], ensure_ascii=False)
-        return hashlib.blake2b(data.encode("utf-8"), digest_size=12).hexdigest()
+        return digest(data)
 
 
 def search_record(doc: Document) -> SearchRecord:
@@ -153,10 +153,11 @@ class RecordStore(PackStore):
 
 @functools.cache
 def _code() -> str:
-    here = Path(__file__).parent
-    return code_digest(
-        "records-2", [here / "records.py", here.parent / "model.py", here.parent / "links.py"]
-    )
+    """The code a record is made by: this module, the content model, and the link scanner
+    that gives links' texts."""
+    package = Path(__file__).parent.parent
+    code = [package / "search" / "records.py", package / "model.py"]
+    return code_digest("records-2", [*code, package / "sources" / "markdown_links.py"])
 
 
 def search_records(

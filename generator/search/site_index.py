@@ -16,7 +16,6 @@ depend on the theme. All text is HTML-escaped on the way in.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import html
 import json
 import os
@@ -40,6 +39,7 @@ from ..executor import (
     remove_later,
     remove_orphans,
 )
+from ..reuse import digest
 from .live import site_systems
 from .pagefind_files import canonicalise_filters
 from .records import SearchRecord, spelled_out
@@ -336,8 +336,7 @@ def write_site_synonyms(groups: Sequence[Sequence[str]], site_dir: Path) -> None
 
 def records_digest(records: Iterable[SearchRecord]) -> str:
     """One fingerprint of everything the in-browser index holds."""
-    joined = "\n".join([INDEX_FORMAT, *sorted(f"{r.path} {r.digest}" for r in records)])
-    return hashlib.sha256(joined.encode("utf-8")).hexdigest()
+    return digest(INDEX_FORMAT, *sorted(f"{r.path} {r.digest}" for r in records))
 
 
 def reuse_site_index(previous_site: Path, site_dir: Path, records: list[SearchRecord]) -> bool:

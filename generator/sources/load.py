@@ -8,7 +8,6 @@ document is ever silently dropped.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import stat
@@ -19,6 +18,7 @@ from typing import Any, TypeVar
 
 from ..config import Settings
 from ..problems import Problem
+from ..reuse import Digest
 from .adoption import ADOPT_KEY, MAX_DEFAULTS_BYTES, Inherited, read_adoption
 from .key_lines import KeyLines
 from .walk import DEFAULTS_FILE, SourceFile, SourceTree, relative_path
@@ -297,8 +297,7 @@ class FolderDefaults:
             adoption = read_adoption(own.pop(ADOPT_KEY, None), rel, lines, self.problems)
             inherited = inherited.below(rel, own, lines, adoption)
             merged = {**parent, **own}
-            seed = f"{parent_digest}\0{rel}\0".encode()
-            digest = hashlib.blake2b(seed + read, digest_size=16).hexdigest()
+            digest = Digest(parent_digest, rel, read).hexdigest()
         self._cache[folder] = (merged, digest, inherited)
         return merged, digest, inherited
 

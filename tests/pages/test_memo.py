@@ -3,13 +3,16 @@ and never a page that differs from rendering everything again."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import pytest
-from opskb.packs import MAX_PACKS, PackStore
+from opskb.model import EscalationStep, Tier
+from opskb.packs import MAX_PACKS, PackStore, code_digest
 from opskb.pages import RenderMemo, render_site
 from opskb.pages import render as render_module
+from opskb.pages.memo import MemoPass
 from opskb.pipeline import load_kb
 
 from bench.synthetic import SyntheticKB, write_kb
@@ -106,11 +109,42 @@ def test_a_context_the_memo_cannot_tell_apart_is_rendered_every_time() -> None:
         def __init__(self) -> None:
             self.n = 0
 
-    memo = RenderMemo()
+    memo = MemoPass(RenderMemo())
     assert memo.key("any.md.j2", {"counter": Counter()}) is None
     assert memo.key("any.md.j2", {"paths": {"a", 1}}) is None
     same = [memo.key("any.md.j2", {"paths": paths}) for paths in ({"a", "b"}, {"b", "a"})]
     assert same[0] is not None and same[0] == same[1]
+
+
+def test_each_pass_tells_frozen_values_apart_by_what_they_hold() -> None:
+    """A pass keeps the tokens of frozen objects by their ids; a new pass starts afresh,
+    so an object of a later build, at the address of one gone, is not taken for it."""
+    memo = RenderMemo()
+    first = MemoPass(memo)
+    step = EscalationStep(Tier.L2, team="Network", contact="net@example.org")
+    before = first.key("any.md.j2", {"step": step})
+    assert before == first.key("any.md.j2", {"step": step})
+    assert before == first.key("any.md.j2", {"step": dataclasses.replace(step)})
+    del first, step
+
+    later = MemoPass(memo)
+    moved = EscalationStep(Tier.L2, team="Network", contact="other@example.org")
+    assert later.key("any.md.j2", {"step": moved}) != before
+    again = EscalationStep(Tier.L2, team="Network", contact="net@example.org")
+    assert MemoPass(memo).key("any.md.j2", {"step": again}) == before
+
+
+def test_a_code_digest_follows_the_code_and_a_file_it_names_must_be_there(tmp_path) -> None:
+    code = tmp_path / "code.py"
+    code.write_text("ANSWER = 1\n", encoding="utf-8")
+    (tmp_path / "templates").mkdir()
+    first = code_digest("store-1", [code, tmp_path / "templates"])
+    assert first == code_digest("store-1", [code])  # a folder a glob gave is passed over
+    assert first != code_digest("store-2", [code])
+    code.write_text("ANSWER = 2\n", encoding="utf-8")
+    assert code_digest("store-1", [code]) != first
+    with pytest.raises(FileNotFoundError):
+        code_digest("store-1", [code, tmp_path / "renamed_away.py"])
 
 
 def test_packs_are_rewritten_as_one_when_they_hold_far_more_than_a_build_used(tmp_path) -> None:

@@ -28,6 +28,7 @@ from opskb.check.validate import validate_document
 from opskb.config import Settings, load_settings
 from opskb.model import Tier
 from opskb.pages import RenderMemo
+from opskb.pages.memo import MemoPass
 from opskb.pages.render import header_meta, page_header
 from opskb.pipeline import load_kb
 from opskb.problems import Problem, Problems, format_problems
@@ -405,7 +406,7 @@ def _identity(value) -> object:
 def test_two_contexts_share_a_memo_key_exactly_when_their_values_are_the_same(
     first, second
 ) -> None:
-    memo = RenderMemo()
+    memo = MemoPass(RenderMemo())
     keys = [memo.key("page.md.j2", {"value": value}) for value in (first, second)]
     assert None not in keys
     assert (keys[0] == keys[1]) == (_identity(first) == _identity(second))
