@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from opskb.packs import CROWD, PackStore, code_digest
 
 
@@ -131,4 +132,8 @@ def test_code_digest_changes_with_the_code_and_the_name(tmp_path: Path) -> None:
     assert code_digest("search", [code]) != before
     code.write_text("VERSION = 2\n", encoding="utf-8")
     assert code_digest("pages", [code]) != before
-    assert code_digest("pages", [code, tmp_path / "missing.py"]) == code_digest("pages", [code])
+    # a folder (as a glob gives it) is passed over; a named file that is not there is an
+    # error, never a store that would not see that code change
+    assert code_digest("pages", [code, tmp_path]) == code_digest("pages", [code])
+    with pytest.raises(FileNotFoundError):
+        code_digest("pages", [code, tmp_path / "missing.py"])
