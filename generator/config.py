@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
-from .check import fields as f
-from .check.fields import Field
+from . import fields as f
+from .fields import Field
 from .options import OPTIONS
 from .problems import Problem, Problems
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .check import fields as f
+from . import fields as f
 
 __all__ = ["DEFAULT_REVIEW_EVERY", "OPTIONS", "Option"]
 

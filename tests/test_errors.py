@@ -50,7 +50,7 @@ def test_the_scan_finds_the_exceptions_of_every_stage() -> None:
         "opskb.search.site_index.SiteIndexError",
         "opskb.cli.authoring.AuthoringError",
         "opskb.scaffold.ScaffoldError",
-        "opskb.check.fields.Invalid",
+        "opskb.fields.Invalid",
         "opskb.pages.memo.Unfit",
         "opskb.sources.yaml_reader._NotSimple",
     ):

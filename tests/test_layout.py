@@ -33,11 +33,6 @@ ADAPTERS = {
     "publish/offline_worker.py": "the service worker, in tests/publish/test_offline.py",
 }
 
-#: Core modules still reached only through another module's tests or a site build
-#: (module → the test file that reaches it): each wants a test file of its own (issue 19).
-#: Empty since every core module has one; a new module starts with its test file instead.
-NOT_YET: dict[str, str] = {}
-
 
 def modules() -> list[str]:
     found = []
@@ -54,22 +49,21 @@ def mirrored(module: str) -> Path:
     return REPO / "tests" / rel.parent / f"test_{rel.name}"
 
 
-def test_every_module_has_a_test_file_at_its_mirrored_path_or_a_reason():
-    listed = ADAPTERS.keys() | NOT_YET.keys()
+def test_every_module_but_an_adapter_has_a_test_file_at_its_mirrored_path():
+    listed = ADAPTERS.keys()
     missing = [m for m in modules() if m not in listed and not mirrored(m).is_file()]
     assert missing == [], f"add {', '.join(str(mirrored(m)) for m in missing)}"
 
 
-def test_the_lists_name_only_modules_that_exist_and_still_lack_a_test_file():
-    listed = ADAPTERS.keys() | NOT_YET.keys()
+def test_adapters_named_exist_and_still_lack_a_test_file():
+    listed = ADAPTERS.keys()
     gone = sorted(m for m in listed if not (PACKAGE / m).is_file())
     tested = sorted(m for m in listed if mirrored(m).is_file())
-    assert (gone, tested) == ([], []), "remove these from the lists in tests/test_layout.py"
+    assert (gone, tested) == ([], []), "remove these from ADAPTERS in tests/test_layout.py"
 
 
 def test_every_test_file_a_list_names_exists():
     named = {reason.split(", in ")[-1].split(",")[0] for reason in ADAPTERS.values()}
-    named |= set(NOT_YET.values())
     files = sorted(n for n in named if n.startswith("tests/") and n.endswith(".py"))
     assert files and [f for f in files if not (REPO / f).is_file()] == []
 

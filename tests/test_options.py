@@ -7,8 +7,8 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from opskb.check.fields import Invalid
 from opskb.config import Settings, load_settings
+from opskb.fields import Invalid
 from opskb.options import OPTIONS
 
 from tests.conftest import MKDOCS_YML

@@ -12,7 +12,9 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
+from .. import fields as f
 from ..config import Settings
+from ..fields import Field
 from ..model import (
     ActionItem,
     Document,
@@ -37,8 +39,6 @@ from ..sources.headings import title_and_body
 from ..sources.load import RawDocument
 from ..sources.walk import DEFAULTS_FILE
 from ..urls import page_stem
-from . import fields as f
-from .fields import Field
 from .reserved import reserved_problem
 
 __all__ = ["page_location", "page_stem", "validate_document", "validator"]

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..check.catalog import Catalog
-from ..executor import collector_paused, fork_map
+from ..executor import collector_paused
+from ..fork_map import fork_map
 from ..model import Kind, Tier
 from . import overview
 from .documents import document_page

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from ..executor import fork_map
+from ..fork_map import fork_map
 from ..model import Document
 from ..packs import PackStore, code_digest
 from ..reuse import digest

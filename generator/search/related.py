@@ -22,7 +22,7 @@ import os
 from pathlib import Path
 
 from ..check.catalog import Catalog
-from ..executor import fork_map
+from ..fork_map import fork_map
 from ..model import Kind
 from ..pages.similar import SimilarDocuments
 from . import engine
@@ -110,7 +110,7 @@ def similar_documents(
 ) -> SimilarDocuments:
     """Every published page's look-alikes, and every incident's similar past incidents;
     ``records`` are the published documents' search records, if already made.
-    ``workers`` processes share the counting and scoring (see ``workers.fork_map``).
+    ``workers`` processes share the counting and scoring (see ``fork_map``).
 
     Raises ``OSError`` when the cache folder cannot be written; callers decide
     whether a site without look-alikes is acceptable.

@@ -34,7 +34,7 @@ from .suffixes import read_extensions
 from .yaml_reader import read_yaml
 
 if TYPE_CHECKING:
-    from ..check.fields import KeyLineFinder
+    from ..fields import KeyLineFinder
 
 __all__ = [
     "ADOPT_KEY",

@@ -338,9 +338,9 @@ def load_all(
     ``context`` is what else ``check`` depends on (today's date, say).
     ``cache``, kept by a caller between loads (the live preview), skips reading
     files whose size, modification time and folder defaults are unchanged;
-    ``workers`` processes share the reading (see ``workers.fork_map``).
+    ``workers`` processes share the reading (see ``fork_map``).
     """
-    from ..executor import fork_map
+    from ..fork_map import fork_map
 
     root = settings.root.resolve()
     defaults = FolderDefaults(root, (source.rel for source in sources.defaults))

@@ -17,9 +17,9 @@ import sys
 
 from mkdocs.utils import markdown_extensions
 
-from tests.conftest import page, run_cli
+from tests.conftest import SUITE_EPOCH, page, run_cli
 from tests.engines.mkdocs.test_watching import free_port, wait_for
-from tests.whole_site.test_hostile import EPOCH, opskb
+from tests.whole_site.test_hostile import opskb
 
 
 def problems_of(result: subprocess.CompletedProcess[str], path: str) -> list[dict]:
@@ -84,7 +84,7 @@ def test_serve_previews_a_knowledge_base_holding_a_symbolic_link_loop(make_kb, t
     port = free_port()
     scratch = tmp_path / "scratch"
     scratch.mkdir()
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "TMPDIR": str(scratch)}
+    env = {**os.environ, "SOURCE_DATE_EPOCH": SUITE_EPOCH, "TMPDIR": str(scratch)}
     process = subprocess.Popen(
         [sys.executable, "-m", "opskb.cli", "serve", "--kb", str(root), "-a", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,

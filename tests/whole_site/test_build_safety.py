@@ -31,8 +31,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MKDOCS_YML, RUNBOOK_RESET, run_cli
-from tests.whole_site.test_hostile import EPOCH, opskb, sources_digest, tree_digest
+from tests.conftest import MKDOCS_YML, RUNBOOK_RESET, SUITE_EPOCH, run_cli
+from tests.whole_site.test_hostile import opskb, sources_digest, tree_digest
 
 INCIDENT = """\
 ---
@@ -74,7 +74,7 @@ def test_a_build_killed_mid_write_leaves_the_previous_site_intact(make_kb, build
     for number in range(250):  # enough pages that writing them takes a while
         (root / f"runbooks/vpn/procedure-{number:03d}.md").write_text(runbook(number))
 
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    env = {**os.environ, "SOURCE_DATE_EPOCH": SUITE_EPOCH}
     command = [sys.executable, "-m", "opskb.cli", "build", "--kb", str(root), "-q"]
     process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE)
     try:

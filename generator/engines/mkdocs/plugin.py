@@ -7,6 +7,7 @@ plugin in-process. All logic lives in the core; this module only wires.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import shutil
@@ -143,6 +144,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             kb = load_kb(
                 root, cache=self._loaded, workers=1 if self._serving else None, history=True
             )
+            if not self._serving:  # `mkdocs build`: the process ends with the build, as
+                gc.freeze()  # `opskb build` freezes what loading made (no collection walks it)
         else:
             kb = self.kb
         self.kb = None  # a serve rebuild must reload the sources

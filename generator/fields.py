@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ..errors import OpskbError
-from ..problems import Problems
+from .errors import OpskbError
+from .problems import Problems
 
 __all__ = ["Field", "Invalid", "KeyLineFinder", "parse_response"]
 

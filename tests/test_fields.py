@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from opskb.check.fields import Field, Invalid, parse_response
+from opskb.fields import Field, Invalid, parse_response
 from opskb.problems import Problems
 from opskb.sources.key_lines import KeyLines
 
