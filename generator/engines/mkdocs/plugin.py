@@ -144,8 +144,10 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             kb = load_kb(
                 root, cache=self._loaded, workers=1 if self._serving else None, history=True
             )
-            if not self._serving:  # `mkdocs build`: the process ends with the build, as
-                gc.freeze()  # `opskb build` freezes what loading made (no collection walks it)
+            if not self._serving:
+                # `mkdocs build` ends with the build: freeze what loading made, as
+                # `opskb build` does, so no later collection walks it
+                gc.freeze()
         else:
             kb = self.kb
         self.kb = None  # a serve rebuild must reload the sources
