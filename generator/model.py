@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .names import markdown_stem
-from .reuse import Digest
+from .packs import Digest
 
 __all__ = [
     "ActionItem",

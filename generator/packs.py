@@ -1,4 +1,8 @@
-"""Pack stores: what a build worked out, kept by key for the next build in plain files.
+"""The one digest and the one store: what a build worked out, kept by key for the next.
+
+Every reuse key is a :class:`Digest` of what an entry is worked out from, and
+every entry a build keeps for the next is in a :class:`PackStore`: search
+records, rendered templates, and each site folder's build record.
 
 A store is a folder of pack files. A pack is written once and never changed:
 a line of JSON naming its entries (key, length of text, extra data), then
@@ -16,6 +20,7 @@ the keys they used (``take_used``) and write what they added themselves
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -26,15 +31,46 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .reuse import Digest
-
-__all__ = ["Entry", "PackStore", "code_digest"]
+__all__ = ["DIGEST_SIZE", "Digest", "Entry", "PackStore", "code_digest", "digest"]
 
 PACK = ".pack"
 MAX_PACKS = 16  # packs before they are rewritten as one, whatever they hold
 CROWD = 1 << 20  # characters the packs may hold beyond 1.5 times what a build used
 
+DIGEST_SIZE = 16  # bytes: 32 hexadecimal characters
 Entry = tuple[str, Any]  # (text, extra data that JSON can hold)
+
+
+class Digest:
+    """The one digest every reuse key is made with, for parts given one after another.
+
+    Each part (text is taken as its UTF-8) is written after its length, so no two
+    different lists of parts ever give the same bytes to hash: ``("ab", "c")``
+    and ``("a", "bc")`` differ. Keys made of the same parts, wherever they are
+    made, are equal; any change to a part gives another key.
+    """
+
+    __slots__ = ("_hash",)
+
+    def __init__(self, *parts: str | bytes) -> None:
+        self._hash = hashlib.blake2b(digest_size=DIGEST_SIZE)
+        self.add(*parts)
+
+    def add(self, *parts: str | bytes) -> Digest:
+        update = self._hash.update
+        for part in parts:
+            data = part.encode("utf-8") if isinstance(part, str) else part
+            update(b"%d:" % len(data))
+            update(data)
+        return self
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
+def digest(*parts: str | bytes) -> str:
+    """The digest of ``parts`` (see :class:`Digest`), as hexadecimal text."""
+    return Digest(*parts).hexdigest()
 
 
 def code_digest(name: str, files: Iterable[Path], packages: Iterable[str] = ()) -> str:
@@ -121,8 +157,9 @@ class PackStore:
             self._write(self.fresh)
         self.fresh = {}
 
-    def save(self) -> None:
-        """Keep what was used since the last save, and write what was added.
+    def save(self, *, rewrite: bool = False) -> None:
+        """Keep what was used since the last save, and write what was added; with
+        ``rewrite``, as one pack of just that (what was not used is then gone from disk too).
 
         Writing is skipped, silently, where the folder cannot be written.
         """
@@ -136,7 +173,7 @@ class PackStore:
                 if other != self.folder and other.is_dir():
                     shutil.rmtree(other, ignore_errors=True)
         crowded = self._stored + _size(fresh) > 1.5 * _size(self.entries) + CROWD
-        if crowded or self._damaged or len(self._packs) >= MAX_PACKS:
+        if rewrite or crowded or self._damaged or len(self._packs) >= MAX_PACKS:
             old, self._packs, self._stored, self._damaged = self._packs, [], 0, False
             if self._write(self.entries):
                 for pack in old:

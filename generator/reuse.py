@@ -9,71 +9,36 @@ runbook therefore costs its own page and the generated pages that show it
 (the tier's playbook, its system page, …): their Markdown changed too.
 
 A :class:`BuildRecord` (one digest per page, plus one for everything else that
-reaches a page) is kept per site folder in the cache folder, written only
-after the site it describes is in place.
+reaches a page) is kept per site folder in the cache folder's pack store of
+them (:class:`SiteRecords`), written only after the site it describes is in
+place.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import importlib.util
 import json
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .packs import PackStore, code_digest, digest
 from .sources.walk import walk_folder
 
 __all__ = [
     "BuildRecord",
-    "Digest",
+    "SiteRecords",
     "context_digest",
-    "digest",
-    "forget_record",
     "load_record",
     "reusable_pages",
     "save_record",
 ]
 
-RECORD_VERSION = 1
-DIGEST_SIZE = 16  # bytes: 32 hexadecimal characters
+SITES_FOLDER = "sites"  # in the cache folder: the store of build records
 ENGINE_PACKAGES = ("material", "mkdocs")  # their versions are part of every digest
-
-
-class Digest:
-    """The one digest every reuse key is made with, for parts given one after another.
-
-    Each part (text is taken as its UTF-8) is written after its length, so no two
-    different lists of parts ever give the same bytes to hash: ``("ab", "c")``
-    and ``("a", "bc")`` differ. Keys made of the same parts, wherever they are
-    made, are equal; any change to a part gives another key.
-    """
-
-    __slots__ = ("_hash",)
-
-    def __init__(self, *parts: str | bytes) -> None:
-        self._hash = hashlib.blake2b(digest_size=DIGEST_SIZE)
-        self.add(*parts)
-
-    def add(self, *parts: str | bytes) -> Digest:
-        update = self._hash.update
-        for part in parts:
-            data = part.encode("utf-8") if isinstance(part, str) else part
-            update(b"%d:" % len(data))
-            update(data)
-        return self
-
-    def hexdigest(self) -> str:
-        return self._hash.hexdigest()
-
-
-def digest(*parts: str | bytes) -> str:
-    """The digest of ``parts`` (see :class:`Digest`), as hexadecimal text."""
-    return Digest(*parts).hexdigest()
 
 
 @dataclass
@@ -130,41 +95,73 @@ def context_digest(config_file: Path, nav: Any, theme_dirs: Iterable[str], **ext
     return digest(json.dumps(parts, sort_keys=True, default=str))
 
 
-def _record_file(cache_dir: Path, site_dir: Path) -> Path:
-    return cache_dir / f"pages-{digest(str(site_dir.resolve()))[:16]}.json"
+class SiteRecords(PackStore):
+    """The build record of every site folder built from one knowledge base, in one pack
+    store (``packs.py``) below ``cache_dir``: an entry per folder, keyed by its path.
+
+    An entry also holds the folder's identity when it was saved (device, inode,
+    modification time): a build puts a new folder in place, so a record made for
+    another folder at that path (an interrupted build, another engine's site, a
+    copy) never matches. Records of folders that are gone are dropped on saving.
+    """
+
+    def __init__(self, cache_dir: Path) -> None:
+        super().__init__(cache_dir / SITES_FOLDER / code_digest(SITES_FOLDER, [Path(__file__)]))
+        self._cache_dir = cache_dir
+        for key, (_, extra) in self.entries.items():
+            if isinstance(extra, dict) and Path(str(extra.get("site"))).is_dir():
+                self.used.add(key)  # kept by the next save, as every record of a folder still there
+
+    def record(self, site_dir: Path) -> BuildRecord | None:
+        """The record of the build now in ``site_dir``, if there is a readable one."""
+        found = self.get(_site_key(site_dir))
+        identity = _identity(site_dir)
+        if found is None or identity is None or not isinstance(found[1], dict):
+            return None
+        if found[1].get("identity") != identity:
+            return None
+        try:
+            data = json.loads(found[0])
+        except ValueError:
+            return None
+        pages = data.get("pages") if isinstance(data, dict) else None
+        if not isinstance(pages, dict) or not isinstance(data.get("context"), str):
+            return None
+        return BuildRecord(data["context"], {str(k): str(v) for k, v in pages.items()})
+
+    def keep(self, site_dir: Path, record: BuildRecord) -> None:
+        """Remember what is now in ``site_dir`` (call once it is in place), and save."""
+        identity = _identity(site_dir)
+        if identity is not None:
+            text = json.dumps({"context": record.context, "pages": record.pages}, sort_keys=True)
+            extra = {"site": str(site_dir.resolve()), "identity": identity}
+            self.put(_site_key(site_dir), (text, extra))
+        self.save(rewrite=len(self.used) < len(self.entries))  # a folder is gone: drop its record
+        for old in self._cache_dir.glob("pages-*.json"):
+            with contextlib.suppress(OSError):
+                old.unlink()  # one file per site folder: how earlier releases kept records
+
+
+def _site_key(site_dir: Path) -> str:
+    return digest(str(site_dir.resolve()))
+
+
+def _identity(folder: Path) -> list[int] | None:
+    try:
+        info = folder.stat()
+    except OSError:
+        return None
+    return [info.st_dev, info.st_ino, info.st_mtime_ns]
 
 
 def load_record(cache_dir: Path, site_dir: Path) -> BuildRecord | None:
-    """The record of the build now in ``site_dir``, if there is a readable one."""
-    try:
-        data = json.loads(_record_file(cache_dir, site_dir).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("version") != RECORD_VERSION:
-        return None
-    pages = data.get("pages")
-    if not isinstance(pages, dict) or not isinstance(data.get("context"), str):
-        return None
-    return BuildRecord(data["context"], {str(k): str(v) for k, v in pages.items()})
+    """The record of the build now in ``site_dir`` (see :class:`SiteRecords`)."""
+    return SiteRecords(cache_dir).record(site_dir)
 
 
 def save_record(cache_dir: Path, site_dir: Path, record: BuildRecord) -> None:
     """Remember what is now in ``site_dir``; a cache that cannot be written is skipped."""
-    data = {"version": RECORD_VERSION, "context": record.context, "pages": record.pages}
-    target = _record_file(cache_dir, site_dir)
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
-        os.replace(temporary, target)
-    except OSError:
-        pass
-
-
-def forget_record(cache_dir: Path, site_dir: Path) -> None:
-    """Drop the record of ``site_dir`` before its content changes."""
-    with contextlib.suppress(OSError):
-        _record_file(cache_dir, site_dir).unlink()
+    SiteRecords(cache_dir).keep(site_dir, record)
 
 
 def reusable_pages(previous: BuildRecord | None, current: BuildRecord) -> set[str]:

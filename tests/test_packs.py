@@ -1,11 +1,12 @@
-"""Pack stores: an entry one build worked out is read by the next; unused ones are dropped."""
+"""Pack stores: an entry one build worked out is read by the next; unused ones are dropped.
+And the one digest every reuse key is made with."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from opskb.packs import CROWD, PackStore, code_digest
+from opskb.packs import CROWD, Digest, PackStore, code_digest, digest
 
 
 def _store(tmp_path: Path) -> Path:
@@ -137,3 +138,17 @@ def test_code_digest_changes_with_the_code_and_the_name(tmp_path: Path) -> None:
     assert code_digest("pages", [code, tmp_path]) == code_digest("pages", [code])
     with pytest.raises(FileNotFoundError):
         code_digest("pages", [code, tmp_path / "missing.py"])
+
+
+def test_a_digest_tells_apart_parts_that_join_to_the_same_text() -> None:
+    splits = [("ab", "c"), ("a", "bc"), ("abc",), ("abc", ""), ("", "abc"), ("1:a",), ("1:", "a")]
+    assert len({digest(*parts) for parts in splits}) == len(splits)
+    assert digest() != digest("")
+
+
+def test_a_digest_is_the_same_for_the_same_parts_as_text_bytes_or_added_one_by_one() -> None:
+    whole = digest("runbooks/vpn/reset.md", "Réinitialiser le VPN")
+    assert whole == digest(b"runbooks/vpn/reset.md", "Réinitialiser le VPN".encode())
+    assert whole == Digest("runbooks/vpn/reset.md").add("Réinitialiser le VPN").hexdigest()
+    assert whole != digest("runbooks/vpn/reset.md", "Réinitialiser le VPN ")
+    assert len(whole) == 32 and int(whole, 16) >= 0

@@ -1,12 +1,11 @@
-"""Rebuilds: unchanged pages keep the previous build's HTML; changed ones are rendered.
-And the one digest every reuse key is made with."""
+"""Rebuilds: unchanged pages keep the previous build's HTML; changed ones are rendered."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from opskb.reuse import Digest, digest
+from opskb.reuse import BuildRecord, SiteRecords, load_record, save_record
 
 from bench.synthetic import SyntheticKB, write_kb
 from tests.conftest import page, run_cli
@@ -109,15 +108,52 @@ def test_a_theme_shipped_with_the_engine_is_told_by_its_version_a_custom_one_by_
     assert context_digest(config, [], dirs) != before
 
 
-def test_a_digest_tells_apart_parts_that_join_to_the_same_text() -> None:
-    splits = [("ab", "c"), ("a", "bc"), ("abc",), ("abc", ""), ("", "abc"), ("1:a",), ("1:", "a")]
-    assert len({digest(*parts) for parts in splits}) == len(splits)
-    assert digest() != digest("")
+def _site(tmp_path: Path, name: str) -> Path:
+    folder = tmp_path / name
+    folder.mkdir()
+    (folder / "index.html").write_text(name, encoding="utf-8")
+    return folder
 
 
-def test_a_digest_is_the_same_for_the_same_parts_as_text_bytes_or_added_one_by_one() -> None:
-    whole = digest("runbooks/vpn/reset.md", "Réinitialiser le VPN")
-    assert whole == digest(b"runbooks/vpn/reset.md", "Réinitialiser le VPN".encode())
-    assert whole == Digest("runbooks/vpn/reset.md").add("Réinitialiser le VPN").hexdigest()
-    assert whole != digest("runbooks/vpn/reset.md", "Réinitialiser le VPN ")
-    assert len(whole) == 32 and int(whole, 16) >= 0
+def test_a_build_record_is_read_back_for_its_folder_not_for_another_put_at_its_path(
+    tmp_path: Path,
+) -> None:
+    cache, site = tmp_path / "cache", _site(tmp_path, "site")
+    record = BuildRecord("context-1", {"runbooks/vpn/reset.md": "d1", "index.md": "d2"})
+    save_record(cache, site, record)
+    assert load_record(cache, site) == record
+
+    # what a build does: a new folder takes the site's place (another engine's, say)
+    replacement = _site(tmp_path, "staging")
+    (tmp_path / "old").mkdir()
+    site.rename(tmp_path / "old" / "site")
+    replacement.rename(site)
+    assert load_record(cache, site) is None
+
+
+def test_records_of_site_folders_that_are_gone_leave_the_store(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    kept, temporary = _site(tmp_path, "site"), _site(tmp_path, "preview")
+    save_record(cache, temporary, BuildRecord("c", {"a.md": "1"}))
+    save_record(cache, kept, BuildRecord("c", {"a.md": "2"}))
+    assert len(SiteRecords(cache).entries) == 2
+
+    for file in temporary.iterdir():
+        file.unlink()
+    temporary.rmdir()
+    save_record(cache, kept, BuildRecord("c", {"a.md": "3"}))
+
+    store = SiteRecords(cache)
+    assert [extra["site"] for _, extra in store.entries.values()] == [str(kept.resolve())]
+    assert len(list(store.folder.iterdir())) == 1  # rewritten as one pack: gone from disk too
+    assert load_record(cache, kept) == BuildRecord("c", {"a.md": "3"})
+
+
+def test_the_record_files_of_earlier_releases_are_removed(tmp_path: Path) -> None:
+    cache, site = tmp_path / "cache", _site(tmp_path, "site")
+    cache.mkdir()
+    earlier = cache / "pages-0123456789abcdef.json"
+    earlier.write_text('{"version": 1, "context": "", "pages": {}}', encoding="utf-8")
+    save_record(cache, site, BuildRecord("c", {}))
+    assert not earlier.exists()
+    assert sorted(p.name for p in cache.iterdir()) == ["sites"]

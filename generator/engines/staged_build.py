@@ -16,7 +16,6 @@ import click
 from ..executor import available_cpus
 from ..pipeline import KnowledgeBase, load_kb
 from ..problems import FOLD, format_problems
-from ..reuse import forget_record
 from ..terminal_text import terminal_lines, terminal_safe
 from .errors import EngineError
 from .mkdocs.build import cannot_write, progress, staging_prefix, swap_into_place
@@ -53,7 +52,6 @@ def build_staged(
             shutil.rmtree(tree, ignore_errors=True)
     if said and not quiet:
         click.echo(terminal_lines(said), err=True)
-    forget_record(kb.settings.cache_dir, target)  # its pages are not the MkDocs build's
     _update_terminal_index(kb)
     progress(f"built {terminal_safe(target)} in {time.perf_counter() - started:.1f} s", quiet)
     return 0

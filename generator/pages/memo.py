@@ -35,8 +35,7 @@ from markupsafe import Markup
 
 from ..errors import OpskbError
 from ..model import Document
-from ..packs import PackStore, code_digest
-from ..reuse import digest
+from ..packs import PackStore, code_digest, digest
 
 __all__ = ["MEMO_FOLDER", "MemoPass", "RenderMemo"]
 

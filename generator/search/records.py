@@ -18,8 +18,7 @@ from pathlib import Path
 
 from ..fork_map import fork_map
 from ..model import Document
-from ..packs import PackStore, code_digest
-from ..reuse import digest
+from ..packs import PackStore, code_digest, digest
 from ..sources.markdown_links import link_texts
 
 __all__ = [

@@ -39,7 +39,7 @@ from ..executor import (
     remove_later,
     remove_orphans,
 )
-from ..reuse import digest
+from ..packs import digest
 from .live import site_systems
 from .pagefind_files import canonicalise_filters
 from .records import SearchRecord, spelled_out

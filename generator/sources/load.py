@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..config import Settings
+from ..packs import Digest
 from ..problems import Problem
-from ..reuse import Digest
 from .adoption import ADOPT_KEY, MAX_DEFAULTS_BYTES, Inherited, read_adoption
 from .key_lines import KeyLines
 from .walk import DEFAULTS_FILE, SourceFile, SourceTree, relative_path

@@ -28,7 +28,7 @@ from ...config import CONFIG_FILE
 from ...executor import remove_later, remove_orphans
 from ...pipeline import KnowledgeBase, load_kb
 from ...problems import FOLD, Problem, format_problems
-from ...reuse import forget_record, load_record, save_record
+from ...reuse import load_record, save_record
 from ...terminal_text import terminal_lines, terminal_safe
 from .. import PLUGIN_ENGINES, STAGED_ENGINES
 from .host import use_engine
@@ -310,7 +310,6 @@ def build_site(
         plugin.progress = _page_progress(quiet)
         plugin.notice = None if quiet else plugin.notice  # a slow page, named
         mkdocs_build(config)
-        forget_record(kb.settings.cache_dir, target)
         swap_into_place(staging, target)
     except BaseException as exc:
         _end_if_worker(builder)

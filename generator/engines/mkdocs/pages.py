@@ -21,9 +21,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 
+from ...packs import digest
 from ...pages import Page, Site
 from ...pages.render import header_meta
-from ...reuse import BuildRecord, context_digest, digest, reusable_pages
+from ...reuse import BuildRecord, context_digest, reusable_pages
 from ..stage import nav_titles, nav_uris
 
 __all__ = ["OpskbPage", "PagePlan", "build_record", "hand_over"]
