@@ -52,7 +52,7 @@ def shelve(published: list[Document]) -> Shelves:
             for system_id in doc.systems:
                 of_at[(system_id, doc.tier)].append(doc)
     incidents = sorted(
-        of_kind[Kind.INCIDENT], key=lambda d: (d.incident.date, d.path), reverse=True
+        of_kind.get(Kind.INCIDENT, []), key=lambda d: (d.incident.date, d.path), reverse=True
     )
     incidents_of: dict[str, list[Document]] = defaultdict(list)
     for doc in incidents:
