@@ -23,6 +23,7 @@ from ..sources.alert_rules import AlertRule
 from ..sources.folders import folder_of, is_folder_page
 from ..sources.history import Change
 from ..sources.key_lines import KeyLines
+from .shelves import Shelves, shelve
 
 __all__ = ["Catalog", "build_catalog", "resolve_reference"]
 
@@ -142,26 +143,47 @@ class Catalog:
         found = (self.by_path.get(stem + suffix) for suffix in DOCUMENT_SUFFIXES)
         return next((doc for doc in found if doc is not None), None)
 
+    @functools.cached_property
+    def _shelves(self) -> Shelves:
+        # Made on the first question, once ``build_catalog`` has settled ``published``;
+        # assigning ``published`` again forgets them (``__setattr__``).
+        return shelve(self.published)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        super().__setattr__(name, value)
+        if name == "published":
+            self.__dict__.pop("_shelves", None)
+
     def of_kind(self, kind: Kind, *, published: bool = True) -> list[Document]:
-        pool = self.published if published else self.documents
-        return [d for d in pool if d.kind is kind]
+        """The documents of a kind, in path order: published ones, or every valid one."""
+        if published:
+            return list(self._shelves.of_kind.get(kind, ()))
+        return [d for d in self.documents if d.kind is kind]
 
     @property
     def runbooks(self) -> list[Document]:
-        return [
-            d for d in self.published if d.kind is Kind.RUNBOOK and d.status is not Status.RETIRED
-        ]
+        """Published runbooks but the retired ones, in path order."""
+        return list(self._shelves.runbooks)
 
     @property
     def incidents(self) -> list[Document]:
         """Published incidents, newest first."""
-        found = [d for d in self.published if d.kind is Kind.INCIDENT]
-        return sorted(found, key=lambda d: (d.incident.date, d.path), reverse=True)
+        return list(self._shelves.incidents)
+
+    def runbooks_at(self, tier: Tier) -> list[Document]:
+        """The :attr:`runbooks` of a tier, in path order."""
+        return list(self._shelves.runbooks_at.get(tier, ()))
 
     def runbooks_for(self, system_id: str, tier: Tier | None = None) -> list[Document]:
-        return [
-            d for d in self._runbooks_by_system.get(system_id, []) if tier is None or d.tier is tier
-        ]
+        """The :attr:`runbooks` naming a system (of a tier, if given), in path order."""
+        shelves = self._shelves
+        if tier is None:
+            return list(shelves.runbooks_of.get(system_id, ()))
+        return list(shelves.runbooks_of_at.get((system_id, tier), ()))
+
+    def incidents_for(self, system_id: str) -> list[Document]:
+        """The published incidents naming a system, newest first."""
+        return list(self._shelves.incidents_of.get(system_id, ()))
 
     def escalation_target(
         self, doc: Document
@@ -182,9 +204,6 @@ class Catalog:
 
     def review_overdue(self, doc: Document) -> bool:
         return doc.review_overdue(self.today, self.settings.review_every)
-
-    def __post_init__(self) -> None:
-        self._runbooks_by_system: dict[str, list[Document]] = defaultdict(list)
 
 
 def _is_public(doc: Document, settings: Settings) -> bool:
@@ -266,10 +285,16 @@ def build_catalog(
     files: frozenset[str] = frozenset(),
 ) -> Catalog:
     """The catalogue of ``documents``; ``files``: the other files the site publishes."""
-    catalog = Catalog(settings=settings, today=today, documents=documents, files=files)
-    catalog.by_path = {d.path: d for d in documents}
-    catalog.published = [d for d in documents if _is_public(d, settings)]
-    catalog.published_paths = frozenset(d.path for d in catalog.published)
+    published = [d for d in documents if _is_public(d, settings)]
+    catalog = Catalog(
+        settings=settings,
+        today=today,
+        documents=documents,
+        published=published,
+        published_paths=frozenset(d.path for d in published),
+        by_path={d.path: d for d in documents},
+        files=files,
+    )
     for doc in documents:
         if doc.system is None:
             continue
@@ -321,9 +346,6 @@ def build_catalog(
                 elif dep != doc.system.id:
                     dependents[dep].append(doc.system.id)
     catalog.dependents = {k: sorted(set(v)) for k, v in dependents.items()}
-    for runbook in catalog.runbooks:
-        for system_id in runbook.systems:
-            catalog._runbooks_by_system[system_id].append(runbook)
     for used_in in catalog.incidents_of_runbook.values():
         used_in.sort(key=lambda d: (d.incident.date, d.path), reverse=True)
     return catalog

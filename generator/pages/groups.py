@@ -1,8 +1,8 @@
-"""Groupings every overview page reads, computed once per build.
+"""What the overview pages show of the catalogue, in the order they show it.
 
-Pages look documents up by system and tier many times; asking the catalogue
-each time would scan every document per system and make a large knowledge
-base quadratic. One pass here builds every index the pages need.
+The catalogue indexes the documents (by kind, tier and system); here they are
+put in display order, by title, once per build, and the live incidents of each
+system are kept apart, since every page of a system shows them.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..check.catalog import Catalog
-from ..model import Document, Kind, Status, Tier
+from ..model import Document, Tier
 from .live import is_live
 
 __all__ = ["Groups", "anchor", "anchors", "group"]
@@ -20,13 +20,13 @@ __all__ = ["Groups", "anchor", "anchors", "group"]
 
 @dataclass
 class Groups:
-    """Published documents indexed by system and tier (lists keep a stable order)."""
+    """The catalogue's published documents in display order."""
 
     published: frozenset[str]  # paths of the documents the site shows
     systems: list[Document]  # published systems, by title
     incidents: list[Document]  # published incidents, newest first
     runbooks: dict[Tier, list[Document]] = field(default_factory=dict)  # by title
-    runbooks_of: dict[tuple[str, Tier], list[Document]] = field(default_factory=dict)
+    runbooks_of: dict[tuple[str, Tier], list[Document]] = field(default_factory=dict)  # by title
     incidents_of: dict[str, list[Document]] = field(default_factory=dict)  # newest first
     live_of: dict[str, list[Document]] = field(default_factory=dict)  # not resolved, newest first
 
@@ -44,37 +44,33 @@ def _title_key(doc: Document) -> tuple[str, str]:
     return (doc.title.lower(), doc.path)
 
 
+def _by_title(docs: list[Document]) -> list[Document]:
+    return sorted(docs, key=_title_key)
+
+
 def group(catalog: Catalog) -> Groups:
-    """Index the catalogue's published documents in one pass."""
+    """The catalogue's published documents, put in display order once."""
     published = catalog.published_paths
-    systems = sorted((d for d in catalog.systems.values() if d.path in published), key=_title_key)
-    incidents = sorted(
-        (d for d in catalog.published if d.kind is Kind.INCIDENT and d.incident),
-        key=lambda d: (d.incident.date, d.path),
-        reverse=True,
-    )
-    runbooks: dict[Tier, list[Document]] = {tier: [] for tier in Tier}
-    runbooks_of: dict[tuple[str, Tier], list[Document]] = defaultdict(list)
-    for doc in sorted(catalog.published, key=_title_key):
-        if doc.kind is not Kind.RUNBOOK or doc.tier is None or doc.status is Status.RETIRED:
-            continue
-        runbooks[doc.tier].append(doc)
-        for system_id in doc.systems:
-            runbooks_of[(system_id, doc.tier)].append(doc)
-    incidents_of: dict[str, list[Document]] = defaultdict(list)
+    systems = _by_title([d for d in catalog.systems.values() if d.path in published])
+    incidents = catalog.incidents
+    runbooks_of = {  # for every known system: pages ask for no other
+        (system_id, tier): found
+        for system_id in catalog.systems
+        for tier in Tier
+        if (found := _by_title(catalog.runbooks_for(system_id, tier)))
+    }
     live_of: dict[str, list[Document]] = defaultdict(list)  # every page of a system shows these
     for doc in incidents:
-        for system_id in doc.systems:
-            incidents_of[system_id].append(doc)
-            if is_live(doc):
+        if is_live(doc):
+            for system_id in doc.systems:
                 live_of[system_id].append(doc)
     return Groups(
         published,
         systems,
         incidents,
-        runbooks,
-        dict(runbooks_of),
-        dict(incidents_of),
+        {tier: _by_title(catalog.runbooks_at(tier)) for tier in Tier},
+        runbooks_of,
+        {s: found for s in catalog.systems if (found := catalog.incidents_for(s))},
         dict(live_of),
     )
 

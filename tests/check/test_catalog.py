@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from opskb.check.catalog import Catalog, resolve_reference
-from opskb.model import Tier
+from opskb.model import Kind, Tier
 from opskb.pipeline import load_kb
 
 KNOWN = {"runbooks/vpn/reset-token.md", "runbooks/vpn/resync.md", "content/systems/vpn.md"}
@@ -71,3 +71,114 @@ def test_an_unknown_system_is_a_problem_that_suggests_the_close_one(make_kb):
     assert (problem.path, problem.line) == ("runbooks/vpn/resync.md", 4)
     assert problem.message == "unknown system 'vnp'"
     assert "did you mean 'vpn'?" in problem.hint
+
+
+SYSTEM_MAIL = """\
+---
+title: Mail
+owner: Messaging
+last_reviewed: 2026-01-01
+---
+Mail.
+"""
+
+
+def _runbook(title: str, tier: str, systems: str, extra: str = "") -> str:
+    return (
+        f"---\ntitle: {title}\ntier: {tier}\nsystems: [{systems}]\nowner: Service Desk\n"
+        f"last_reviewed: 2026-01-01\n{extra}---\nDo it.\n"
+    )
+
+
+def _incident(date: str, systems: str, status: str = "resolved") -> str:
+    return (
+        f"---\ntitle: Outage {date}\ndate: {date}\nseverity: SEV3\nsystems: [{systems}]\n"
+        f"status: {status}\nowner: NetOps\nroot_cause: a cause\n"
+        "root_cause_category: software-bug\n---\n## Summary\n\nIt happened.\n"
+    )
+
+
+def _shelved_catalog(make_kb):
+    return load_kb(
+        make_kb(
+            {
+                "content/systems/mail.md": SYSTEM_MAIL,
+                "runbooks/both/resync.md": _runbook("Resync", "L2", "vpn, mail"),
+                "runbooks/mail/quota.md": _runbook("Quota", "L1", "mail"),
+                "runbooks/mail/old.md": _runbook("Old", "L1", "mail", "status: retired\n"),
+                "runbooks/mail/draft.md": _runbook("Draft", "L1", "mail", "status: draft\n"),
+                "content/incidents/b-mail.md": _incident("2026-02-01", "mail"),
+                "content/incidents/a-both.md": _incident("2026-03-01", "vpn, mail", "open"),
+                "content/incidents/c-both.md": _incident("2026-03-01", "mail, vpn"),
+                "content/incidents/z-vpn.md": _incident("2026-01-15", "vpn"),
+            }
+        )
+    ).catalog
+
+
+def _paths(docs) -> list[str]:
+    return [d.path for d in docs]
+
+
+def test_a_runbook_is_listed_for_each_of_its_systems_and_at_its_tier(make_kb):
+    catalog = _shelved_catalog(make_kb)
+    assert _paths(catalog.runbooks_for("vpn", Tier.L2)) == ["runbooks/both/resync.md"]
+    assert _paths(catalog.runbooks_for("mail", Tier.L2)) == ["runbooks/both/resync.md"]
+    assert _paths(catalog.runbooks_for("mail")) == [
+        "runbooks/both/resync.md",
+        "runbooks/mail/quota.md",
+    ]
+    assert _paths(catalog.runbooks_at(Tier.L1)) == [
+        "runbooks/mail/quota.md",
+        "runbooks/vpn/reset-token.md",
+    ]
+    assert _paths(catalog.runbooks_at(Tier.L2)) == ["runbooks/both/resync.md"]
+    assert catalog.runbooks_at(Tier.L4) == []
+    assert catalog.runbooks_for("mail", Tier.L3) == []
+    assert catalog.runbooks_for("nowhere") == []
+
+
+def test_a_retired_or_draft_runbook_is_listed_nowhere_but_among_the_published(make_kb):
+    catalog = _shelved_catalog(make_kb)
+    listed = {
+        *_paths(catalog.runbooks),
+        *_paths(catalog.runbooks_for("mail")),
+        *_paths(catalog.runbooks_at(Tier.L1)),
+    }
+    assert "runbooks/mail/old.md" not in listed
+    assert "runbooks/mail/draft.md" not in listed
+    runbooks = _paths(catalog.of_kind(Kind.RUNBOOK))
+    assert "runbooks/mail/old.md" in runbooks, "retired, but still a published page"
+    assert "runbooks/mail/draft.md" not in runbooks
+    assert "runbooks/mail/draft.md" in _paths(catalog.of_kind(Kind.RUNBOOK, published=False))
+
+
+def test_incidents_are_newest_first_for_each_system_and_a_tie_always_in_one_order(make_kb):
+    catalog = _shelved_catalog(make_kb)
+    both, other, mail, vpn = (
+        f"content/incidents/{name}.md" for name in ("c-both", "a-both", "b-mail", "z-vpn")
+    )
+    assert _paths(catalog.incidents) == [both, other, mail, vpn]
+    assert _paths(catalog.incidents_for("mail")) == [both, other, mail]
+    assert _paths(catalog.incidents_for("vpn")) == [both, other, vpn]
+    assert catalog.incidents_for("nowhere") == []
+    again = _shelved_catalog(make_kb)
+    assert _paths(again.incidents_for("vpn")) == _paths(catalog.incidents_for("vpn"))
+
+
+def test_an_answer_is_a_copy_the_caller_may_change(make_kb):
+    catalog = _shelved_catalog(make_kb)
+    catalog.runbooks_for("mail").clear()
+    catalog.incidents_for("vpn").clear()
+    catalog.runbooks_at(Tier.L1).clear()
+    assert len(catalog.runbooks_for("mail")) == 2
+    assert len(catalog.incidents_for("vpn")) == 3
+    assert len(catalog.runbooks_at(Tier.L1)) == 2
+
+
+def test_the_catalogue_answers_from_published_as_last_assigned(make_kb):
+    catalog = _shelved_catalog(make_kb)
+    assert _paths(catalog.runbooks_for("vpn", Tier.L1)) == ["runbooks/vpn/reset-token.md"]
+    catalog.published = [d for d in catalog.published if d.path != "runbooks/vpn/reset-token.md"]
+    assert catalog.runbooks_for("vpn", Tier.L1) == []
+    assert "runbooks/vpn/reset-token.md" not in _paths(catalog.runbooks_at(Tier.L1))

@@ -48,8 +48,13 @@ It happened.
 
 
 def _groups(make_kb) -> Groups:
+    return group(_catalog(make_kb))
+
+
+def _catalog(make_kb, more: dict[str, str] | None = None):
     root = make_kb(
         {
+            **(more or {}),
             "content/systems/mail.md": SYSTEM_MAIL,
             "runbooks/vpn/a-resync.md": _runbook("Resync a token", "L2", "vpn, mail"),
             "runbooks/mail/quota.md": _runbook("Clear a mailbox quota", "L1", "mail"),
@@ -63,8 +68,7 @@ def _groups(make_kb) -> Groups:
             ),
         }
     )
-    kb = load_kb(root)
-    return group(kb.catalog)
+    return load_kb(root).catalog
 
 
 def _paths(docs) -> list[str]:
@@ -109,6 +113,23 @@ def test_incidents_are_newest_first_and_live_ones_are_kept_apart(make_kb) -> Non
     assert _paths(groups.system_incidents("vpn")) == [vpn]
     assert _paths(groups.system_live_incidents("mail")) == [vpn]
     assert groups.system_live_incidents("nowhere") == []
+
+
+def test_the_groups_hold_the_catalogues_answers_put_in_title_order(make_kb) -> None:
+    zap = {"runbooks/mail/a-zap.md": _runbook("Zap the queue", "L2", "mail")}
+    catalog = _catalog(make_kb, zap)
+    groups = group(catalog)
+    in_title_order = ["runbooks/vpn/a-resync.md", "runbooks/mail/a-zap.md"]
+    assert _paths(groups.system_runbooks("mail", Tier.L2)) == in_title_order
+    assert _paths(groups.runbooks[Tier.L2]) == in_title_order
+    assert _paths(catalog.runbooks_for("mail", Tier.L2)) == in_title_order[::-1], "path order"
+    for system in groups.systems:
+        system_id = system.system.id
+        assert groups.system_incidents(system_id) == catalog.incidents_for(system_id)
+        for tier in Tier:
+            shown = groups.system_runbooks(system_id, tier)
+            assert set(shown) == set(catalog.runbooks_for(system_id, tier))
+    assert groups.incidents == catalog.incidents
 
 
 def test_an_anchor_is_made_of_safe_characters_only() -> None:
