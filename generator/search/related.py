@@ -133,7 +133,7 @@ def similar_documents(
         stale = {p for p in changed if p in digests}
         stale |= {p for p, found in (related | past).items() if changed.intersection(found)}
     paths = sorted(p for p in digests if p in stale or p not in related)
-    incidents = {d.path for d in catalog.published if d.kind is Kind.INCIDENT}
+    incidents = {d.path for d in catalog.of_kind(Kind.INCIDENT)}
     related = {p: v for p, v in related.items() if p in digests}
     past = {p: v for p, v in past.items() if p in incidents}
     if paths:
