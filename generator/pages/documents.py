@@ -82,9 +82,11 @@ def _system_context(doc: Document, catalog: Catalog, groups: Groups) -> dict:
     }
 
 
-def _note_context(doc: Document, context: dict, target: Tier | None, steps: list) -> dict:
+def _note_context(context: dict) -> dict:
     """The runbook's ticket note, the body around it, and whether the page asks for the
-    caller's user name (its body's commands or note hold the placeholder)."""
+    caller's user name (its body's commands or note hold the placeholder): worked out
+    from the page's context alone, and only when the page is rendered."""
+    doc, target, steps = context["doc"], context["target"], context["steps"]
     body = str(context["body"])
     escalates_to = ""
     if target is not None:
@@ -129,9 +131,8 @@ def document_page(
                 if d.path in groups.published
             ],
         )
-        if doc.runbook:
-            context.update(_note_context(doc, context, target, steps))
-        markdown, authored = render_marked("document.md.j2", memo, **context)
+        derive = _note_context if doc.runbook else None
+        markdown, authored = render_marked("document.md.j2", memo, derive, **context)
     meta = {"opskb_kind": doc.kind.text}
     if doc.tier:
         meta["opskb_tier"] = doc.tier.text

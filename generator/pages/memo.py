@@ -37,12 +37,13 @@ from ..errors import OpskbError
 from ..model import Document
 from ..packs import PackStore, code_digest, digest
 
-__all__ = ["MEMO_FOLDER", "MemoPass", "RenderMemo"]
+__all__ = ["MEMO_FOLDER", "Derive", "MemoPass", "RenderMemo"]
 
 MEMO_FOLDER = "rendered"  # in the knowledge base's cache folder
 FORMAT = 1
 
 Rendered = tuple[str, tuple[tuple[int, int], ...]]  # Markdown, authors' spans (render.py)
+Derive = Callable[[dict[str, Any]], dict[str, Any]]  # more values, from a context alone
 
 
 class Unfit(OpskbError):
@@ -160,15 +161,21 @@ class MemoPass:
         return digest("\x1f".join(tokens))  # each token is told apart already: one part
 
     def render(
-        self, name: str, context: dict[str, Any], render: Callable[[str, dict[str, Any]], Rendered]
+        self,
+        name: str,
+        context: dict[str, Any],
+        render: Callable[[str, dict[str, Any]], Rendered],
+        derive: Derive | None = None,
     ) -> Rendered:
-        """What ``render(name, context)`` gives: from the memo where it holds it, else
-        rendered now and added to it."""
+        """What ``render(name, context)`` gives, ``context`` with what ``derive`` works out
+        from it: from the memo where it holds it (keyed by ``context`` alone: what is
+        derived from it says nothing more), else rendered now and added to it."""
         key = self.key(name, context)
-        if key is None:
-            return render(name, context)
-        found = self.memo.rendered(key)
-        if found is None:
-            found = render(name, context)
+        if key is not None:
+            found = self.memo.rendered(key)
+            if found is not None:
+                return found
+        found = render(name, {**context, **derive(context)} if derive else context)
+        if key is not None:
             self.memo.put(key, found)
         return found

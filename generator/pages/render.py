@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from ..model import Document
 from ..urls import _relpath, page_url, relative_url
-from .memo import MemoPass, Rendered
+from .memo import Derive, MemoPass, Rendered
 
 __all__ = [
     "Page",
@@ -250,16 +250,21 @@ def render_template(name: str, memo: MemoPass | None, /, **context: Any) -> str:
     return render_marked(name, memo, **context)[0]
 
 
-def render_marked(name: str, memo: MemoPass | None, /, **context: Any) -> Rendered:
+def render_marked(
+    name: str, memo: MemoPass | None, derive: Derive | None = None, /, **context: Any
+) -> Rendered:
     """A template's Markdown, and where the authors' Markdown it holds lies (see ``Page``).
 
     Templates mark authors' Markdown with the ``authored`` filter. Through
     ``memo`` (the pass of ``render_site``), a context seen before is not rendered
-    again. (Positional parameters: a template may be given values of any name.)
+    again. ``derive`` gives more values worked out from ``context`` alone (a
+    runbook's ticket note from its body, say): it is called only when the
+    template is rendered, never for a context the memo holds. (Positional
+    parameters: a template may be given values of any name.)
     """
     if memo is not None:
-        return memo.render(name, context, _render_marked)
-    return _render_marked(name, context)
+        return memo.render(name, context, _render_marked, derive)
+    return _render_marked(name, {**context, **derive(context)} if derive else context)
 
 
 def _render_marked(name: str, context: dict[str, Any]) -> Rendered:

@@ -248,3 +248,27 @@ def test_a_rebuild_makes_search_records_only_for_documents_that_changed(kb, monk
     fresh = [real(doc) for doc in documents]
     assert again == fresh and again != first
     assert [r.digest for r in again] == [r.digest for r in fresh]
+
+
+def test_a_page_the_memo_holds_works_out_no_ticket_note(kb, monkeypatch) -> None:
+    """What a page derives from its context (a runbook's ticket note) is worked out only
+    when the page is rendered: a memo hit costs the key alone."""
+    from opskb.pages import documents
+
+    notes: list[str] = []
+    real = documents.ticket_note
+
+    def counting(doc, *args):
+        notes.append(doc.path)
+        return real(doc, *args)
+
+    monkeypatch.setattr(documents, "ticket_note", counting)
+    memo = RenderMemo()
+    first = _render(kb.root, memo)
+    assert sorted(notes) == sorted(kb.published_runbooks)
+    notes.clear()
+
+    again = _render(kb.root, memo)
+
+    assert notes == []
+    assert _pages(again) == _pages(first)
