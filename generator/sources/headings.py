@@ -160,7 +160,9 @@ def title_and_body(given: str, body: str, path: str) -> tuple[str, str]:
     if heading is not None and TITLE_TAG.match(heading.text):  # tech-docs: "the title here"
         return given or name_title(path), demoted(_without(body, heading))
     if given:
-        if heading is not None and _opens_with(body, heading):
+        if heading is None:
+            return given, body  # no level-1 heading: nothing to demote
+        if _opens_with(body, heading):
             return given, demoted(_without(body, heading))
         return given, demoted(body)
     if heading is not None:
