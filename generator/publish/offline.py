@@ -11,35 +11,29 @@ The copies are made from the built site's pages (the article of each), so
 whatever engine built them, they show what the site shows. Deterministic:
 the same site gives the same bytes.
 
-A copy is keyed by a digest of exactly what it is made from (:func:`_copy_key`):
+A copy is keyed by a digest of exactly what it is made from (``_add_keys``):
 its runbooks' places in it, the HTML of their pages and of the escalation
-matrix, the images those pages show, the settings it prints and this code.
-A rebuild whose copy of a tier has the key the previous site's copy was made
-from takes that file instead of making it again (:class:`CopyReuse`): an edit
-to one runbook remakes one tier's copy, measured 0.70 s → 0.2 s at 1,000
-documents.
+matrix, the images those pages may inline, the settings it prints and this
+code. A rebuild takes the previous site's copy where the keys match, and
+makes a copy from parts kept by page where they do not (``offline_reuse.py``).
 """
 
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import html
-import os
 import posixpath
 import re
-import shutil
 import urllib.parse
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..model import Document, Tier
-from ..packs import Digest, code_digest
+from ..packs import Digest
 from ..urls import OFFLINE_DIR, offline_uri
-from . import offline_template
+from .offline_reuse import CopyParts, CopyReuse, copy_code
 from .offline_template import SCRIPT, STYLE, TEMPLATE
 
 if TYPE_CHECKING:
@@ -71,6 +65,7 @@ _DROP = re.compile(
 )
 _ATTR = re.compile(r'\b(href|src|id|for|aria-controls|aria-labelledby)="([^"]*)"')
 _IMG = re.compile(r"<img\b[^>]*>")
+_IMG_BYTES = re.compile(rb"<img\b[^>]*>")
 _IMG_ATTR = re.compile(r'\b(src|alt)="([^"]*)"')
 
 
@@ -159,11 +154,22 @@ class _Context:
         return _ATTR.sub(attr, body)
 
 
-def _page_text(site: Path, url: str) -> str | None:
+def _page_bytes(site: Path, url: str) -> bytes | None:
     try:
-        return _page_file(site, url).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        return _page_file(site, url).read_bytes()
+    except OSError:
         return None
+
+
+def _text(data: bytes | None) -> str | None:
+    """A page's HTML as text, as ``Path.read_text`` reads it (newlines made ``\\n``)."""
+    if data is None:
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _article(text: str | None) -> str | None:
@@ -207,69 +213,86 @@ def _matrix_url(catalog: Catalog) -> str:
 
 @dataclass
 class _Inputs:
-    """What one tier's copy is made from, read from the built site once."""
+    """What one tier's copy is made from, read from the built site once, with keys."""
 
     tier: Tier
     runbooks: list[Document]  # in the copy's order
-    pages: dict[str, str | None]  # site path → its page's HTML: the runbooks', the matrix's
+    anchors: dict[str, str]  # page key → its section's id in the copy
+    pages: dict[str, bytes | None]  # site path → its page's HTML: the runbooks', the matrix's
+    parts: dict[str, str] = field(default_factory=dict)  # site path → its part's key
+    key: str = ""  # the whole copy's
 
 
 def _inputs(catalog: Catalog, tier: Tier, site: Path) -> _Inputs:
     runbooks = _runbooks(catalog, tier)
+    anchors = {_key(doc.url): _anchor(doc) for doc in runbooks}
+    anchors[_key(_matrix_url(catalog))] = "matrix"
     urls = [doc.url for doc in runbooks] + [_matrix_url(catalog)]
-    return _Inputs(tier, runbooks, {url: _page_text(site, url) for url in urls})
+    inputs = _Inputs(tier, runbooks, anchors, {url: _page_bytes(site, url) for url in urls})
+    _add_keys(catalog, inputs, site)
+    return inputs
 
 
-@functools.cache
-def _code() -> str:
-    """This code: its rewriting, its template, style and script reach every copy."""
-    return code_digest("offline", [Path(__file__), Path(offline_template.__file__)])
-
-
-def _copy_key(catalog: Catalog, inputs: _Inputs, site: Path) -> str:
-    """A digest of everything ``_copy`` makes the copy from: the settings it prints, the
-    runbooks' places, titles and systems, each page's whole HTML and every image it may
-    inline (more than the article it takes: never less)."""
+def _add_keys(catalog: Catalog, inputs: _Inputs, site: Path) -> None:
+    """Digests of everything ``_copy`` makes a copy from. A part's: its page's whole HTML
+    (more than the article it takes: never less), every image the page may inline, and
+    what links are rewritten by (the tier's pages and anchors, the site's address). The
+    copy's: its parts', and the settings, runbook titles and systems it prints."""
     settings = catalog.settings
-    key = Digest(_code(), settings.site_name, _site_url(catalog), str(settings.directory_urls))
+    site_url = _site_url(catalog)
+    base = Digest(copy_code(), site_url, *sorted(f"{k} {v}" for k, v in inputs.anchors.items()))
+    base_key = base.hexdigest()
+    for url, data in inputs.pages.items():
+        part = Digest(base_key, url, b"-" if data is None else b"+" + data)
+        context = _Context(site, url, "", {}, site_url)
+        for tag in _IMG_BYTES.findall(data or b""):
+            found = context.image_file(tag.decode("utf-8", "replace"))
+            if found is not None:
+                image = _inlined(site / found[0])
+                part.add(found[0], b"-" if image is None else b"+" + image)
+        inputs.parts[url] = part.hexdigest()
+    key = Digest(base_key, settings.site_name, str(settings.directory_urls))
     key.add(catalog.today.isoformat(), inputs.tier.value, inputs.tier.label)
     for doc in inputs.runbooks:
         systems = _systems(catalog, doc)
         key.add(doc.path, doc.url, doc.title, str(len(systems)), *systems)
-    for url, text in inputs.pages.items():
-        key.add(url, "-" if text is None else "+" + text)
-        if text is None:
-            continue
-        context = _Context(site, url, "", {}, "")
-        for tag in _IMG.findall(text):
-            found = context.image_file(tag)
-            if found is not None:
-                data = _inlined(site / found[0])
-                key.add(found[0], b"-" if data is None else b"+" + data)
-    return key.hexdigest()
+    inputs.key = key.add(*inputs.parts.values()).hexdigest()
 
 
-def _copy(catalog: Catalog, inputs: _Inputs, site: Path) -> str:
+def _part(
+    inputs: _Inputs, url: str, prefix: str, site: Path, site_url: str, parts: CopyParts | None
+) -> str | None:
+    """The page at ``url`` rewritten for the copy (``None``: it has no article): from
+    ``parts`` where they hold it, else rewritten now and added to them."""
+    key = inputs.parts[url]
+    found = parts.part(key) if parts is not None else None
+    if found is not None:
+        return found
+    article = _article(_text(inputs.pages[url]))
+    if article is None:
+        return None
+    rewritten = _Context(site, url, prefix, inputs.anchors, site_url).rewrite(article)
+    if parts is not None:
+        parts.put(key, (rewritten, 0))
+    return rewritten
+
+
+def _copy(catalog: Catalog, inputs: _Inputs, site: Path, parts: CopyParts | None) -> str:
     settings = catalog.settings
     site_url = _site_url(catalog)
-    anchors = {_key(doc.url): _anchor(doc) for doc in inputs.runbooks}
-    matrix_url = _matrix_url(catalog)
-    anchors[_key(matrix_url)] = "matrix"
     sections, contents = [], []
     for doc in inputs.runbooks:
-        anchor = anchors[_key(doc.url)]
-        article = _article(inputs.pages[doc.url])
-        if article is None:
+        anchor = inputs.anchors[_key(doc.url)]
+        rewritten = _part(inputs, doc.url, anchor + "-", site, site_url, parts)
+        if rewritten is None:
             continue
-        rewritten = _Context(site, doc.url, anchor + "-", anchors, site_url).rewrite(article)
         systems = ", ".join(_systems(catalog, doc))
         contents.append(
             f'<li><a href="#{anchor}-top">{html.escape(doc.title)}</a>'
             f"{' <small>' + html.escape(systems) + '</small>' if systems else ''}</li>"
         )
         sections.append(f'<section class="offline-runbook" id="{anchor}-top">{rewritten}</section>')
-    matrix = _article(inputs.pages[matrix_url]) or ""
-    matrix = _Context(site, matrix_url, "matrix-", anchors, site_url).rewrite(matrix)
+    matrix = _part(inputs, _matrix_url(catalog), "matrix-", site, site_url, parts) or ""
     tier = inputs.tier
     title = f"{settings.site_name} · {tier.value} {tier.label} · offline copy"
     return TEMPLATE.format(
@@ -288,39 +311,6 @@ def _copy(catalog: Catalog, inputs: _Inputs, site: Path) -> str:
     )
 
 
-@dataclass
-class CopyReuse:
-    """The previous site's copies, taken where this build's copy has the same key.
-
-    ``previous`` gives the key each copy in ``previous_site`` was made from, by the
-    copy's site path (``offline/l1.html``); paths it does not name are made. Once the
-    copies are written, ``made`` holds each one's key, for the caller to keep with
-    the new site, and ``taken`` the paths taken from the previous site.
-    """
-
-    previous_site: Path | None = None
-    previous: Mapping[str, str] = field(default_factory=dict)
-    made: dict[str, str] = field(default_factory=dict)
-    taken: list[str] = field(default_factory=list)
-
-    def take(self, uri: str, key: str, target: Path) -> bool:
-        """Put the previous site's copy at ``target`` if it was made from ``key``: hard-linked
-        (the previous site stays online until the new one replaces it), else copied."""
-        self.made[uri] = key
-        if self.previous_site is None or self.previous.get(uri) != key:
-            return False
-        source = self.previous_site / uri
-        try:
-            try:
-                os.link(source, target)
-            except OSError:
-                shutil.copyfile(source, target)
-        except OSError:
-            return False  # gone: made again
-        self.taken.append(uri)
-        return True
-
-
 def write_offline_copies(
     catalog: Catalog, site: Path, reuse: CopyReuse | None = None
 ) -> dict[str, dict]:
@@ -335,14 +325,17 @@ def write_offline_copies(
     for tier in tiers:
         uri, inputs = offline_uri(tier), _inputs(catalog, tier, site)
         target = site / uri
-        if reuse is not None and reuse.take(uri, _copy_key(catalog, inputs, site), target):
+        if reuse is not None and reuse.take(uri, inputs.key, target):
+            reuse.parts.keep(list(inputs.parts.values()))
             data = target.read_bytes()
         else:
-            data = _copy(catalog, inputs, site).encode("utf-8")
+            data = _copy(catalog, inputs, site, reuse.parts if reuse else None).encode("utf-8")
             target.write_bytes(data)
         written[tier.slug] = {
             "url": uri,
             "runbooks": len(inputs.runbooks),
             "sha256": hashlib.sha256(data).hexdigest(),
         }
+    if reuse is not None:
+        reuse.parts.save()
     return written

@@ -32,7 +32,8 @@ from ...pages.html_blocks import new_token, put_back, set_aside
 from ...pages.render import bytecode_cache
 from ...pipeline import KnowledgeBase, load_kb, render_kb
 from ...problems import format_problems
-from ...publish.offline import CopyReuse, write_offline_copies
+from ...publish.offline import write_offline_copies
+from ...publish.offline_reuse import CopyParts, CopyReuse
 from ...publish.offline_worker import write_service_worker
 from ...reuse import BuildRecord
 from ...search.records import RecordStore
@@ -350,13 +351,12 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     def _write_offline_copies(self, *, config: MkDocsConfig) -> None:
         """Each tier's offline copy, made from the pages just written (or taken from the
         previous site: its key is kept in the build record with the pages'), and the
-        catalogue with the copies' checksums. Not in a live preview: an author waits on
-        it, and the copies are for the published site."""
+        catalogue with their checksums. Not in a live preview: it is for the site."""
         if self._catalog is None or self._serving:
             return
         site = Path(config.site_dir)
-        previous = self.previous_record.pages if self.previous_record is not None else {}
-        reuse = CopyReuse(self.previous_site, previous)
+        previous = self.previous_record.pages if self.previous_record else {}
+        reuse = CopyReuse(self.previous_site, previous, CopyParts(self._settings.cache_dir))
         try:
             copies = write_offline_copies(self._catalog, site, reuse)
             if self.record is not None:
