@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..fork_map import fork_map
 from ..model import Document, Tier
 from ..packs import Digest
 from ..urls import OFFLINE_DIR, offline_uri
@@ -259,31 +260,54 @@ def _add_keys(catalog: Catalog, inputs: _Inputs, site: Path) -> None:
     inputs.key = key.add(*inputs.parts.values()).hexdigest()
 
 
-def _part(
-    inputs: _Inputs, url: str, prefix: str, site: Path, site_url: str, parts: CopyParts | None
-) -> str | None:
-    """The page at ``url`` rewritten for the copy (``None``: it has no article): from
-    ``parts`` where they hold it, else rewritten now and added to them."""
-    key = inputs.parts[url]
-    found = parts.part(key) if parts is not None else None
-    if found is not None:
-        return found
+def _prefixes(catalog: Catalog, inputs: _Inputs) -> dict[str, str]:
+    """Each page's site path → what its ids start with in the copy."""
+    found = {doc.url: inputs.anchors[_key(doc.url)] + "-" for doc in inputs.runbooks}
+    return found | {_matrix_url(catalog): "matrix-"}
+
+
+def _rewrite(site: Path, site_url: str, inputs: _Inputs, url: str, prefix: str) -> str | None:
+    """The article of the page at ``url`` rewritten for the copy (``None``: it has none)."""
     article = _article(_text(inputs.pages[url]))
     if article is None:
         return None
-    rewritten = _Context(site, url, prefix, inputs.anchors, site_url).rewrite(article)
-    if parts is not None:
-        parts.put(key, (rewritten, 0))
-    return rewritten
+    return _Context(site, url, prefix, inputs.anchors, site_url).rewrite(article)
 
 
-def _copy(catalog: Catalog, inputs: _Inputs, site: Path, parts: CopyParts | None) -> str:
+def _rewrite_all(
+    catalog: Catalog, todo: list[_Inputs], site: Path, parts: CopyParts | None, workers: int
+) -> dict[str, str | None]:
+    """Part key → the rewritten page, for every page of the copies in ``todo``: from
+    ``parts`` where they hold it, the others rewritten (shared between ``workers``
+    processes: the results come back in order, so any count gives the same copies)
+    and added to them."""
+    done: dict[str, str | None] = {}
+    missing: list[tuple[_Inputs, str, str]] = []
+    for inputs in todo:
+        for url, prefix in _prefixes(catalog, inputs).items():
+            key = inputs.parts[url]
+            found = parts.part(key) if parts is not None else None
+            if found is not None:
+                done[key] = found
+            elif key not in done:
+                done[key] = None
+                missing.append((inputs, url, prefix))
+    site_url = _site_url(catalog)
+    rewritten = fork_map(lambda job: _rewrite(site, site_url, *job), missing, workers)
+    for (inputs, url, _), text in zip(missing, rewritten, strict=True):
+        done[inputs.parts[url]] = text
+        if parts is not None and text is not None:
+            parts.put(inputs.parts[url], (text, 0))
+    return done
+
+
+def _copy(catalog: Catalog, inputs: _Inputs, done: dict[str, str | None]) -> str:
     settings = catalog.settings
     site_url = _site_url(catalog)
     sections, contents = [], []
     for doc in inputs.runbooks:
         anchor = inputs.anchors[_key(doc.url)]
-        rewritten = _part(inputs, doc.url, anchor + "-", site, site_url, parts)
+        rewritten = done[inputs.parts[doc.url]]
         if rewritten is None:
             continue
         systems = ", ".join(_systems(catalog, doc))
@@ -292,7 +316,7 @@ def _copy(catalog: Catalog, inputs: _Inputs, site: Path, parts: CopyParts | None
             f"{' <small>' + html.escape(systems) + '</small>' if systems else ''}</li>"
         )
         sections.append(f'<section class="offline-runbook" id="{anchor}-top">{rewritten}</section>')
-    matrix = _part(inputs, _matrix_url(catalog), "matrix-", site, site_url, parts) or ""
+    matrix = done[inputs.parts[_matrix_url(catalog)]] or ""
     tier = inputs.tier
     title = f"{settings.site_name} · {tier.value} {tier.label} · offline copy"
     return TEMPLATE.format(
@@ -312,30 +336,38 @@ def _copy(catalog: Catalog, inputs: _Inputs, site: Path, parts: CopyParts | None
 
 
 def write_offline_copies(
-    catalog: Catalog, site: Path, reuse: CopyReuse | None = None
+    catalog: Catalog, site: Path, reuse: CopyReuse | None = None, *, workers: int = 1
 ) -> dict[str, dict]:
     """Write each tier's offline copy into the built ``site`` (taking the previous site's
-    where ``reuse`` says it is the same); each copy's site path, runbook count and
+    where ``reuse`` says it is the same, its parts where they are kept), rewriting
+    pages in up to ``workers`` processes; each copy's site path, runbook count and
     SHA-256, for ``api/catalog.json``."""
     folder = site / OFFLINE_DIR
-    written: dict[str, dict] = {}
     tiers = tiers_with_copies(catalog)
     if tiers:
         folder.mkdir(parents=True, exist_ok=True)
+    data: dict[Tier, bytes] = {}
+    counts: dict[Tier, int] = {}
+    todo: list[_Inputs] = []
     for tier in tiers:
         uri, inputs = offline_uri(tier), _inputs(catalog, tier, site)
-        target = site / uri
-        if reuse is not None and reuse.take(uri, inputs.key, target):
+        counts[tier] = len(inputs.runbooks)
+        if reuse is not None and reuse.take(uri, inputs.key, site / uri):
             reuse.parts.keep(list(inputs.parts.values()))
-            data = target.read_bytes()
+            data[tier] = (site / uri).read_bytes()
         else:
-            data = _copy(catalog, inputs, site, reuse.parts if reuse else None).encode("utf-8")
-            target.write_bytes(data)
-        written[tier.slug] = {
-            "url": uri,
-            "runbooks": len(inputs.runbooks),
-            "sha256": hashlib.sha256(data).hexdigest(),
-        }
+            todo.append(inputs)
+    done = _rewrite_all(catalog, todo, site, reuse.parts if reuse else None, workers)
+    for inputs in todo:
+        data[inputs.tier] = _copy(catalog, inputs, done).encode("utf-8")
+        (site / offline_uri(inputs.tier)).write_bytes(data[inputs.tier])
     if reuse is not None:
         reuse.parts.save()
+    written: dict[str, dict] = {}
+    for tier in tiers:
+        written[tier.slug] = {
+            "url": offline_uri(tier),
+            "runbooks": counts[tier],
+            "sha256": hashlib.sha256(data[tier]).hexdigest(),
+        }
     return written

@@ -90,3 +90,17 @@ def test_a_copy_is_taken_only_for_its_key_and_hard_linked(tmp_path) -> None:
     assert taken.samefile(previous / "offline" / "l1.html")
     assert reuse.taken == ["offline/l1.html"]
     assert reuse.made == {"offline/l1.html": "k1", "offline/l2.html": "k2"}
+
+
+def test_pages_rewritten_in_two_processes_give_the_copies_one_process_gives(
+    make_kb, build, tmp_path
+) -> None:
+    root = _kb(make_kb)
+    site = build(root)
+    catalog = load_kb(root).catalog
+    alone = write_offline_copies(catalog, site, workers=1)
+    one = _copies(site)
+
+    shared = write_offline_copies(catalog, site, CopyReuse(parts=CopyParts()), workers=2)
+
+    assert _copies(site) == one and shared == alone

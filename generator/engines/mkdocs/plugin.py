@@ -349,16 +349,16 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         )
 
     def _write_offline_copies(self, *, config: MkDocsConfig) -> None:
-        """Each tier's offline copy, made from the pages just written (or taken from the
-        previous site: its key is kept in the build record with the pages'), and the
-        catalogue with their checksums. Not in a live preview: it is for the site."""
+        """Each tier's offline copy, made from the pages just written (or the previous
+        site's: its key is kept in the build record), and the catalogue with their
+        checksums. Not in a live preview: it is for the site."""
         if self._catalog is None or self._serving:
             return
-        site = Path(config.site_dir)
+        site, workers = Path(config.site_dir), self._worker_count(config, pages=False)
         previous = self.previous_record.pages if self.previous_record else {}
         reuse = CopyReuse(self.previous_site, previous, CopyParts(self._settings.cache_dir))
         try:
-            copies = write_offline_copies(self._catalog, site, reuse)
+            copies = write_offline_copies(self._catalog, site, reuse, workers=workers)
             if self.record is not None:
                 self.record.pages.update(reuse.made)
             if copies:
