@@ -241,16 +241,18 @@ def _add_keys(catalog: Catalog, inputs: _Inputs, site: Path) -> None:
     copy's: its parts', and the settings, runbook titles and systems it prints."""
     settings = catalog.settings
     site_url = _site_url(catalog)
-    base = Digest(copy_code(), site_url, *sorted(f"{k} {v}" for k, v in inputs.anchors.items()))
+    base = Digest(copy_code(), site_url)
+    for page, anchor in sorted(inputs.anchors.items()):
+        base.add(page, anchor)
     base_key = base.hexdigest()
     for url, data in inputs.pages.items():
-        part = Digest(base_key, url, b"-" if data is None else b"+" + data)
+        part = Digest(base_key, url, *((b"-",) if data is None else (b"+", data)))
         context = _Context(site, url, "", {}, site_url)
         for tag in _IMG_BYTES.findall(data or b""):
             found = context.image_file(tag.decode("utf-8", "replace"))
             if found is not None:
                 image = _inlined(site / found[0])
-                part.add(found[0], b"-" if image is None else b"+" + image)
+                part.add(found[0], *((b"-",) if image is None else (b"+", image)))
         inputs.parts[url] = part.hexdigest()
     key = Digest(base_key, settings.site_name, str(settings.directory_urls))
     key.add(catalog.today.isoformat(), inputs.tier.value, inputs.tier.label)
