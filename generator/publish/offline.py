@@ -10,6 +10,12 @@ it; images are inlined when small; other links point at the hosted site.
 The copies are made from the built site's pages (the article of each), so
 whatever engine built them, they show what the site shows. Deterministic:
 the same site gives the same bytes.
+
+A copy is keyed by a digest of exactly what it is made from (``_add_keys``):
+its runbooks' places in it, the HTML of their pages and of the escalation
+matrix, the images those pages may inline, the settings it prints and this
+code. A rebuild takes the previous site's copy where the keys match, and
+makes a copy from parts kept by page where they do not (``offline_reuse.py``).
 """
 
 from __future__ import annotations
@@ -20,17 +26,27 @@ import html
 import posixpath
 import re
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..fork_map import fork_map
 from ..model import Document, Tier
+from ..packs import Digest
 from ..urls import OFFLINE_DIR, offline_uri
+from .offline_reuse import CopyParts, CopyReuse, copy_code
+from .offline_template import SCRIPT, STYLE, TEMPLATE
 
 if TYPE_CHECKING:
     from ..check.catalog import Catalog
 
-__all__ = ["OFFLINE_DIR", "offline_uri", "tiers_with_copies", "write_offline_copies"]
+__all__ = [
+    "OFFLINE_DIR",
+    "CopyReuse",
+    "offline_uri",
+    "tiers_with_copies",
+    "write_offline_copies",
+]
 
 MAX_IMAGE = 256 * 1024  # bytes; a larger image is named, not inlined
 _IMAGE_TYPES = {
@@ -50,6 +66,7 @@ _DROP = re.compile(
 )
 _ATTR = re.compile(r'\b(href|src|id|for|aria-controls|aria-labelledby)="([^"]*)"')
 _IMG = re.compile(r"<img\b[^>]*>")
+_IMG_BYTES = re.compile(rb"<img\b[^>]*>")
 _IMG_ATTR = re.compile(r'\b(src|alt)="([^"]*)"')
 
 
@@ -101,22 +118,25 @@ class _Context:
         base = "http://site/" + self.page_url
         return urllib.parse.urlsplit(urllib.parse.urljoin(base, path)).path.lstrip("/")
 
-    def image(self, tag: str) -> str:
-        found = dict(_IMG_ATTR.findall(tag))
-        src, alt = found.get("src", ""), found.get("alt", "")
-        parts = urllib.parse.urlsplit(html.unescape(src))
+    def image_file(self, tag: str) -> tuple[str, str] | None:
+        """The site path of the file an ``<img>`` tag may inline, and its media type."""
+        parts = urllib.parse.urlsplit(html.unescape(dict(_IMG_ATTR.findall(tag)).get("src", "")))
         kind = _IMAGE_TYPES.get(posixpath.splitext(parts.path)[1].lower())
-        if not parts.scheme and not parts.netloc and kind:
-            file = self.site / urllib.parse.unquote(self._resolve(parts.path))
-            try:
-                if file.is_file() and file.stat().st_size <= MAX_IMAGE:
-                    data = base64.b64encode(file.read_bytes()).decode("ascii")
-                    return _IMG_ATTR.sub(
-                        lambda m: f'src="data:{kind};base64,{data}"' if m[1] == "src" else m[0],
-                        tag,
-                    )
-            except OSError:
-                pass
+        if parts.scheme or parts.netloc or not kind:
+            return None
+        return urllib.parse.unquote(self._resolve(parts.path)), kind
+
+    def image(self, tag: str) -> str:
+        attrs = dict(_IMG_ATTR.findall(tag))
+        src, alt = attrs.get("src", ""), attrs.get("alt", "")
+        parts = urllib.parse.urlsplit(html.unescape(src))
+        found = self.image_file(tag)
+        inlined = _inlined(self.site / found[0]) if found is not None else None
+        if found is not None and inlined is not None:
+            kind, data = found[1], base64.b64encode(inlined).decode("ascii")
+            return _IMG_ATTR.sub(
+                lambda m: f'src="data:{kind};base64,{data}"' if m[1] == "src" else m[0], tag
+            )
         shown = alt or posixpath.basename(parts.path) or "image"
         return f'<span class="offline-image">[image: {shown}]</span>'
 
@@ -135,51 +155,173 @@ class _Context:
         return _ATTR.sub(attr, body)
 
 
-def _article(site: Path, url: str) -> str | None:
+def _page_bytes(site: Path, url: str) -> bytes | None:
     try:
-        text = _page_file(site, url).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        return _page_file(site, url).read_bytes()
+    except OSError:
         return None
-    found = _ARTICLE.search(text)
+
+
+def _text(data: bytes | None) -> str | None:
+    """A page's HTML as text, as ``Path.read_text`` reads it (newlines made ``\\n``)."""
+    if data is None:
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def _article(text: str | None) -> str | None:
+    found = _ARTICLE.search(text) if text is not None else None
     return found.group(1) if found else None
+
+
+def _inlined(file: Path) -> bytes | None:
+    """The bytes of an image file small enough to be inlined, else ``None``."""
+    try:
+        if file.is_file() and file.stat().st_size <= MAX_IMAGE:
+            return file.read_bytes()
+    except OSError:
+        pass
+    return None
 
 
 def _anchor(doc: Document) -> str:
     return "rb-" + re.sub(r"[^a-z0-9]+", "-", doc.path.lower()).strip("-")
 
 
+def _systems(catalog: Catalog, doc: Document) -> list[str]:
+    return [catalog.systems[s].title for s in doc.systems if s in catalog.systems]
+
+
 def _runbooks(catalog: Catalog, tier: Tier) -> list[Document]:
     def order(doc: Document) -> tuple:
-        systems = [catalog.systems[s].title for s in doc.systems if s in catalog.systems]
+        systems = _systems(catalog, doc)
         return (systems[0].lower() if systems else "~", doc.title.lower(), doc.path)
 
     return sorted((d for d in catalog.runbooks if d.tier is tier), key=order)
 
 
-def _copy(catalog: Catalog, tier: Tier, site: Path) -> str:
-    settings = catalog.settings
-    site_url = str(settings.raw.get("site_url") or "")
+def _site_url(catalog: Catalog) -> str:
+    return str(catalog.settings.raw.get("site_url") or "")
+
+
+def _matrix_url(catalog: Catalog) -> str:
+    return "escalation/" if catalog.settings.directory_urls else "escalation/index.html"
+
+
+@dataclass
+class _Inputs:
+    """What one tier's copy is made from, read from the built site once, with keys."""
+
+    tier: Tier
+    runbooks: list[Document]  # in the copy's order
+    anchors: dict[str, str]  # page key → its section's id in the copy
+    pages: dict[str, bytes | None]  # site path → its page's HTML: the runbooks', the matrix's
+    parts: dict[str, str] = field(default_factory=dict)  # site path → its part's key
+    key: str = ""  # the whole copy's
+
+
+def _inputs(catalog: Catalog, tier: Tier, site: Path) -> _Inputs:
     runbooks = _runbooks(catalog, tier)
     anchors = {_key(doc.url): _anchor(doc) for doc in runbooks}
-    matrix_url = "escalation/" if settings.directory_urls else "escalation/index.html"
-    anchors[_key(matrix_url)] = "matrix"
+    anchors[_key(_matrix_url(catalog))] = "matrix"
+    urls = [doc.url for doc in runbooks] + [_matrix_url(catalog)]
+    inputs = _Inputs(tier, runbooks, anchors, {url: _page_bytes(site, url) for url in urls})
+    _add_keys(catalog, inputs, site)
+    return inputs
+
+
+def _add_keys(catalog: Catalog, inputs: _Inputs, site: Path) -> None:
+    """Digests of everything ``_copy`` makes a copy from. A part's: its page's whole HTML
+    (more than the article it takes: never less), every image the page may inline, and
+    what links are rewritten by (the tier's pages and anchors, the site's address). The
+    copy's: its parts', and the settings, runbook titles and systems it prints."""
+    settings = catalog.settings
+    site_url = _site_url(catalog)
+    base = Digest(copy_code(), site_url)
+    for page, anchor in sorted(inputs.anchors.items()):
+        base.add(page, anchor)
+    base_key = base.hexdigest()
+    for url, data in inputs.pages.items():
+        part = Digest(base_key, url, *((b"-",) if data is None else (b"+", data)))
+        context = _Context(site, url, "", {}, site_url)
+        for tag in _IMG_BYTES.findall(data or b""):
+            found = context.image_file(tag.decode("utf-8", "replace"))
+            if found is not None:
+                image = _inlined(site / found[0])
+                part.add(found[0], *((b"-",) if image is None else (b"+", image)))
+        inputs.parts[url] = part.hexdigest()
+    key = Digest(base_key, settings.site_name, str(settings.directory_urls))
+    key.add(catalog.today.isoformat(), inputs.tier.value, inputs.tier.label)
+    for doc in inputs.runbooks:
+        systems = _systems(catalog, doc)
+        key.add(doc.path, doc.url, doc.title, str(len(systems)), *systems)
+    inputs.key = key.add(*inputs.parts.values()).hexdigest()
+
+
+def _prefixes(catalog: Catalog, inputs: _Inputs) -> dict[str, str]:
+    """Each page's site path → what its ids start with in the copy."""
+    found = {doc.url: inputs.anchors[_key(doc.url)] + "-" for doc in inputs.runbooks}
+    return found | {_matrix_url(catalog): "matrix-"}
+
+
+def _rewrite(site: Path, site_url: str, inputs: _Inputs, url: str, prefix: str) -> str | None:
+    """The article of the page at ``url`` rewritten for the copy (``None``: it has none)."""
+    article = _article(_text(inputs.pages[url]))
+    if article is None:
+        return None
+    return _Context(site, url, prefix, inputs.anchors, site_url).rewrite(article)
+
+
+def _rewrite_all(
+    catalog: Catalog, todo: list[_Inputs], site: Path, parts: CopyParts | None, workers: int
+) -> dict[str, str | None]:
+    """Part key → the rewritten page, for every page of the copies in ``todo``: from
+    ``parts`` where they hold it, the others rewritten (shared between ``workers``
+    processes: the results come back in order, so any count gives the same copies)
+    and added to them."""
+    done: dict[str, str | None] = {}
+    missing: list[tuple[_Inputs, str, str]] = []
+    for inputs in todo:
+        for url, prefix in _prefixes(catalog, inputs).items():
+            key = inputs.parts[url]
+            found = parts.part(key) if parts is not None else None
+            if found is not None:
+                done[key] = found
+            elif key not in done:
+                done[key] = None
+                missing.append((inputs, url, prefix))
+    site_url = _site_url(catalog)
+    rewritten = fork_map(lambda job: _rewrite(site, site_url, *job), missing, workers)
+    for (inputs, url, _), text in zip(missing, rewritten, strict=True):
+        done[inputs.parts[url]] = text
+        if parts is not None and text is not None:
+            parts.put(inputs.parts[url], (text, 0))
+    return done
+
+
+def _copy(catalog: Catalog, inputs: _Inputs, done: dict[str, str | None]) -> str:
+    settings = catalog.settings
+    site_url = _site_url(catalog)
     sections, contents = [], []
-    for doc in runbooks:
-        anchor = anchors[_key(doc.url)]
-        article = _article(site, doc.url)
-        if article is None:
+    for doc in inputs.runbooks:
+        anchor = inputs.anchors[_key(doc.url)]
+        rewritten = done[inputs.parts[doc.url]]
+        if rewritten is None:
             continue
-        rewritten = _Context(site, doc.url, anchor + "-", anchors, site_url).rewrite(article)
-        systems = ", ".join(catalog.systems[s].title for s in doc.systems if s in catalog.systems)
+        systems = ", ".join(_systems(catalog, doc))
         contents.append(
             f'<li><a href="#{anchor}-top">{html.escape(doc.title)}</a>'
             f"{' <small>' + html.escape(systems) + '</small>' if systems else ''}</li>"
         )
         sections.append(f'<section class="offline-runbook" id="{anchor}-top">{rewritten}</section>')
-    matrix = _article(site, matrix_url) or ""
-    matrix = _Context(site, matrix_url, "matrix-", anchors, site_url).rewrite(matrix)
+    matrix = done[inputs.parts[_matrix_url(catalog)]] or ""
+    tier = inputs.tier
     title = f"{settings.site_name} · {tier.value} {tier.label} · offline copy"
-    return _TEMPLATE.format(
+    return TEMPLATE.format(
         lang="en",
         title=html.escape(title),
         site_name=html.escape(settings.site_name),
@@ -190,111 +332,44 @@ def _copy(catalog: Catalog, tier: Tier, site: Path) -> str:
         contents="\n".join(contents),
         sections="\n".join(sections),
         matrix=matrix,
-        style=_STYLE,
-        script=_SCRIPT,
+        style=STYLE,
+        script=SCRIPT,
     )
 
 
-def write_offline_copies(catalog: Catalog, site: Path) -> dict[str, dict]:
-    """Write each tier's offline copy into the built ``site``; each copy's site path,
-    runbook count and SHA-256, for ``api/catalog.json``."""
+def write_offline_copies(
+    catalog: Catalog, site: Path, reuse: CopyReuse | None = None, *, workers: int = 1
+) -> dict[str, dict]:
+    """Write each tier's offline copy into the built ``site`` (taking the previous site's
+    where ``reuse`` says it is the same, its parts where they are kept), rewriting
+    pages in up to ``workers`` processes; each copy's site path, runbook count and
+    SHA-256, for ``api/catalog.json``."""
     folder = site / OFFLINE_DIR
-    written: dict[str, dict] = {}
     tiers = tiers_with_copies(catalog)
     if tiers:
         folder.mkdir(parents=True, exist_ok=True)
+    data: dict[Tier, bytes] = {}
+    counts: dict[Tier, int] = {}
+    todo: list[_Inputs] = []
     for tier in tiers:
-        data = _copy(catalog, tier, site).encode("utf-8")
-        (site / offline_uri(tier)).write_bytes(data)
+        uri, inputs = offline_uri(tier), _inputs(catalog, tier, site)
+        counts[tier] = len(inputs.runbooks)
+        if reuse is not None and reuse.take(uri, inputs.key, site / uri):
+            reuse.parts.keep(list(inputs.parts.values()))
+            data[tier] = (site / uri).read_bytes()
+        else:
+            todo.append(inputs)
+    done = _rewrite_all(catalog, todo, site, reuse.parts if reuse else None, workers)
+    for inputs in todo:
+        data[inputs.tier] = _copy(catalog, inputs, done).encode("utf-8")
+        (site / offline_uri(inputs.tier)).write_bytes(data[inputs.tier])
+    if reuse is not None:
+        reuse.parts.save()
+    written: dict[str, dict] = {}
+    for tier in tiers:
         written[tier.slug] = {
             "url": offline_uri(tier),
-            "runbooks": len(_runbooks(catalog, tier)),
-            "sha256": hashlib.sha256(data).hexdigest(),
+            "runbooks": counts[tier],
+            "sha256": hashlib.sha256(data[tier]).hexdigest(),
         }
     return written
-
-
-_STYLE = """
-:root{color-scheme:light dark;--fg:#1b1b1f;--bg:#fff;--muted:#52525b;--line:#d4d4d8;
---accent:#283593;--card:#fff7ed;--cardline:#c2410c}
-@media (prefers-color-scheme:dark){:root{--fg:#e4e4e7;--bg:#18181b;--muted:#a1a1aa;
---line:#3f3f46;--accent:#9fa8da;--card:#2a1d12;--cardline:#fb923c}}
-*{box-sizing:border-box}body{margin:0 auto;max-width:60rem;padding:1rem;font:16px/1.5
-system-ui,sans-serif;color:var(--fg);background:var(--bg)}a{color:var(--accent);
-text-decoration:underline}code,pre{font-family:ui-monospace,monospace;font-size:.9em}
-pre{overflow-x:auto;padding:.75rem;border:1px solid var(--line);border-radius:4px;
-break-inside:avoid}table{border-collapse:collapse;width:100%}th,td{border:1px solid
-var(--line);padding:.3rem .5rem;text-align:left;vertical-align:top}header{border-bottom:2px
-solid var(--accent);margin-bottom:1rem}.offline-note{color:var(--muted)}
-.offline-runbook{border-top:1px solid var(--line);padding-top:1rem;margin-top:2rem}
-.opskb-escalate{background:var(--card);border-left:4px solid var(--cardline);
-padding:.5rem 1rem}.opskb-badge,.opskb-chip,.opskb-tag{display:inline-block;
-border:1px solid var(--line);border-radius:3px;padding:0 .3rem;margin-right:.2rem;
-font-size:.85em}.opskb-facts{font-size:.9em;color:var(--muted)}.opskb-fact{margin-right:1rem}
-#offline-filter{width:100%;font-size:1rem;padding:.5rem;border:2px solid var(--accent);
-border-radius:4px;background:var(--bg);color:var(--fg)}#offline-filter:focus{outline:3px
-solid var(--cardline);outline-offset:2px}svg{max-width:none}.offline-scroll{overflow-x:auto}
-[hidden]{display:none!important}
-@media print{#offline-search,nav.offline-contents{display:none}.offline-runbook{
-break-before:page}a{color:inherit}@page{@bottom-right{content:counter(page)}}}
-"""
-
-_SCRIPT = """
-(function () {
-  var box = document.getElementById("offline-filter");
-  var status = document.getElementById("offline-status");
-  var sections = Array.prototype.slice.call(document.querySelectorAll(".offline-runbook"));
-  var items = Array.prototype.slice.call(document.querySelectorAll("nav.offline-contents li"));
-  var texts = sections.map(function (s) { return s.textContent.toLowerCase(); });
-  box.hidden = false;
-  document.getElementById("offline-search").hidden = false;
-  box.addEventListener("input", function () {
-    var words = box.value.toLowerCase().split(/\\s+/).filter(Boolean);
-    var shown = 0;
-    sections.forEach(function (section, i) {
-      var match = words.every(function (w) { return texts[i].indexOf(w) >= 0; });
-      section.hidden = !match;
-      if (items[i]) { items[i].hidden = !match; }
-      if (match) { shown += 1; }
-    });
-    status.textContent = words.length ? shown + " of " + sections.length + " runbooks match" : "";
-  });
-})();
-"""
-
-_TEMPLATE = """<!doctype html>
-<html lang="{lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>{style}</style>
-</head>
-<body>
-<header>
-<h1>{site_name}: {tier} runbooks</h1>
-<p class="offline-note">Offline copy, built {built}: {count} runbooks and the escalation matrix. \
-It may be out of date: when the site is back, use <a href="{hosted}">the site</a>.</p>
-</header>
-<div id="offline-search" role="search" hidden>
-<label for="offline-filter">Filter runbooks (symptom, system, words of a step)</label>
-<input id="offline-filter" type="search" autocomplete="off" hidden>
-<p id="offline-status" role="status" aria-live="polite"></p>
-</div>
-<nav class="offline-contents" aria-label="Runbooks in this copy">
-<h2>Runbooks</h2>
-<ol>
-{contents}
-</ol>
-<p><a href="#matrix-top">Escalation matrix and contacts</a></p>
-</nav>
-<main>
-{sections}
-<section class="offline-matrix" id="matrix-top">
-<div class="offline-scroll">{matrix}</div>
-</section>
-</main>
-<script>{script}</script>
-</body>
-</html>
-"""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import yaml
-from opskb.check.export import catalog_data, catalog_json
+from opskb.check.export import catalog_data, catalog_json, with_offline
 from opskb.pipeline import load_kb
 
 from tests.conftest import run_cli
@@ -147,3 +147,15 @@ def test_catalog_json_puts_each_document_on_a_line_of_its_own(make_kb):
     assert data == catalog_data(catalog)
     lines = [line.strip().rstrip(",") for line in text.splitlines() if '"source": ' in line]
     assert [json.loads(line) for line in lines] == data["documents"] and len(lines) > 2
+
+
+def test_the_offline_copies_added_to_the_catalogue_give_what_one_encoding_gives(make_kb):
+    catalog = load_kb(make_kb(FILES)).catalog
+    copies = {
+        "l1": {"url": "offline/l1.html", "runbooks": 2, "sha256": "ab" * 32},
+        "l2": {"url": "offline/l2.html", "runbooks": 1, "sha256": "cd" * 32},
+    }
+    added = with_offline(catalog_json(catalog), copies)
+    assert added == catalog_json(catalog, offline=copies)
+    assert json.loads(added)["offline"] == copies
+    assert with_offline(catalog_json(catalog), {}) == catalog_json(catalog)

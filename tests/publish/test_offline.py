@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
@@ -184,3 +185,72 @@ def test_the_hosted_site_works_offline_after_one_visit(sample_site, chromium):
     finally:
         context.close()
         server.shutdown()
+
+
+PLANTED = "<!-- planted in the previous copy -->"
+
+
+def _plant(site, tier: str) -> None:
+    copy = site / "offline" / f"{tier}.html"
+    copy.write_text(copy.read_text(encoding="utf-8") + PLANTED, encoding="utf-8")
+
+
+def _copy(site, tier: str) -> str:
+    return (site / "offline" / f"{tier}.html").read_text(encoding="utf-8")
+
+
+def _edit(root, path: str, text: str) -> None:
+    with (root / path).open("a", encoding="utf-8") as handle:
+        handle.write(f"\n{text}\n")
+
+
+def test_a_rebuild_after_an_edit_to_one_tier_reuses_the_other_tiers_copies(offline_kb, build):
+    site = build(offline_kb)
+    _plant(site, "l1")
+    _plant(site, "l2")
+    _edit(offline_kb, "runbooks/vpn/reconnect.md", "Then call the desk: glimmerfrost.")
+
+    site = build(offline_kb)
+
+    assert PLANTED in _copy(site, "l2")  # taken from the previous site
+    remade = _copy(site, "l1")
+    assert PLANTED not in remade and "glimmerfrost" in remade
+
+
+def test_a_rebuild_makes_the_copies_a_cold_build_makes_byte_for_byte(offline_kb, build, tmp_path):
+    build(offline_kb)
+    _edit(offline_kb, "runbooks/vpn/profile.md", "Keep the old profile: ashenwillow.")
+    site = build(offline_kb)
+    cold = tmp_path / "cold"
+    result = run_cli("build", "--kb", offline_kb, "-q", "--strict", "-d", cold)
+    assert result.exit_code == 0, result.output
+    for name in ("offline/l1.html", "offline/l2.html", "api/catalog.json", "opskb-sw.js"):
+        assert (site / name).read_bytes() == (cold / name).read_bytes(), name
+    assert "ashenwillow" in _copy(site, "l2")
+
+
+def test_a_change_that_reaches_every_copy_remakes_them_all(offline_kb, build):
+    site = build(offline_kb)
+    _plant(site, "l1")
+    _plant(site, "l2")
+    config = offline_kb / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace("Test KB", "Renamed KB"), "utf-8")
+
+    site = build(offline_kb)
+
+    for tier in ("l1", "l2"):
+        assert PLANTED not in _copy(site, tier) and "Renamed KB" in _copy(site, tier), tier
+
+
+def test_a_changed_image_remakes_the_copy_that_inlines_it_though_no_page_changed(offline_kb, build):
+    site = build(offline_kb)
+    _plant(site, "l1")
+    _plant(site, "l2")
+    (offline_kb / "runbooks" / "vpn" / "client.png").write_bytes(PIXEL + b"\0")
+
+    site = build(offline_kb)
+
+    remade = _copy(site, "l1")
+    assert PLANTED not in remade
+    assert base64.b64encode(PIXEL + b"\0").decode("ascii") in remade
+    assert PLANTED in _copy(site, "l2")

@@ -22,7 +22,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from ...check.export import CATALOG_URI, catalog_json
+from ...check.export import CATALOG_URI, catalog_json, with_offline
 from ...check.slow_markdown import ConversionWatch, terminal_notice
 from ...executor import OK, WARNED, BuildWorkers, available_cpus, can_fork, plan_shares
 from ...names import virtual_path
@@ -33,6 +33,7 @@ from ...pages.render import bytecode_cache
 from ...pipeline import KnowledgeBase, load_kb, render_kb
 from ...problems import format_problems
 from ...publish.offline import write_offline_copies
+from ...publish.offline_reuse import CopyParts, CopyReuse
 from ...publish.offline_worker import write_service_worker
 from ...reuse import BuildRecord
 from ...search.records import RecordStore
@@ -348,18 +349,21 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         )
 
     def _write_offline_copies(self, *, config: MkDocsConfig) -> None:
-        """Each tier's offline copy, made from the pages just written, and the catalogue
-        again with the copies' checksums. Not in a live preview: an author waits on it,
-        and the copies are for the published site."""
+        """Each tier's offline copy, made from the pages just written (or the previous
+        site's: its key is kept in the build record), and the catalogue with their
+        checksums. Not in a live preview: it is for the site."""
         if self._catalog is None or self._serving:
             return
-        site = Path(config.site_dir)
+        site, workers = Path(config.site_dir), self._worker_count(config, pages=False)
+        previous = self.previous_record.pages if self.previous_record else {}
+        reuse = CopyReuse(self.previous_site, previous, CopyParts(self._settings.cache_dir))
         try:
-            copies = write_offline_copies(self._catalog, site)
+            copies = write_offline_copies(self._catalog, site, reuse, workers=workers)
+            if self.record is not None:
+                self.record.pages.update(reuse.made)
             if copies:
-                (site / CATALOG_URI).write_text(
-                    catalog_json(self._catalog, offline=copies), encoding="utf-8"
-                )
+                text = with_offline(self.catalog_json, copies)
+                (site / CATALOG_URI).write_text(text, encoding="utf-8")
         except OSError as exc:
             raise PluginError(f"cannot write the offline copies: {exc}") from None
 
