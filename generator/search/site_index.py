@@ -66,6 +66,7 @@ SYSTEMS_FILE = "systems.json"  # in the bundle: systems' names and their live in
 DIGESTS_FILE = ".opskb-parts"  # in the bundle: the fingerprint of each part's records
 LOG_FILE = "pagefind.log"  # in the staging folder: what Pagefind said
 TODO_FILE = "todo.pickle"  # in the staging folder: the parts a new process is to index
+EXTRAS_DIR = "extras"  # in the staging folder: the bundle's own files, written beside Pagefind
 # documents Pagefind indexes at once: its memory, and what a rebuild indexes again, grow with it
 PART_SIZE = 1000
 STAGING_PREFIX = "opskb-pagefind-"  # in the temporary folder, then the process ID
@@ -204,37 +205,58 @@ class SiteIndexJob:
         self._thaw = False
         return os.waitstatus_to_exitcode(status)
 
+    def prepare(self) -> None:
+        """Write the bundle's own files (its vocabulary, systems, parts and fingerprints)
+        into the staging folder, once: while Pagefind runs, so that ``finish`` then
+        only moves files (the vocabulary alone took 0.27 s of 1,000 documents)."""
+        extras, written = self._staging / EXTRAS_DIR, self._staging / f"{EXTRAS_DIR}.new"
+        if extras.is_dir():
+            return
+        written.mkdir(exist_ok=True)
+        texts = {
+            PARTS_FILE: json.dumps([f"{_part_folder(n)}/" for n in range(1, len(self._parts))]),
+            WORDS_FILE: site_vocabulary(self.records),
+            SYSTEMS_FILE: site_systems(self.records),
+            DIGESTS_FILE: json.dumps(self._digests),
+            RECORDS_FILE: records_digest(self.records),
+        }
+        for name, text in texts.items():
+            (written / name).write_text(text, encoding="utf-8")
+        written.rename(extras)
+
+    def assemble(self, synonyms: Sequence[Sequence[str]] | None = None) -> Path:
+        """Wait for Pagefind and put the whole bundle together in the staging folder (with
+        ``synonyms``' file when given); the bundle's folder."""
+        self.prepare()
+        if (status := self._wait()) != 0:
+            log = self._log.read_text(errors="replace").strip() if self._log.exists() else ""
+            raise SiteIndexError(log or f"exit {status}")
+        for number in range(len(self._parts)):
+            written = self._staging / f"out-{number}"
+            if number not in self._kept:
+                canonicalise_filters(written)
+            written.rename(self._bundle / _part_folder(number) if number else self._bundle)
+        for file in (self._staging / EXTRAS_DIR).iterdir():
+            file.rename(self._bundle / file.name)
+        if synonyms is not None:
+            write_site_synonyms(synonyms, self._staging)
+        return self._bundle
+
     def finish(self, site_dir: Path) -> Path:
         """Wait for Pagefind; its bundle becomes ``site_dir/pagefind`` (replacing any old one)."""
         try:
-            status = self._wait()
-            if status != 0:
-                log = self._log.read_text(errors="replace").strip() if self._log.exists() else ""
-                raise SiteIndexError(log or f"exit {status}")
-            folders = [_part_folder(n) for n in range(len(self._parts))]
-            for number, folder in enumerate(folders):
-                written = self._staging / f"out-{number}"
-                if number not in self._kept:
-                    canonicalise_filters(written)
-                written.rename(self._bundle / folder if number else self._bundle)
-            parts = json.dumps([f"{folder}/" for folder in folders[1:]])
-            (self._bundle / PARTS_FILE).write_text(parts, encoding="utf-8")
-            words = site_vocabulary(self.records)
-            (self._bundle / WORDS_FILE).write_text(words, encoding="utf-8")
-            systems = site_systems(self.records)
-            (self._bundle / SYSTEMS_FILE).write_text(systems, encoding="utf-8")
-            (self._bundle / DIGESTS_FILE).write_text(json.dumps(self._digests), "utf-8")
-            (self._bundle / RECORDS_FILE).write_text(records_digest(self.records), "utf-8")
+            bundle = self.assemble()
             output = Path(site_dir) / BUNDLE_DIR
             if output.exists():
                 shutil.rmtree(output)
-            shutil.move(self._bundle, output)
+            shutil.move(bundle, output)
             return output
         finally:
             self.cancel()
 
-    def cancel(self) -> None:
-        """Stop Pagefind if it still runs, and remove what it wrote."""
+    def cancel(self, *, now: bool = False) -> None:
+        """Stop Pagefind if it still runs, and remove what it wrote (``now``: before this
+        returns, as a process about to end must)."""
         if os.getpid() != self._owner:
             return  # a process forked later (a build worker) must leave it alone
         group = self._pid or (self._process.pid if self._process is not None else None)
@@ -243,7 +265,9 @@ class SiteIndexJob:
                 os.killpg(group, signal.SIGKILL)  # the shell and the Pagefind it runs
         with contextlib.suppress(ChildProcessError):
             self._wait()
-        if self._staging.exists():
+        if now:
+            shutil.rmtree(self._staging, ignore_errors=True)
+        elif self._staging.exists():
             remove_later(self._staging, fork=self._fork)
 
 
@@ -331,7 +355,10 @@ def write_site_index(records: Iterable[SearchRecord], site_dir: Path) -> Path:
 def write_site_synonyms(groups: Sequence[Sequence[str]], site_dir: Path) -> None:
     """The search page's synonym groups, beside its index (written even when the index
     was reused: the groups are settings, not records)."""
-    (Path(site_dir) / BUNDLE_DIR / SYNONYMS_FILE).write_text(site_synonyms(groups), "utf-8")
+    file = Path(site_dir) / BUNDLE_DIR / SYNONYMS_FILE
+    written = file.with_name(f".{SYNONYMS_FILE}.{os.getpid()}")
+    written.write_text(site_synonyms(groups), "utf-8")
+    written.replace(file)  # not rewritten: a bundle served, or sharing it (links), stays whole
 
 
 def records_digest(records: Iterable[SearchRecord]) -> str:
