@@ -47,15 +47,8 @@ from .store import link_or_copy
 from .synonyms import site_synonyms
 from .vocabulary import site_vocabulary
 
-__all__ = [
-    "BUNDLE_DIR",
-    "SiteIndexError",
-    "SiteIndexJob",
-    "record_html",
-    "records_digest",
-    "reuse_site_index",
-    "write_site_index",
-]
+__all__ = ["BUNDLE_DIR", "PAGEFIND_VARIABLE", "SiteIndexError", "SiteIndexJob", "record_html"]
+__all__ += ["records_digest", "reuse_site_index", "write_site_index", "write_site_synonyms"]
 
 BUNDLE_DIR = "pagefind"  # below the site folder
 RECORDS_FILE = ".opskb-records"  # in the bundle: the fingerprint of what it indexes
@@ -70,6 +63,7 @@ EXTRAS_DIR = "extras"  # in the staging folder: the bundle's own files, written 
 # documents Pagefind indexes at once: its memory, and what a rebuild indexes again, grow with it
 PART_SIZE = 1000
 STAGING_PREFIX = "opskb-pagefind-"  # in the temporary folder, then the process ID
+PAGEFIND_VARIABLE = "OPSKB_PAGEFIND"  # the environment's Pagefind, if any (a wrapper, say)
 INDEX_FORMAT = "5"  # in every digest: a bundle of another format is indexed again
 
 
@@ -285,11 +279,12 @@ def _index_parts(todo: dict[int, list[SearchRecord]], staging: Path) -> int:
 
 
 def _command(staging: Path, number: int) -> list[str]:
-    """Pagefind's command line for part ``number``: its pages, and where its index goes."""
+    """Pagefind's command line for part ``number``: its pages, and where its index goes;
+    ``OPSKB_PAGEFIND`` names another Pagefind than the ``pagefind_bin`` wheel's."""
     from pagefind_bin import get_executable
 
     return [
-        str(get_executable()),
+        os.environ.get(PAGEFIND_VARIABLE) or str(get_executable()),
         "--site", str(staging / f"pages-{number}"),
         "--output-path", str(staging / f"out-{number}"),
         "--force-language", "en",
