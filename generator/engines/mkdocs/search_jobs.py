@@ -137,7 +137,10 @@ class SearchJobs:
         settling, self._settling = self._settling, None
         if settling is None:
             return
-        settling.join() if wait else settling.stop(now=now)
+        if wait:
+            settling.join()
+        else:
+            settling.stop(now=now)
         if settling.placed:
             self._digest = settling.digest
 
