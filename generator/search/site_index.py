@@ -16,6 +16,7 @@ depend on the theme. All text is HTML-escaped on the way in.
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
 import json
 import os
@@ -40,35 +41,31 @@ from ..executor import (
     remove_orphans,
 )
 from ..packs import digest
-from .live import site_systems
+from .bundle_files import (
+    DIGESTS_FILE,
+    OWN_FILES,
+    RECORDS_FILE,
+    keep_own_files,
+    own_files,
+    write_whole,
+)
 from .pagefind_files import canonicalise_filters
 from .records import SearchRecord, spelled_out
 from .store import link_or_copy
 from .synonyms import site_synonyms
-from .vocabulary import site_vocabulary
 
-__all__ = [
-    "BUNDLE_DIR",
-    "SiteIndexError",
-    "SiteIndexJob",
-    "record_html",
-    "records_digest",
-    "reuse_site_index",
-    "write_site_index",
-]
+__all__ = ["BUNDLE_DIR", "PAGEFIND_VARIABLE", "SiteIndexError", "SiteIndexJob", "record_html"]
+__all__ += ["records_digest", "reuse_site_index", "write_site_index", "write_site_synonyms"]
 
 BUNDLE_DIR = "pagefind"  # below the site folder
-RECORDS_FILE = ".opskb-records"  # in the bundle: the fingerprint of what it indexes
-PARTS_FILE = "parts.json"  # in the bundle: the folders of its other parts, for the browser
-WORDS_FILE = "words.json"  # in the bundle: the knowledge base's words, for "did you mean"
 SYNONYMS_FILE = "synonyms.json"  # in the bundle: the groups of phrases that mean the same
-SYSTEMS_FILE = "systems.json"  # in the bundle: systems' names and their live incidents
-DIGESTS_FILE = ".opskb-parts"  # in the bundle: the fingerprint of each part's records
 LOG_FILE = "pagefind.log"  # in the staging folder: what Pagefind said
 TODO_FILE = "todo.pickle"  # in the staging folder: the parts a new process is to index
+OWN_DIR = "own"  # in the staging folder: the bundle's own files (``bundle_files``)
 # documents Pagefind indexes at once: its memory, and what a rebuild indexes again, grow with it
 PART_SIZE = 1000
 STAGING_PREFIX = "opskb-pagefind-"  # in the temporary folder, then the process ID
+PAGEFIND_VARIABLE = "OPSKB_PAGEFIND"  # the environment's Pagefind, if any (a wrapper, say)
 INDEX_FORMAT = "5"  # in every digest: a bundle of another format is indexed again
 
 
@@ -135,6 +132,7 @@ class SiteIndexJob:
         fork: bool = True,
         previous: Iterable[Path] = (),
     ) -> None:
+        previous = list(previous)
         self.records = sorted(records, key=lambda r: r.path)
         self._owner = os.getpid()
         self._fork = fork and can_fork()
@@ -149,6 +147,7 @@ class SiteIndexJob:
         # parts a previous bundle holds as they are now: copied now (the live preview
         # moves the last site away once this returns), not indexed again
         self._kept = _keep_parts(previous, self._digests, self._staging)
+        keep_own_files(previous, records_digest(self.records), self._staging / OWN_DIR)
         todo = {n: part for n, part in enumerate(self._parts) if n not in self._kept}
         self._pid: int | None = None
         self._thaw = False  # the collector, once the fork is waited for (executor.after_forks)
@@ -170,6 +169,8 @@ class SiteIndexJob:
                 log = os.open(self._log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
                 os.dup2(log, 1)
                 os.dup2(log, 2)
+                with contextlib.suppress(Exception):  # else the build writes them
+                    self.prepare()  # here, where time is to spare: the build waits at the end
                 status = _index_parts(todo, self._staging)
             finally:
                 os._exit(status)
@@ -204,37 +205,48 @@ class SiteIndexJob:
         self._thaw = False
         return os.waitstatus_to_exitcode(status)
 
+    def prepare(self) -> None:
+        """Write the bundle's own files (``bundle_files``) into the staging folder, once."""
+        folders = [_part_folder(n) for n in range(len(self._parts))]
+        digest = records_digest(self.records)
+        files = functools.partial(own_files, self.records, folders, self._digests, digest)
+        write_whole(self._staging / OWN_DIR, files)
+
+    def assemble(self, synonyms: Sequence[Sequence[str]] | None = None) -> Path:
+        """Wait for Pagefind and put the whole bundle together in the staging folder (with
+        ``synonyms``' file when given); the bundle's folder."""
+        if self._pid is None:  # else the fork writes them (``_fork_off``)
+            self.prepare()
+        if (status := self._wait()) != 0:
+            log = self._log.read_text(errors="replace").strip() if self._log.exists() else ""
+            raise SiteIndexError(log or f"exit {status}")
+        self.prepare()  # the fork's, unless it failed to
+        for number in range(len(self._parts)):
+            written = self._staging / f"out-{number}"
+            if number not in self._kept:
+                canonicalise_filters(written)
+            written.rename(self._bundle / _part_folder(number) if number else self._bundle)
+        for file in (self._staging / OWN_DIR).iterdir():
+            file.rename(self._bundle / file.name)
+        if synonyms is not None:
+            write_site_synonyms(synonyms, self._staging)
+        return self._bundle
+
     def finish(self, site_dir: Path) -> Path:
         """Wait for Pagefind; its bundle becomes ``site_dir/pagefind`` (replacing any old one)."""
         try:
-            status = self._wait()
-            if status != 0:
-                log = self._log.read_text(errors="replace").strip() if self._log.exists() else ""
-                raise SiteIndexError(log or f"exit {status}")
-            folders = [_part_folder(n) for n in range(len(self._parts))]
-            for number, folder in enumerate(folders):
-                written = self._staging / f"out-{number}"
-                if number not in self._kept:
-                    canonicalise_filters(written)
-                written.rename(self._bundle / folder if number else self._bundle)
-            parts = json.dumps([f"{folder}/" for folder in folders[1:]])
-            (self._bundle / PARTS_FILE).write_text(parts, encoding="utf-8")
-            words = site_vocabulary(self.records)
-            (self._bundle / WORDS_FILE).write_text(words, encoding="utf-8")
-            systems = site_systems(self.records)
-            (self._bundle / SYSTEMS_FILE).write_text(systems, encoding="utf-8")
-            (self._bundle / DIGESTS_FILE).write_text(json.dumps(self._digests), "utf-8")
-            (self._bundle / RECORDS_FILE).write_text(records_digest(self.records), "utf-8")
+            bundle = self.assemble()
             output = Path(site_dir) / BUNDLE_DIR
             if output.exists():
                 shutil.rmtree(output)
-            shutil.move(self._bundle, output)
+            shutil.move(bundle, output)
             return output
         finally:
             self.cancel()
 
-    def cancel(self) -> None:
-        """Stop Pagefind if it still runs, and remove what it wrote."""
+    def cancel(self, *, now: bool = False) -> None:
+        """Stop Pagefind if it still runs, and remove what it wrote (``now``: before this
+        returns, as a process about to end must)."""
         if os.getpid() != self._owner:
             return  # a process forked later (a build worker) must leave it alone
         group = self._pid or (self._process.pid if self._process is not None else None)
@@ -243,7 +255,9 @@ class SiteIndexJob:
                 os.killpg(group, signal.SIGKILL)  # the shell and the Pagefind it runs
         with contextlib.suppress(ChildProcessError):
             self._wait()
-        if self._staging.exists():
+        if now:
+            shutil.rmtree(self._staging, ignore_errors=True)
+        elif self._staging.exists():
             remove_later(self._staging, fork=self._fork)
 
 
@@ -261,11 +275,12 @@ def _index_parts(todo: dict[int, list[SearchRecord]], staging: Path) -> int:
 
 
 def _command(staging: Path, number: int) -> list[str]:
-    """Pagefind's command line for part ``number``: its pages, and where its index goes."""
+    """Pagefind's command line for part ``number``: its pages, and where its index goes;
+    ``OPSKB_PAGEFIND`` names another Pagefind than the ``pagefind_bin`` wheel's."""
     from pagefind_bin import get_executable
 
     return [
-        str(get_executable()),
+        os.environ.get(PAGEFIND_VARIABLE) or str(get_executable()),
         "--site", str(staging / f"pages-{number}"),
         "--output-path", str(staging / f"out-{number}"),
         "--force-language", "en",
@@ -294,8 +309,7 @@ def _keep_parts(previous: Iterable[Path], digests: list[str], staging: Path) -> 
         for number in sorted(kept):
             source = folder / _part_folder(number)
             # the first part is the bundle itself: its files, not the other parts
-            ours = ("part-*", PARTS_FILE, WORDS_FILE, SYSTEMS_FILE, DIGESTS_FILE, RECORDS_FILE)
-            skip = shutil.ignore_patterns(*ours) if number == 0 else None
+            skip = shutil.ignore_patterns("part-*", *OWN_FILES) if number == 0 else None
             shutil.copytree(
                 source, staging / f"out-{number}", ignore=skip, copy_function=link_or_copy
             )
@@ -331,7 +345,10 @@ def write_site_index(records: Iterable[SearchRecord], site_dir: Path) -> Path:
 def write_site_synonyms(groups: Sequence[Sequence[str]], site_dir: Path) -> None:
     """The search page's synonym groups, beside its index (written even when the index
     was reused: the groups are settings, not records)."""
-    (Path(site_dir) / BUNDLE_DIR / SYNONYMS_FILE).write_text(site_synonyms(groups), "utf-8")
+    file = Path(site_dir) / BUNDLE_DIR / SYNONYMS_FILE
+    written = file.with_name(f".{SYNONYMS_FILE}.{os.getpid()}")
+    written.write_text(site_synonyms(groups), "utf-8")
+    written.replace(file)  # not rewritten: a bundle served, or sharing it (links), stays whole
 
 
 def records_digest(records: Iterable[SearchRecord]) -> str:

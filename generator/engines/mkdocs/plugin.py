@@ -385,8 +385,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     )
 
     def on_shutdown(self) -> None:
-        """The live preview ends: stop its indexer and remove the last site it kept."""
-        self._search.cancel()
+        """The live preview ends: stop its indexers and remove the last site it kept."""
+        self._search.close()
         if self.previous_site is not None and self._serving:
             shutil.rmtree(self.previous_site, ignore_errors=True)
 

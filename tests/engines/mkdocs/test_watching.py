@@ -11,6 +11,8 @@ import urllib.error
 import urllib.request
 from types import SimpleNamespace
 
+from opskb.search.site_index import BUNDLE_DIR
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -194,3 +196,27 @@ def test_the_live_preview_keeps_polling_where_the_system_cannot_watch(tmp_path, 
     assert not watch_natively(server, config, [str(tmp_path / "runbooks")])
     assert server.observer is polling and isinstance(polling, PollingObserver)
     assert len(server._watch_refs) == 3  # ours are watched all the same, by polling
+
+
+def test_serve_reloads_an_edit_before_the_search_index_has_it(make_kb, tmp_path, slow_pagefind):
+    """Waiting for Pagefind was a third of the time from saving a runbook to seeing it: the
+    page comes first, with the last bundle whole, and the new bundle follows."""
+    root = make_kb()
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    process, base = serve(root, scratch)
+    page, words = base + "runbooks/vpn/reset-token/", base + f"{BUNDLE_DIR}/words.json"
+    try:
+        assert wait_for(page, "Resync the token.", process)
+        runbook = root / "runbooks/vpn/reset-token.md"
+        runbook.write_text(runbook.read_text().replace("Resync the token.", "Reissue it."))
+        assert wait_for(page, "Reissue it.", process)
+        served = fetch(words)
+        assert '"token"' in served and '"reissue"' not in served  # the last bundle, whole
+        assert wait_until(words, lambda text: '"reissue"' in text, process)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    assert process.returncode == 0
+    left = [p.name for p in scratch.iterdir() if not p.name.startswith("_jinja2-cache")]
+    assert left == []
