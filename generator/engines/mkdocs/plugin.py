@@ -39,10 +39,8 @@ from ...reuse import BuildRecord
 from ...search.records import RecordStore
 from ...sources.alert_rules import alert_rule_files
 from ...sources.load import LoadCache
-from ..stage import (
-    nav_config,
-    our_assets,
-)
+from ..stage import nav_config, our_assets
+from .nav_memo import NavMemo
 from .pages import PagePlan, build_record, hand_over
 from .preview import LivePreview
 from .search_jobs import SearchJobs
@@ -110,6 +108,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self.notice = terminal_notice()  # names a page that converts for long, or None
         self._watch = ConversionWatch(None, float("inf"))  # made for each build
         self._plan = PagePlan()  # which pages this process converts
+        self._nav = NavMemo()  # the theme's navigation, rendered once for pages printing it alike
         self._search = SearchJobs(warn=log.warning)
         self._serving = False
         self._converted = self._done = self._total = 0
@@ -173,8 +172,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self.site, _ = render_kb(
             kb, records, memo, workers=workers, searching=searching, warn=log.warning
         )
-        if not self._serving:
-            self._kept = None  # a build reads them once; a live preview keeps them in memory
+        self._kept = self._kept if self._serving else None  # a live preview keeps them
         self.catalog_json = catalog_json(kb.catalog)
         self._catalog = kb.catalog  # for the offline copies, made once the pages are written
         config.nav = nav_config(self.site.nav)
@@ -206,8 +204,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         sources = {uri: self._root / path for uri, path in published.items()}
         self._plan.start(self.site.pages, alone=not _other_plugins(config))
         hand_over(files, config, self.site, self._plan, sources=sources)
-        existing = files.get_file_from_path(CATALOG_URI)
-        if existing is not None:
+        if (existing := files.get_file_from_path(CATALOG_URI)) is not None:
             files.remove(existing)
         files.append(File.generated(config, CATALOG_URI, content=self.catalog_json))
         # MkDocs' and ProperDocs' pages differ (their generator tag)
@@ -244,8 +241,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         return nav
 
     def _quiet_skipped_pages(self, record: logging.LogRecord) -> bool:
-        """MkDocs says so when a page writes nothing: pages another process writes, and
-        reused pages, which are put in place without being written again, do."""
+        """MkDocs says so when a page writes nothing: those another process or reuse writes."""
         return not str(record.msg).startswith("Page skipped:")
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
@@ -255,8 +251,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         changes on every page otherwise (thousands of needless look-ups). They are
         kept compiled between builds (``bytecode_cache``; Jinja checks their sources).
         """
-        env.auto_reload = False
-        env.bytecode_cache = bytecode_cache()
+        env.auto_reload, env.bytecode_cache = False, bytecode_cache()
+        self._nav.start(env, config.theme.dirs, str(THEME_DIR))
         if self._workers.is_worker:
             for file in [f for f in files if not f.is_documentation_page()]:
                 files.remove(file)
@@ -306,11 +302,15 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             self.progress("converting Markdown", self._converted, self._total)
         return html
 
+    def on_page_context(self, context, *, page, config: MkDocsConfig, nav):
+        return self._nav.context(context, page, nav, config, self._plan.converts(page.file.src_uri))
+
     @event_priority(-100)
     def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:
         self._done += 1
         if self.progress is not None:
             self.progress("writing pages", self._done, self._total)
+        output = self._nav.keep(output, page)
         page.content = page.markdown = None  # written: do not hold every page until the end
         if page.file.src_uri in self._plan.elsewhere:
             return ""  # MkDocs writes nothing for an empty page
