@@ -14,9 +14,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ...check.export import CATALOG_URI, catalog_json
+from ...check.export import CATALOG_URI, with_offline
 from ...pipeline import KnowledgeBase
 from ...publish.offline import write_offline_copies
+from ...publish.offline_reuse import CopyParts, CopyReuse
 from ...publish.offline_worker import write_service_worker
 from ...search.site_index import write_site_index, write_site_synonyms
 from ..errors import EngineError
@@ -59,8 +60,9 @@ def build_with_zensical(
     write_site_synonyms(kb.settings.search_synonyms, site_dir)
     catalog = site_dir / CATALOG_URI
     catalog.parent.mkdir(parents=True, exist_ok=True)
-    copies = write_offline_copies(kb.catalog, site_dir)
-    text = catalog_json(kb.catalog, offline=copies) if copies else tree.catalog_json
-    catalog.write_text(text, encoding="utf-8")
+    # the pages of the copies are kept between builds, as the MkDocs adapter's are
+    reuse = CopyReuse(parts=CopyParts(kb.settings.cache_dir))
+    copies = write_offline_copies(kb.catalog, site_dir, reuse, workers=workers)
+    catalog.write_text(with_offline(tree.catalog_json, copies), encoding="utf-8")
     write_service_worker(kb.catalog, site_dir, enabled=kb.settings.offline_cache)
     return said if "Warning" in said else ""
