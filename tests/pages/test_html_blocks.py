@@ -173,3 +173,73 @@ def test_overview_lists_and_tables_are_set_aside_whole() -> None:
     assert any("opskb-runbook-list" in b for b in set_aside(
         body_of(pages["systems/vpn.md"]), pages["systems/vpn.md"].authored, token
     )[1])  # fmt: skip
+
+
+def test_a_large_tiers_playbook_entries_are_set_aside_inside_markdown_divs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tier too large to embed its steps prints each runbook's entry as one HTML block
+    inside a ``<div markdown>`` section: the entries are set aside too (two HTML-parser
+    passes over them were most of a large build's playbook time), the HTML unchanged."""
+    from opskb.pages import playbooks
+
+    from bench.synthetic import write_kb
+
+    written = write_kb(tmp_path / "kb", documents=60, seed=3, related=False)
+    monkeypatch.setattr(playbooks, "EMBED_LIMIT", 2)
+    site = render_site(load_kb(written.root).catalog, None)
+    tiers = [p for p in site.pages if p.src_uri.startswith("playbooks/")]
+    assert tiers and all("steps are on its own page" in body_of(p) for p in tiers)
+    results = converted_both_ways(written.root, tiers)
+    assert [uri for uri, plain, restored, _ in results if plain != restored] == []
+    token = new_token()
+    for page in tiers:
+        aside, blocks = set_aside(body_of(page), page.authored, token)
+        entries = body_of(page).count('<div class="opskb-pb-entry"')
+        assert entries and len(blocks) > entries, page.src_uri  # each entry whole
+        for part in ("opskb-pb-entry", "opskb-pb-card", "opskb-facts", "opskb-pb-runbook"):
+            assert part not in aside, (page.src_uri, part)
+
+
+@pytest.mark.parametrize(
+    ("around", "set_apart"),
+    [
+        ('<div class="s" markdown>', True),
+        ('<details markdown="1">', True),
+        ('<section markdown="block">', True),
+        ('<div class="raw">', False),  # a raw block: its blank lines are its own
+        ("<p markdown>", False),  # Markdown as text, not as blocks
+        ('<div markdown="span">', False),
+    ],
+)
+def test_blocks_inside_an_open_block_are_set_aside_only_where_markdown_parses_blocks(
+    around: str, set_apart: bool
+) -> None:
+    tag = around[1 : around.index(" ") if " " in around else -1].rstrip(">")
+    text = f'{around}\n\n<p class="inner">ours</p>\n\n*md*\n\n</{tag}>\n\nafter\n'
+    aside, blocks = set_aside(text, (), "tok")
+    assert (blocks == ['<p class="inner">ours</p>']) is set_apart, aside
+    if set_apart:
+        assert "tok0y" in aside  # restored without Markdown's blank line (md_in_html's)
+        md = markdown.Markdown(extensions=["md_in_html"])
+        assert put_back(md.convert(aside), blocks, "tok") == md.reset().convert(text)
+
+
+def test_a_stray_closing_tag_leaves_what_follows_to_the_engine() -> None:
+    text = "</div>\n\n<div>ours</div>\n\nafter\n"
+    assert set_aside(text, (), "tok") == (text, [])
+
+
+@pytest.mark.parametrize(
+    "chunk",
+    [
+        '<p role="note" class="x">attributes md_in_html would sort</p>',
+        "<p class='x'>quoted as md_in_html would not</p>",
+        '<div hidden class="x">a bare attribute</div>',
+        '<h3 class="x">a heading md_in_html would put in the contents</h3>',
+    ],
+)
+def test_blocks_md_in_html_would_write_differently_stay_inside_an_open_block(chunk) -> None:
+    text = f'<div class="s" markdown>\n\n{chunk}\n\n</div>\n'
+    assert set_aside(text, (), "tok") == (text, [])
+    assert set_aside(chunk + "\n\nafter\n", (), "tok")[1] == [chunk]  # at the top: as written

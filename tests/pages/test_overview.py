@@ -178,8 +178,10 @@ def test_every_published_runbook_is_on_its_tiers_playbook_and_no_draft_on_any(kb
     playbooks = {tier: page(site, f"playbooks/{tier.lower()}/") for tier in TIERS}
     for tier, page_html in playbooks.items():
         shown = {
-            text(m[1])
-            for m in re.finditer(r'<h3 class="opskb-pb-runbook"[^>]*>(.*?)</h3>', page_html, re.S)
+            text(m[2])
+            for m in re.finditer(
+                r'<(h3|p) class="opskb-pb-runbook"[^>]*>(.*?)</\1>', page_html, re.S
+            )
         }
         expected = {
             written.titles[p] for p in written.published_runbooks if written.tiers[p] == tier
@@ -377,6 +379,12 @@ def test_a_tier_with_many_runbooks_links_steps_instead_of_repeating_them(tmp_pat
     body_line = written.root.joinpath(first).read_text().split("---\n", 2)[2].strip()
     assert body_line.splitlines()[-1] not in l1
     assert "open the runbook</a>" in l1
+    # each title a heading to assistive technology; the contents list systems, not runbooks
+    titles = re.findall(r'<p aria-level="3" class="opskb-pb-runbook" id="([^"]+)" role', l1)
+    assert len(titles) == sum(written.tiers[p] == "L1" for p in written.published_runbooks)
+    linked = set(re.findall(r'<a href="#([^"]+)" class="md-nav__link"', l1))
+    assert any(anchor.startswith("sys-") for anchor in linked)
+    assert not linked & set(titles) and "<h3" not in article(l1)
 
 
 def test_each_overview_job_renders_the_page_its_uri_names(kb) -> None:
