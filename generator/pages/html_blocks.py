@@ -70,7 +70,8 @@ def _set_aside_in(text: str, blocks: list[str], token: str, after: bool, before:
     chunks = text.split("\n\n")
     # block-level tags left open by earlier chunks: does each parse its content as blocks?
     open_tags: list[bool] = []
-    for number, chunk in enumerate(chunks):
+    for number, line_breaks in enumerate(chunks):
+        chunk = line_breaks.lstrip("\n")  # a chunk after two blank lines starts with one
         tags = _BLOCK_TAG.findall(chunk)
         balance = sum(-1 if closing else 1 for closing, _, _ in tags)
         edge = (after and number == 0) or (before and number == len(chunks) - 1)
@@ -83,7 +84,8 @@ def _set_aside_in(text: str, blocks: list[str], token: str, after: bool, before:
         ):
             blocks.append(chunk)
             # md_in_html ends a raw child with a line break, Markdown a raw block with two
-            chunks[number] = f"{token}{len(blocks) - 1}{'y' if open_tags else 'x'}"
+            kind = "y" if open_tags else "x"
+            chunks[number] = f"{line_breaks[: -len(chunk)]}{token}{len(blocks) - 1}{kind}"
             continue
         for closing, name, attributes in tags:
             if not closing:

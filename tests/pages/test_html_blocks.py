@@ -243,3 +243,12 @@ def test_blocks_md_in_html_would_write_differently_stay_inside_an_open_block(chu
     text = f'<div class="s" markdown>\n\n{chunk}\n\n</div>\n'
     assert set_aside(text, (), "tok") == (text, [])
     assert set_aside(chunk + "\n\nafter\n", (), "tok")[1] == [chunk]  # at the top: as written
+
+
+def test_a_block_after_two_blank_lines_is_set_aside_and_its_line_breaks_kept() -> None:
+    text = '# Title\n\n\n<div class="ours">x</div>\n\n\n\n<p class="ours">y</p>\n\nafter\n'
+    aside, blocks = set_aside(text, (), "tok")
+    assert blocks == ['<div class="ours">x</div>', '<p class="ours">y</p>']
+    assert aside == "# Title\n\n\ntok0x\n\n\n\ntok1x\n\nafter\n"
+    md = markdown.Markdown()
+    assert put_back(md.convert(aside), blocks, "tok") == md.reset().convert(text)
