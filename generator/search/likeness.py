@@ -87,6 +87,19 @@ class LikenessScorer:
                     postings[term].append((docnum, weight))
         return cls(documents, lambda field, term: inverted[field].get(term, ()))
 
+    def judged_by_any(self, words: set[str]) -> set[str]:
+        """The paths of the documents whose lead or opening holds one of ``words``: their
+        look-alikes may be judged by it (``engine.likeness_words``)."""
+        holding = {docnum for word in words for docnum in self._postings(word)}
+        documents = self._documents
+        return {
+            documents[n]["path"] for n in holding if engine.likeness_words(documents[n]) & words
+        }
+
+    def postings(self, term: str) -> dict[int, float]:
+        """The documents holding ``term`` (document number → weight, boosts applied)."""
+        return self._postings(term)
+
     def _postings(self, term: str) -> dict[int, float]:
         found = self._weights.get(term)
         if found is None:

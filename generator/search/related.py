@@ -8,17 +8,21 @@ to be written: that happens beside it (``opskb.search.background``).
 Scoring every page still takes a while on a large knowledge base, too slow
 to repeat on every live-preview rebuild. So the answers are kept in the cache
 folder with the record digests they were computed from, and a later build
-recomputes only the pages that changed and the pages whose look-alikes
-changed. A page that newly resembles an unchanged one is picked up at the
-next full pass, which runs whenever more than a tenth of the documents
-changed (or the cache is missing). Each document's counted words are kept
-too, by digest, so a rebuild counts only the documents that changed.
+recomputes only the pages an edit can reach: the edited documents, and every
+page judged by a word they held before or hold now (how rare a word is, and
+who holds it, is all an edit changes of another page's scores). So a rebuild
+gives the answers a build from scratch gives. Adding or removing a document
+changes how rare every word is, so then every page is scored again, as when
+more than a tenth of the documents changed (or the cache is missing). Each
+document's counted words are kept too, by digest, so a rebuild counts only
+the documents that changed.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..check.catalog import Catalog
@@ -86,19 +90,39 @@ def _worth_writing(changed: int, total: int) -> bool:
 
 
 def _weights(
-    records: list[SearchRecord], folder: Path, workers: int = 1
-) -> dict[str, FieldWeights]:
+    records: list[SearchRecord], folder: Path, workers: int = 1, keep: Iterable[str] = ()
+) -> tuple[dict[str, FieldWeights], dict[str, FieldWeights]]:
     """Each record's posting weights (path → field → term → weight), counted only for
-    records whose digest the cache does not hold; the cache is rewritten if any were."""
+    records whose digest the cache does not hold, and what the cache held (digest →
+    weights); the cache is rewritten if many were counted, keeping the digests ``keep``
+    too (those the kept answers were scored from: an edit is told from them)."""
     cached: dict[str, FieldWeights] = _read(folder / WORDS_FILE).get("by_digest", {})
     todo = [r for r in records if r.digest not in cached]
     counted = fork_map(lambda r: engine.posting_weights(engine.document_fields(r)), todo, workers)
     found = cached | {r.digest: w for r, w in zip(todo, counted, strict=True)}
     weights = {r.path: found[r.digest] for r in records}
     kept = {r.digest: weights[r.path] for r in records}
+    kept |= {d: cached[d] for d in keep if d in cached and d not in kept}
     if not cached or _worth_writing(len(kept.keys() ^ cached.keys()), len(kept)):
         _write(folder / WORDS_FILE, {"by_digest": kept})
-    return weights
+    return weights, cached
+
+
+def _reached(
+    scorer: LikenessScorer,
+    records: list[SearchRecord],
+    now: dict[str, FieldWeights],
+    then: list[FieldWeights],
+) -> set[str]:
+    """The pages whose look-alikes documents edited from ``then`` to ``now`` (path →
+    weights) can change: those judged by a word the documents held or hold, of those
+    words rare enough to judge by (``LikenessScorer``)."""
+    words: set[str] = set()
+    for weights in [*now.values(), *then]:
+        for terms in weights.values():
+            words.update(terms)
+    common = engine.common_word_limit(len(records)) + 1  # as rare before the edit, or now
+    return scorer.judged_by_any({w for w in words if len(scorer.postings(w)) <= common})
 
 
 def similar_documents(
@@ -126,18 +150,29 @@ def similar_documents(
     past: dict[str, list[str]] = cache.get("past", {}) if before else {}
 
     changed = {p for p in digests.keys() | before.keys() if digests.get(p) != before.get(p)}
-    if len(changed) > FULL_PASS_SHARE * max(1, len(digests)):
-        stale = set(digests)
+    scorer = None
+    stale = set(digests)
+    if before.keys() == digests.keys() and len(changed) <= FULL_PASS_SHARE * len(digests):
+        stale = changed
+        if changed:
+            weights, cached = _weights(records, folder, workers, keep=before.values())
+            scorer = LikenessScorer.from_records(records, weights)
+            then = [cached[before[p]] for p in changed if before[p] in cached]
+            if len(then) < len(changed):  # what they held is not kept: score every page
+                stale = set(digests)
+            else:
+                now = {p: weights[p] for p in changed}
+                stale = changed | _reached(scorer, records, now, then)
+    if stale == set(digests):
         related, past = {}, {}
-    else:
-        stale = {p for p in changed if p in digests}
-        stale |= {p for p, found in (related | past).items() if changed.intersection(found)}
     paths = sorted(p for p in digests if p in stale or p not in related)
     incidents = {d.path for d in catalog.of_kind(Kind.INCIDENT)}
     related = {p: v for p, v in related.items() if p in digests}
     past = {p: v for p, v in past.items() if p in incidents}
     if paths:
-        scorer = LikenessScorer.from_records(records, _weights(records, folder, workers))
+        if scorer is None:
+            weights = _weights(records, folder, workers, keep=before.values())[0]
+            scorer = LikenessScorer.from_records(records, weights)
         kind = Kind.INCIDENT.value
 
         def answers(path: str) -> tuple[list[str], list[str] | None]:
