@@ -83,6 +83,8 @@ class PagePlan:
         previous = self.reused.get(src_uri)
         if previous is None:
             return False
+        if move and self._move_folder(previous, target):
+            return True
         if target.parent not in self._made:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._made.add(target.parent)
@@ -93,6 +95,22 @@ class PagePlan:
             os.link(previous, target)
         except OSError:
             shutil.copyfile(previous, target)
+        return True
+
+    def _move_folder(self, previous: Path, target: Path) -> bool:
+        """Move the folder that holds only the page, as one: a live preview's rebuild
+        made thousands of folders to move a page into each (a fifth of its time)."""
+        folder = previous.parent
+        try:
+            if previous.name != target.name or os.listdir(folder) != [previous.name]:
+                return False
+            if target.parent.parent not in self._made:
+                target.parent.parent.mkdir(parents=True, exist_ok=True)
+                self._made.add(target.parent.parent)
+            os.rename(folder, target.parent)  # fails if MkDocs wrote there already
+        except OSError:
+            return False
+        self._made.add(target.parent)
         return True
 
 

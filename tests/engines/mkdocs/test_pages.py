@@ -124,3 +124,35 @@ def test_a_reused_page_is_put_in_place_from_the_previous_site(tmp_path, move) ->
     assert target.read_text(encoding="utf-8") == "<p>kept</p>"
     assert old.exists() is not move  # a live preview's previous site is about to go
     assert not plan.put_in_place("other.md", tmp_path / "new" / "other.html", move=move)
+
+
+def test_a_live_previews_reused_pages_move_with_their_folders_and_nothing_else(
+    tmp_path,
+) -> None:
+    """A folder holding only the reused page moves as one; a folder holding more (a page
+    deleted since, below it) gives up the page alone, and a folder the new build wrote
+    into already keeps what it holds."""
+    old, new = tmp_path / "old", tmp_path / "new"
+    pages = {
+        "alone.md": old / "runbooks" / "alone" / "index.html",
+        "parent.md": old / "runbooks" / "parent" / "index.html",
+        "written.md": old / "runbooks" / "written" / "index.html",
+    }
+    for path in pages.values():
+        path.parent.mkdir(parents=True)
+        path.write_text(path.parent.name, encoding="utf-8")
+    deleted = old / "runbooks" / "parent" / "deleted" / "index.html"
+    deleted.parent.mkdir()
+    deleted.write_text("a page deleted since", encoding="utf-8")
+    image = new / "runbooks" / "written" / "figure.png"
+    image.parent.mkdir(parents=True)
+    image.write_bytes(b"png")
+    plan = PagePlan()
+    plan.reused = dict(pages)
+    for uri, path in pages.items():
+        target = new / path.relative_to(old)
+        assert plan.put_in_place(uri, target, move=True)
+        assert target.read_text(encoding="utf-8") == target.parent.name
+    assert not (old / "runbooks" / "alone").exists()  # moved as one
+    assert not (new / "runbooks" / "parent" / "deleted").exists()
+    assert deleted.exists() and image.read_bytes() == b"png"
