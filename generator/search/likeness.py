@@ -54,6 +54,7 @@ class LikenessScorer:
         self._numbers = {stored["path"]: docnum for docnum, stored in self._documents.items()}
         self._field_postings = postings
         self._weights: dict[str, dict[int, float]] = {}
+        self._live_postings = False  # lists naming live documents only (``from_records``)
 
     @classmethod
     def from_searcher(cls, searcher) -> LikenessScorer:
@@ -85,7 +86,9 @@ class LikenessScorer:
             for field, postings in inverted.items():
                 for term, weight in counted[field].items():
                     postings[term].append((docnum, weight))
-        return cls(documents, lambda field, term: inverted[field].get(term, ()))
+        scorer = cls(documents, lambda field, term: inverted[field].get(term, ()))
+        scorer._live_postings = True
+        return scorer
 
     def judged_by_any(self, words: set[str]) -> set[str]:
         """The paths of the documents whose lead or opening holds one of ``words``: their
@@ -96,9 +99,14 @@ class LikenessScorer:
             documents[n]["path"] for n in holding if engine.likeness_words(documents[n]) & words
         }
 
-    def postings(self, term: str) -> dict[int, float]:
-        """The documents holding ``term`` (document number → weight, boosts applied)."""
-        return self._postings(term)
+    def held_by_at_most(self, term: str, count: int) -> bool:
+        """Whether at most ``count`` documents hold ``term``: from one field's postings
+        when they hold more (counted from records, postings name live documents only)."""
+        if self._live_postings and term not in self._weights:
+            for field in engine.FIELD_BOOSTS:
+                if len(self._field_postings(field, term)) > count:  # type: ignore[arg-type]
+                    return False
+        return len(self._postings(term)) <= count
 
     def _postings(self, term: str) -> dict[int, float]:
         found = self._weights.get(term)
@@ -117,6 +125,8 @@ class LikenessScorer:
         common = engine.common_word_limit(len(self._documents))
         rated = {}
         for word in engine.likeness_words(stored):
+            if not self.held_by_at_most(word, common):
+                continue
             frequency = len(self._postings(word))
             if 2 <= frequency <= common:
                 rated[word] = frequency

@@ -122,7 +122,7 @@ def _reached(
         for terms in weights.values():
             words.update(terms)
     common = engine.common_word_limit(len(records)) + 1  # as rare before the edit, or now
-    return scorer.judged_by_any({w for w in words if len(scorer.postings(w)) <= common})
+    return scorer.judged_by_any({w for w in words if scorer.held_by_at_most(w, common)})
 
 
 def similar_documents(
