@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import serve_folder
+from tests.browser import inside, serve_folder
 
 DESKTOP = {"width": 1400, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -219,3 +219,41 @@ def test_a_printed_playbook_shows_every_runbooks_steps(browse) -> None:
     assert body.is_visible()
     assert not page.locator("#opskb-pb-filter").is_visible()
     assert page.pdf()[:4] == b"%PDF"
+
+
+def test_a_large_tiers_playbook_reads_as_headings_and_filters(
+    open_site, tmp_path, monkeypatch
+) -> None:
+    """A tier too large to embed steps: each runbook's title is a level-3 heading to
+    assistive technology, the page's contents list systems only, an anchor to a
+    runbook scrolls to it, and the filter finds a runbook by its caller's words."""
+    from opskb.pages import playbooks
+
+    from bench.synthetic import write_kb
+    from tests.conftest import run_cli
+
+    kb = write_kb(tmp_path / "kb", documents=60, seed=3, related=False)
+    config = kb.root / "mkdocs.yml"  # no web fonts: nothing is asked off loopback
+    config.write_text(
+        config.read_text().replace("  name: material\n", "  name: material\n  font: false\n")
+    )
+    monkeypatch.setattr(playbooks, "EMBED_LIMIT", 2)
+    site = tmp_path / "site"
+    assert run_cli("build", "--kb", kb.root, "-q", "--strict", "-d", site).exit_code == 0
+    l1 = [p for p in kb.published_runbooks if kb.tiers[p] == "L1"]
+    page, errors = open_site(site, "playbooks/l1/", viewport=DESKTOP)
+    headings = page.get_by_role("heading", level=3)
+    assert headings.count() >= len(l1)
+    assert set(_visible_texts(headings)) >= {kb.titles[p].lower() for p in l1}
+    contents = page.locator(".md-sidebar--secondary .md-nav__link")
+    assert contents.count() and not any(
+        kb.titles[p].lower() in text for p in l1 for text in _visible_texts(contents)
+    )
+    target = l1[-1]
+    anchor = page.locator(".opskb-pb-runbook", has_text=kb.titles[target]).first.get_attribute("id")
+    page.goto(page.base_url + f"playbooks/l1/#{anchor}")
+    assert inside(page.locator(f"#{anchor}").bounding_box(), DESKTOP)
+    page.locator("#opskb-pb-filter").fill(kb.symptom[target])
+    shown = page.locator(".opskb-pb-entry:visible .opskb-pb-runbook")
+    assert _visible_texts(shown) == [kb.titles[target].lower()]
+    assert errors == []
