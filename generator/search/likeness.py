@@ -44,17 +44,22 @@ class LikenessScorer:
     ``documents`` pairs document numbers with stored fields (live documents
     only); ``postings(field, term)`` yields ``(document number, weight)``
     pairs, possibly naming documents no longer live (an updated index keeps
-    deleted entries in its postings).
+    deleted entries in its postings); ``live_postings`` says they are lists
+    naming live documents only, so their lengths count documents.
     """
 
     def __init__(
-        self, documents: Iterable[tuple[int, Mapping[str, str]]], postings: FieldPostings
+        self,
+        documents: Iterable[tuple[int, Mapping[str, str]]],
+        postings: FieldPostings,
+        *,
+        live_postings: bool = False,
     ) -> None:
         self._documents = {docnum: _kept(stored) for docnum, stored in documents}
         self._numbers = {stored["path"]: docnum for docnum, stored in self._documents.items()}
         self._field_postings = postings
         self._weights: dict[str, dict[int, float]] = {}
-        self._live_postings = False  # lists naming live documents only (``from_records``)
+        self._live_postings = live_postings  # lists naming live documents only
 
     @classmethod
     def from_searcher(cls, searcher) -> LikenessScorer:
@@ -86,9 +91,8 @@ class LikenessScorer:
             for field, postings in inverted.items():
                 for term, weight in counted[field].items():
                     postings[term].append((docnum, weight))
-        scorer = cls(documents, lambda field, term: inverted[field].get(term, ()))
-        scorer._live_postings = True
-        return scorer
+        postings = inverted.__getitem__
+        return cls(documents, lambda f, t: postings(f).get(t, ()), live_postings=True)
 
     def judged_by_any(self, words: set[str]) -> set[str]:
         """The paths of the documents whose lead or opening holds one of ``words``: their

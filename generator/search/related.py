@@ -150,19 +150,16 @@ def similar_documents(
     past: dict[str, list[str]] = cache.get("past", {}) if before else {}
 
     changed = {p for p in digests.keys() | before.keys() if digests.get(p) != before.get(p)}
-    scorer = None
-    stale = set(digests)
-    if before.keys() == digests.keys() and len(changed) <= FULL_PASS_SHARE * len(digests):
-        stale = changed
-        if changed:
-            weights, cached = _weights(records, folder, workers, keep=before.values())
-            scorer = LikenessScorer.from_records(records, weights)
-            then = [cached[before[p]] for p in changed if before[p] in cached]
-            if len(then) < len(changed):  # what they held is not kept: score every page
-                stale = set(digests)
-            else:
-                now = {p: weights[p] for p in changed}
-                stale = changed | _reached(scorer, records, now, then)
+    edits = before.keys() == digests.keys() and len(changed) <= FULL_PASS_SHARE * len(digests)
+    stale = changed if edits else set(digests)
+    if stale or not digests.keys() <= related.keys():
+        weights, cached = _weights(records, folder, workers, keep=before.values())
+        scorer = LikenessScorer.from_records(records, weights)
+        then = [cached[before[p]] for p in changed if before[p] in cached] if edits else []
+        if len(then) < len(changed) and edits:  # what they held is not kept: score every page
+            stale = set(digests)
+        elif changed and edits:
+            stale = changed | _reached(scorer, records, {p: weights[p] for p in changed}, then)
     if stale == set(digests):
         related, past = {}, {}
     paths = sorted(p for p in digests if p in stale or p not in related)
@@ -170,9 +167,6 @@ def similar_documents(
     related = {p: v for p, v in related.items() if p in digests}
     past = {p: v for p, v in past.items() if p in incidents}
     if paths:
-        if scorer is None:
-            weights = _weights(records, folder, workers, keep=before.values())[0]
-            scorer = LikenessScorer.from_records(records, weights)
         kind = Kind.INCIDENT.value
 
         def answers(path: str) -> tuple[list[str], list[str] | None]:
