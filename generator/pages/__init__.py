@@ -37,6 +37,8 @@ class NavItem:
 class Site:
     pages: list[Page]
     nav: list[NavItem]
+    # the look-alikes its pages show: a page rendered again alone shows the same
+    similar: SimilarDocuments = field(default_factory=SimilarDocuments)
 
     def page(self, src_uri: str) -> Page | None:
         return next((p for p in self.pages if p.src_uri == src_uri), None)
@@ -144,4 +146,4 @@ def _render_site(
         if memo is not None and used is not None:
             memo.add_used(used)
     pages.sort(key=lambda p: p.src_uri)
-    return Site(pages, _nav(catalog, {p.src_uri for p in pages}))
+    return Site(pages, _nav(catalog, {p.src_uri for p in pages}), similar or SimilarDocuments())

@@ -303,6 +303,9 @@ def build_site(
         # opskb's link check has reported each broken link (and the playbook copies
         # of it) once already: MkDocs would repeat every one of them, once per page
         config.validation.links.not_found = logging.DEBUG
+        # as `mkdocs build` does: a plugin kept from a live preview in this process (MkDocs
+        # keeps plugins that have this event) builds a site again, not a preview
+        config.plugins.on_startup(command="build", dirty=False)
         plugin.kb = kb
         plugin.reported = True
         plugin.previous_site = target if target.is_dir() else None  # reuse.py: unchanged pages

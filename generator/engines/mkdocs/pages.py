@@ -61,6 +61,12 @@ class PagePlan:
             if html_file is not None and html_file.is_file():
                 self.reused[uri] = html_file
 
+    def convert(self, page: Page) -> None:
+        """This process converts ``page`` (rendered again alone, in place of its old one)."""
+        self.ours[page.src_uri] = page
+        self.reused.pop(page.src_uri, None)
+        self.elsewhere = self.elsewhere - {page.src_uri}
+
     def converts(self, src_uri: str) -> bool:
         """Whether this process turns the page's Markdown into HTML."""
         return src_uri not in self.reused and src_uri not in self.elsewhere

@@ -43,6 +43,7 @@ from ..stage import nav_config, our_assets
 from .nav_memo import NavMemo
 from .pages import PagePlan, build_record, hand_over
 from .preview import LivePreview
+from .quick import FollowUp, QuickPages, shown_first
 from .search_jobs import SearchJobs
 from .watching import watch_natively
 
@@ -120,6 +121,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self._set_aside: dict[str, tuple[str, list[str]]] = {}  # src_uri → (Markdown, blocks)
         # what earlier builds worked out: (cache folder, search records, rendered templates)
         self._kept: tuple[Path, RecordStore, RenderMemo] | None = None
+        self._quick = QuickPages()  # a live preview's edited pages, shown before the rest
+        self._follow_up: FollowUp | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this keeps the plugin alive across ``serve`` rebuilds (and its record)."""
@@ -228,6 +231,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         assert self.site is not None
         count = min(self._worker_count(config), len(self.site.pages))
         if count == 1:
+            self._quick.saw(nav=nav)
             return nav
         sizes = {
             p.src_uri: 0 if p.src_uri in self._plan.reused else len(p.markdown)
@@ -253,6 +257,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         """
         env.auto_reload, env.bytecode_cache = False, bytecode_cache()
         self._nav.start(env, config.theme.dirs, str(THEME_DIR))
+        if self._serving:
+            self._quick.saw(config=config, files=files, env=env)
         if self._workers.is_worker:
             for file in [f for f in files if not f.is_documentation_page()]:
                 files.remove(file)
@@ -337,6 +343,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             self._workers.finish(failed=True, error=error)
         self._workers.stop()
         self._search.cancel()
+        self._quick.forget()
 
     @event_priority(-100)  # after Material's search plugin has written its index
     def _write_search_index(self, *, config: MkDocsConfig) -> None:
@@ -379,6 +386,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             )
         except OSError as exc:
             raise PluginError(f"cannot write the service worker: {exc}") from None
+        if self._serving and self.site is not None:
+            self._quick.built(self._catalog, self.site)
 
     on_post_build = CombinedEvent(
         _end_shared_build, _write_offline_copies, _write_search_index, _write_service_worker
@@ -387,6 +396,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     def on_shutdown(self) -> None:
         """The live preview ends: stop its indexers and remove the last site it kept."""
         self._search.close()
+        if self._follow_up is not None:
+            self._follow_up.close()
         if self.previous_site is not None and self._serving:
             shutil.rmtree(self.previous_site, ignore_errors=True)
 
@@ -397,4 +408,17 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         # an edited rules file is checked again
         ours += [str(rules) for rules in alert_rule_files(self._settings)] if self._settings else []
         watch_natively(server, config, ours)
-        return LivePreview(report=log.error).keep_serving(server)
+        cache = self._settings.cache_dir if self._settings else root / ".opskb-cache"
+        self._follow_up = FollowUp(server, cache / "preview")
+        preview = LivePreview(report=log.error, inform=log.info)
+        return preview.keep_serving(server, first=self._show_first, follow_up=self._follow_up)
+
+    def _show_first(self) -> list[str]:
+        """Pages of edited documents shown before the rest of the site (``quick.py``)."""
+        self.kb = None
+        if self.record is None:
+            return []
+        load = lambda: load_kb(self._root, cache=self._loaded, workers=1, history=True)  # noqa: E731
+        shown, kb = shown_first(self._quick, load, self._plan, self.record)
+        self.kb = None if shown else kb  # the rebuild about to run reads what was loaded
+        return shown

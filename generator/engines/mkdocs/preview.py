@@ -8,6 +8,9 @@ base's errors (they stop it before it touches the folder), each page opens with
 a banner naming the files, lines and fixes (what MkDocs logged as errors, else
 the error), and the next rebuild that succeeds takes the banner away. Browsers
 reload either way, as after any rebuild.
+
+Between builds, the pages of edited documents may be shown first
+(``quick.py``): the rebuild then returns at once, and the whole one follows.
 """
 
 from __future__ import annotations
@@ -48,8 +51,11 @@ def _with_banner(page: bytes, failure: str) -> bytes:
 class LivePreview:
     """What a live-reload server shows between a failed rebuild and the next good one."""
 
-    def __init__(self, report: Callable[[str], None]) -> None:
+    def __init__(
+        self, report: Callable[[str], None], inform: Callable[[str], None] = lambda _: None
+    ) -> None:
         self._report = report  # says on the terminal why a rebuild failed
+        self._inform = inform  # says which pages were shown first
         self._lock = threading.Lock()
         self._failure: str | None = None  # the last rebuild's error, while it stands
 
@@ -58,12 +64,24 @@ class LivePreview:
         with self._lock:
             return self._failure
 
-    def keep_serving(self, server: Any) -> Any:
+    def keep_serving(
+        self,
+        server: Any,
+        first: Callable[[], list[str]] | None = None,
+        follow_up: Any = None,
+    ) -> Any:
         """Make ``server`` (MkDocs' ``LiveReloadServer``) serve the last good site, with
-        a banner, after a rebuild fails, instead of holding every request."""
+        a banner, after a rebuild fails, instead of holding every request. ``first``
+        shows the pages of edited documents before the rest when it can (their sources);
+        ``follow_up`` (``quick.FollowUp``) then asks for the whole rebuild."""
         build = server.builder
 
         def builder(*args: Any, **kwargs: Any) -> None:
+            quick = first is not None and not (args or kwargs) and self.failure is None
+            if quick and (shown := _shown_first(first)):
+                self._inform(f"shown first: {', '.join(shown)}; the rest rebuilds next")
+                follow_up.due()
+                return
             logged = _Errors()  # what MkDocs logs before it gives up (mkdocs.yml's errors)
             logger = logging.getLogger("mkdocs")
             logger.addHandler(logged)
@@ -85,13 +103,16 @@ class LivePreview:
                 logger.removeHandler(logged)
 
         server.builder = builder
-        server.set_app(self.app(server.get_app()))
+        server.set_app(self.app(server.get_app(), follow_up))
         return server
 
-    def app(self, inner: Callable) -> Callable:
-        """The WSGI application ``inner`` with the banner in its HTML while a rebuild failed."""
+    def app(self, inner: Callable, follow_up: Any = None) -> Callable:
+        """The WSGI application ``inner`` with the banner in its HTML while a rebuild failed;
+        ``follow_up`` is told when a browser asks for the next change."""
 
         def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
+            if follow_up is not None and environ.get("PATH_INFO", "").startswith("/livereload/"):
+                follow_up.shown()
             answer: list = []
 
             def capture(status: str, headers: list, exc_info: Any = None) -> Callable:
@@ -117,6 +138,15 @@ class LivePreview:
             return [page]
 
         return application
+
+
+def _shown_first(first: Callable[[], list[str]]) -> list[str]:
+    """What ``first`` showed; nothing if it failed (the whole rebuild then says why)."""
+    try:
+        return first()
+    except Exception as exc:  # the whole rebuild meets the same problem, and reports it
+        logging.getLogger("mkdocs").debug(f"nothing shown first: {type(exc).__name__}: {exc}")
+        return []
 
 
 class _Errors(logging.Handler):

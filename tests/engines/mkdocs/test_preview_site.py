@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bench.synthetic import write_kb
 from tests.conftest import run_cli
+from tests.engines.mkdocs.test_quick_browser import log_has, serve_logged
 from tests.engines.mkdocs.test_watching import fetch, serve, wait_for
 
 
@@ -61,14 +62,44 @@ def test_the_preview_after_edits_holds_the_pages_a_build_of_the_same_sources_wri
     finally:
         process.terminate()
         process.wait(timeout=20)
-    shutil.rmtree(kb.root / ".opskb-cache", ignore_errors=True)
-    result = run_cli("build", "--kb", kb.root, "-q", "-d", tmp_path / "built")
-    assert result.exit_code == 0, result.output
-    built = {
-        name: html
-        for name, html in pages(tmp_path / "built").items()
-        if not name.startswith("offline/")
-    }
+    built = built_pages(kb, tmp_path / "built")
     assert len(built) > 40
+    assert sorted(preview) == sorted(built)
+    assert [name for name in built if preview[name] != built[name]] == []
+
+
+def built_pages(kb, site: Path) -> dict[str, bytes]:
+    """The pages a build from scratch of the same sources writes (offline copies aside)."""
+    shutil.rmtree(kb.root / ".opskb-cache", ignore_errors=True)
+    result = run_cli("build", "--kb", kb.root, "-q", "-d", site)
+    assert result.exit_code == 0, result.output
+    return {name: html for name, html in pages(site).items() if not name.startswith("offline/")}
+
+
+def test_after_a_page_shown_first_the_preview_settles_on_the_pages_a_build_writes(
+    tmp_path,
+) -> None:
+    """An edit of one runbook's text is shown first (quick.py); once the whole rebuild that
+    follows is done, every page is a build's, the look-alikes of every page included."""
+    kb = write_kb(tmp_path / "kb", documents=40, seed=5, related=True)
+    edited = kb.published_runbooks[2]
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    log = tmp_path / "serve.log"
+    process, base = serve_logged(kb.root, scratch, log)
+    try:
+        assert wait_for(base + url(edited), "</html>", process)
+        assert log_has(log, "Serving on")
+        source = kb.root / edited
+        text = source.read_text(encoding="utf-8")
+        source.write_text(text.replace("\n## ", "\nA paragraph written now.\n\n## ", 1), "utf-8")
+        assert log_has(log, f"shown first: {edited}", "Building documentation", "Reloading")
+        (served,) = [p for p in scratch.glob("mkdocs_*") if not p.name.endswith("-previous")]
+        preview = pages(served)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    assert b"A paragraph written now." in preview[url(edited) + "index.html"]
+    built = built_pages(kb, tmp_path / "built")
     assert sorted(preview) == sorted(built)
     assert [name for name in built if preview[name] != built[name]] == []
