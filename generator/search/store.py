@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-__all__ = ["IndexStore", "link_or_copy"]
+__all__ = ["IndexStore", "link_or_copy", "write_atomically"]
 
 POINTER = "CURRENT"
 MANIFEST = "opskb-manifest.json"
@@ -69,8 +69,8 @@ class IndexStore:
     def write_manifest(self, generation: Path, data: dict[str, Any]) -> None:
         data = dict(data)
         if "digests" in data:
-            _write_atomically(generation / DIGESTS, json.dumps(data.pop("digests"), sort_keys=True))
-        _write_atomically(generation / MANIFEST, json.dumps(data, sort_keys=True))
+            write_atomically(generation / DIGESTS, json.dumps(data.pop("digests"), sort_keys=True))
+        write_atomically(generation / MANIFEST, json.dumps(data, sort_keys=True))
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
@@ -138,7 +138,7 @@ class IndexStore:
 
     def publish(self, generation: Path) -> None:
         """Make ``generation`` the one searches read, then drop generations nobody needs."""
-        _write_atomically(self.folder / POINTER, generation.name)
+        write_atomically(self.folder / POINTER, generation.name)
         self.prune(keep_also=generation)
 
     def discard(self, generation: Path) -> None:
@@ -179,7 +179,8 @@ def link_or_copy(source: str | Path, target: str | Path) -> None:
         shutil.copy2(source, target)
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str) -> None:
+    """``text`` at ``path`` at once: a reader sees the old file or the new one, whole."""
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     temp.write_text(text, encoding="utf-8")
     os.replace(temp, path)

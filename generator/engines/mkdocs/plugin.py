@@ -43,7 +43,7 @@ from ..stage import nav_config, our_assets
 from .nav_memo import NavMemo
 from .pages import PagePlan, build_record, hand_over
 from .preview import LivePreview
-from .quick import FollowUp, QuickPages, shown_first
+from .quick import FollowUp, QuickPages
 from .search_jobs import SearchJobs
 from .watching import watch_natively
 
@@ -231,7 +231,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         assert self.site is not None
         count = min(self._worker_count(config), len(self.site.pages))
         if count == 1:
-            self._quick.saw(nav=nav)
+            if self._serving:
+                self._quick.saw(nav=nav)
             return nav
         sizes = {
             p.src_uri: 0 if p.src_uri in self._plan.reused else len(p.markdown)
@@ -418,7 +419,9 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self.kb = None
         if self.record is None:
             return []
-        load = lambda: load_kb(self._root, cache=self._loaded, workers=1, history=True)  # noqa: E731
-        shown, kb = shown_first(self._quick, load, self._plan, self.record)
-        self.kb = None if shown else kb  # the rebuild about to run reads what was loaded
-        return shown
+        kb = load_kb(self._root, cache=self._loaded, workers=1, history=True)
+        changed = self._quick.changed(kb)
+        if changed is None:
+            self.kb = kb  # the rebuild about to run reads what was loaded
+            return []
+        return self._quick.show(kb, changed, self._plan, self.record)

@@ -21,9 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import tempfile
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +37,7 @@ from ...pages.documents import document_page
 from ...pages.groups import group
 from ...pipeline import KnowledgeBase
 from ...reuse import BuildRecord
+from ...search.store import write_atomically
 from .pages import PagePlan
 
 __all__ = ["FOLLOW_UP_DELAY", "SHOWN_FIRST_LIMIT", "FollowUp", "QuickPages"]
@@ -102,8 +101,9 @@ class QuickPages:
     def show(
         self, kb: KnowledgeBase, changed: list[Document], plan: PagePlan, record: BuildRecord
     ) -> list[str]:
-        """Render the pages of ``changed`` (from ``changed``) and write them over the served
-        site; their source paths. ``record`` forgets them: the next build renders them."""
+        """Render the pages of the ``changed`` documents of ``kb`` and write them over the
+        served site; their source paths. ``record`` forgets them: the next build renders
+        them again."""
         built = self._built
         assert built is not None
         groups = group(kb.catalog)
@@ -116,7 +116,8 @@ class QuickPages:
             plan.convert(page)
             record.pages[page.src_uri] = ""  # matches no digest
             file.content_string = page.markdown
-            _write(_render(file.page, built), Path(file.abs_dest_path))
+            # at once: the server may be reading the page it replaces
+            write_atomically(Path(file.abs_dest_path), _render(file.page, built))
             built.documents[doc.path] = doc
             shown.append(doc.path)
         return shown
@@ -140,25 +141,6 @@ def _render(page: Any, built: _Built) -> str:
     finally:
         page.active = False
     return plugins.on_post_page(output, page=page, config=config)
-
-
-def _write(html: str, target: Path) -> None:
-    """``html`` at ``target`` at once: the server may be reading the page being replaced."""
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=".opskb-", suffix=".html")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(html.encode("utf-8", errors="xmlcharrefreplace"))
-        os.chmod(name, 0o644 & ~_umask())
-        os.replace(name, target)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 class FollowUp:
@@ -201,15 +183,3 @@ class FollowUp:
                 self._timer.cancel()
                 self._timer = None
         shutil.rmtree(self._folder, ignore_errors=True)
-
-
-def shown_first(
-    quick: QuickPages, load: Callable[[], KnowledgeBase], plan: PagePlan, record: BuildRecord
-) -> tuple[list[str], KnowledgeBase]:
-    """Show the pages of edited documents first if that is all that changed: their source
-    paths (none: rebuild the whole site, with the knowledge base loaded here)."""
-    kb = load()
-    changed = quick.changed(kb)
-    if changed is None:
-        return [], kb
-    return quick.show(kb, changed, plan, record), kb
