@@ -5,7 +5,7 @@ knowledge base at ``KB`` in a child process whose phases (load, validate,
 catalogue, search records, related documents, page Markdown, MkDocs' Markdown
 conversion, the theme, writing, Pagefind, offline copies, the swap…) are timed
 as they run, in the first process and in each build worker it forks. It prints,
-per process, each phase's calls, wall-clock and CPU seconds and when it started
+per process, each phase's calls, wall-clock and CPU seconds, page faults and when it started
 and ended (seconds after the build started), so that what runs in one process
 while the other CPU idles shows. ``--plain`` times a plain ``mkdocs build`` of
 that project right after, as the benchmark compares (on a shared machine only
@@ -21,6 +21,7 @@ import functools
 import importlib
 import json
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -101,20 +102,23 @@ class _Clock:
             label = f"event {args[1]}" if name == "event" else name
             outer = self.depth.get(label, 0) == 0  # a recursive call counts once
             self.depth[label] = self.depth.get(label, 0) + 1
-            wall, cpu = time.perf_counter(), time.process_time()
+            wall, cpu, faults = time.perf_counter(), time.process_time(), _faults()
             try:
                 return func(*args, **kwargs)
             finally:
                 self.depth[label] -= 1
                 if outer:
                     now = time.perf_counter()
-                    row = self.phases.setdefault(label, [0, 0.0, 0.0, now - self.origin, 0.0, 0.0])
+                    row = self.phases.setdefault(
+                        label, [0, 0.0, 0.0, now - self.origin, 0.0, 0.0, 0]
+                    )
                     row[0] += 1
                     row[1] += now - wall
                     row[2] += time.process_time() - cpu
                     row[3] = min(row[3], wall - self.origin)
                     row[4] = now - self.origin
                     row[5] = wall - self.origin  # the last call's start
+                    row[6] += _faults() - faults
 
         return timed
 
@@ -127,12 +131,20 @@ class _Clock:
                     "role": role,
                     "phases": self.phases,
                     "cpu": time.process_time(),
+                    "faults": _faults(),
+                    "children_faults": resource.getrusage(resource.RUSAGE_CHILDREN).ru_minflt,
                     "children_cpu": children.children_user + children.children_system,
                     "end": time.perf_counter() - self.origin,
                     "origin": self.origin,
                 }
             )
         )
+
+
+def _faults() -> int:
+    """Page faults of this process so far that read nothing from disk (a page first
+    touched, or copied after a fork)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 
 
 def _patch(clock: _Clock) -> None:
@@ -166,7 +178,7 @@ def timed_build(argv: list[str]) -> None:
     clock = _Clock(origin)
     _patch(clock)
     imported = time.perf_counter() - origin
-    clock.phases["imports"] = [1, imported, time.process_time(), 0.0, imported, 0.0]
+    clock.phases["imports"] = [1, imported, time.process_time(), 0.0, imported, 0.0, _faults()]
     finish = BuildWorkers.finish
 
     def finished(self, **kwargs):
@@ -185,15 +197,16 @@ def timed_build(argv: list[str]) -> None:
 def _table(report: dict) -> str:
     lines = [
         f"## {report['role']}: CPU {report['cpu']:.2f} s, children's CPU "
-        f"{report['children_cpu']:.2f} s, ended at {report['end']:.2f} s",
-        f"| {'phase':<38} | calls | wall s | cpu s | from s | to s |",
-        f"|{'-' * 40}|------:|-------:|------:|-------:|-----:|",
+        f"{report['children_cpu']:.2f} s, ended at {report['end']:.2f} s; page faults "
+        f"{report['faults']:,}, children's {report['children_faults']:,}",
+        f"| {'phase':<38} | calls | wall s | cpu s | from s | to s | faults |",
+        f"|{'-' * 40}|------:|-------:|------:|-------:|-----:|-------:|",
     ]
     rows = sorted(report["phases"].items(), key=lambda item: (item[1][4], item[1][3]))
-    for name, (calls, wall, cpu, start, end, *_) in rows:
+    for name, (calls, wall, cpu, start, end, _, faults) in rows:
         lines.append(
             f"| {name:<38} | {calls:>5.0f} | {wall:>6.2f} | {cpu:>5.2f} | {start:>6.2f} | "
-            f"{end:>4.2f} |"
+            f"{end:>4.2f} | {faults:>6,} |"
         )
     return "\n".join(lines)
 
@@ -251,14 +264,18 @@ def _serve(kb: Path, out: Path, env: dict) -> int:
     before, after = (json.loads(p.read_text()) for p in sorted(out.glob("snapshot*.json")))
     phases = {}
     shift = after["origin"] - edited  # the server's times, as seconds after the edit
-    for name, (calls, wall, cpu, _, end, last) in after["phases"].items():
-        old = before["phases"].get(name, [0, 0.0, 0.0, 0.0, 0.0, 0.0])
+    for name, (calls, wall, cpu, _, end, last, faults) in after["phases"].items():
+        old = before["phases"].get(name, [0, 0.0, 0.0, 0.0, 0.0, 0.0, 0])
         if calls > old[0]:
             start = last + shift if calls - old[0] == 1 else float("nan")
-            phases[name] = [calls - old[0], wall - old[1], cpu - old[2], start, end + shift]
+            phases[name] = [
+                *(calls - old[0], wall - old[1], cpu - old[2]),
+                *(start, end + shift, last, faults - old[6]),
+            ]
     report = {**after, "role": "the rebuild after the edit (from s: after the edit)"}
     report["phases"] = phases
     report["cpu"] -= before["cpu"]
+    report["faults"] -= before["faults"]
     print(_table(report))
     return 0
 

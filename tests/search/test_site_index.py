@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 from opskb.search.records import SearchRecord
 from opskb.search.site_index import (
     BUNDLE_DIR,
+    PAGEFIND_VARIABLE,
     SiteIndexJob,
     record_html,
     records_digest,
@@ -136,3 +139,24 @@ def test_a_job_does_not_keep_a_previous_bundle_of_other_records(
     bundle = _files(SiteIndexJob(renamed, previous=[previous]).finish(tmp_path / "site"))
     assert "planted" not in bundle
     assert bundle[".opskb-records"].decode() == records_digest(renamed)
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="CPU affinity is Linux's")
+def test_pagefind_runs_on_the_last_half_of_the_cpus(tmp_path: Path, monkeypatch) -> None:
+    from pagefind_bin import get_executable
+
+    seen = tmp_path / "cpus"
+    wrapper = tmp_path / "pagefind"
+    wrapper.write_text(
+        f"#!{sys.executable}\n"
+        "import os, sys\n"
+        f"open({str(seen)!r}, 'a').write(' '.join(map(str, sorted(os.sched_getaffinity(0)))))\n"
+        f"os.execv({str(get_executable())!r}, [{str(get_executable())!r}, *sys.argv[1:]])\n"
+    )
+    wrapper.chmod(0o755)
+    monkeypatch.setenv(PAGEFIND_VARIABLE, str(wrapper))
+    cpus = sorted(os.sched_getaffinity(0))
+    bundle = SiteIndexJob([RUNBOOK, INCIDENT]).finish(tmp_path / "site")
+    assert (bundle / "pagefind.js").is_file()
+    assert seen.read_text().split() == [str(c) for c in cpus[len(cpus) // 2 :]]
+    assert sorted(os.sched_getaffinity(0)) == cpus  # the build itself keeps every CPU
