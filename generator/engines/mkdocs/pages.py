@@ -27,7 +27,17 @@ from ...pages.render import header_meta
 from ...reuse import BuildRecord, context_digest, reusable_pages
 from ..stage import nav_titles, nav_uris
 
-__all__ = ["OpskbPage", "PagePlan", "build_record", "hand_over"]
+__all__ = ["SHARED_BUILD_PLUGINS", "OpskbPage", "PagePlan", "build_record", "hand_over"]
+__all__ += ["other_plugins"]
+
+#: Plugins known to need nothing from pages another process renders (see executor.py),
+#: nor to keep anything of the pages they saw: any page can be rendered alone.
+SHARED_BUILD_PLUGINS = frozenset({"search", "material/search", "opskb"})
+
+
+def other_plugins(config: MkDocsConfig) -> set[str]:
+    """Configured plugins that may need something from every page a build renders."""
+    return set(config.plugins) - SHARED_BUILD_PLUGINS
 
 
 class PagePlan:

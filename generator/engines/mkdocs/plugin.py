@@ -41,7 +41,7 @@ from ...sources.alert_rules import alert_rule_files
 from ...sources.load import LoadCache
 from ..stage import nav_config, our_assets
 from .nav_memo import NavMemo
-from .pages import PagePlan, build_record, hand_over
+from .pages import PagePlan, build_record, hand_over, other_plugins
 from .preview import LivePreview
 from .quick import FollowUp, QuickPages
 from .search_jobs import SearchJobs
@@ -52,8 +52,6 @@ __all__ = ["OpskbPlugin"]
 log = get_plugin_logger(__name__)
 THEME_DIR = Path(__file__).resolve().parents[2] / "theme"
 REUSE_TEMPLATE = "opskb-reuse.html"  # a one-line template for pages whose HTML is reused
-# Plugins known to need nothing from pages another process renders (see executor.py).
-SHARED_BUILD_PLUGINS = frozenset({"search", "material/search", "opskb"})
 
 
 def _declared(option: Option) -> c.BaseConfigOption:
@@ -84,11 +82,6 @@ def _engine_name() -> str:
     import mkdocs
 
     return getattr(mkdocs, "__name__", "mkdocs")
-
-
-def _other_plugins(config: MkDocsConfig) -> set[str]:
-    """Configured plugins that may need something from every page this process renders."""
-    return set(config.plugins) - SHARED_BUILD_PLUGINS
 
 
 class OpskbPlugin(BasePlugin[OpskbConfig]):
@@ -205,7 +198,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         build_log.addFilter(self._quiet_skipped_pages)
         published = {virtual_path(p, self._settings.content_dir): p for p in self._files}
         sources = {uri: self._root / path for uri, path in published.items()}
-        self._plan.start(self.site.pages, alone=not _other_plugins(config))
+        self._plan.start(self.site.pages, alone=not other_plugins(config))
         hand_over(files, config, self.site, self._plan, sources=sources)
         if (existing := files.get_file_from_path(CATALOG_URI)) is not None:
             files.remove(existing)
@@ -220,7 +213,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         """Processes to share the work: our rendering, or (``pages``) MkDocs' pages."""
         if self._serving or not can_fork():
             return 1  # a live preview renders few pages; its server runs threads
-        others = _other_plugins(config)
+        others = other_plugins(config)
         if pages and others:
             log.debug(f"one process renders every page: {', '.join(sorted(others))} may need to")
             return 1

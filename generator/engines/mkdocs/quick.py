@@ -13,7 +13,9 @@ The whole rebuild follows (``FollowUp``) as soon as a browser shows the page
 does; it leaves the site a rebuild alone would have (a test holds it so). A
 page shown first keeps the last build's look-alikes until then. Anything
 else that changed (a document added or removed, settings, a defaults or
-rules file, an error) rebuilds the whole site at once, as before.
+rules file, an error) rebuilds the whole site at once, as before, and so does
+every edit when other plugins than search and ours are configured: a plugin
+may keep what it saw of each page (tags, say) or need every page.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from ...pages.groups import group
 from ...pipeline import KnowledgeBase
 from ...reuse import BuildRecord
 from ...search.store import write_atomically
-from .pages import PagePlan
+from .pages import PagePlan, other_plugins
 
 __all__ = ["FOLLOW_UP_DELAY", "SHOWN_FIRST_LIMIT", "FollowUp", "QuickPages"]
 
@@ -86,6 +88,8 @@ class QuickPages:
         built = self._built
         if built is None or any(p.is_error for p in kb.problems.for_build()):
             return None
+        if other_plugins(built.config):
+            return None  # they may keep what they saw of every page, or need all of them
         documents = {doc.path: doc for doc in kb.catalog.published}
         if documents.keys() != built.documents.keys():
             return None  # added, removed or renamed: other pages link to it

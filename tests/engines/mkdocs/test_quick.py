@@ -137,3 +137,26 @@ def test_a_build_in_the_process_of_a_preview_builds_the_site_not_a_preview(previ
     assert not (site / "offline").exists()
     assert build_site(kb.root, quiet=True, site_dir=str(tmp_path / "built")) == 0
     assert list((tmp_path / "built" / "offline").glob("*.html"))
+
+
+def test_with_another_plugin_an_edit_rebuilds_the_whole_site_at_once(tmp_path):
+    """Material's tags plugin keeps what it saw of every page: no page is rendered alone."""
+    kb = write_kb(tmp_path / "kb", documents=20, seed=6)
+    config_file = kb.root / "mkdocs.yml"
+    text = config_file.read_text(encoding="utf-8")
+    config_file.write_text(text.replace("  - search\n", "  - search\n  - tags\n"), "utf-8")
+    site = tmp_path / "site"
+    config = _build(kb.root, site)
+    plugin = config.plugins["opskb"]
+    server = plugin.on_serve(
+        Server(lambda: _build(kb.root, site)), config=config, builder=lambda: None
+    )
+    try:
+        source = kb.root / kb.published_runbooks[0]
+        source.write_text(source.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
+        server.builder()
+        assert server.builds == 1
+        assert b"Edited." in _page(site, kb.published_runbooks[0]).read_bytes()
+    finally:
+        plugin.on_shutdown()
+        config.plugins.on_startup(command="build", dirty=False)
