@@ -29,6 +29,7 @@ from .search.records import RecordStore, SearchRecord, search_records
 from .sources.alert_rules import read_alert_rules
 from .sources.flavours import expand_blocks, read_flavours
 from .sources.history import last_changes
+from .sources.kept_loads import keep_for_next, read_kept_loads
 from .sources.lists import commonmark_lists
 from .sources.load import LoadCache, RawDocument, load_all
 from .sources.walk import walk_sources
@@ -54,13 +55,16 @@ def load_kb(
     cache: LoadCache | None = None,
     workers: int | None = 1,
     history: bool = False,
+    kept: bool = False,
 ) -> KnowledgeBase:
     """Load, validate and catalogue the knowledge base at ``root``. Never raises on content.
 
     ``cache`` (a ``LoadCache``) keeps loaded files for the next call;
     ``workers`` processes share reading the files (``None``: as the settings say);
     ``history``: read each file's last change from git, for what shows it (pages,
-    the catalogue export), not for checks and searches.
+    the catalogue export), not for checks and searches. ``kept``: without a
+    ``cache``, reuse what the last command loaded, and keep this load for the next
+    (``sources/kept_loads.py``).
     """
     settings, config_problems = load_settings(Path(root).resolve())
     if workers is None:
@@ -73,7 +77,10 @@ def load_kb(
         files = frozenset(source.rel for source in sources.files)
         problems.extend(reserved_files(files, settings.content_dir))
         check = _checker(settings, on_date)
-        loaded, found = load_all(settings, sources, cache, workers, check, on_date)
+        disk = read_kept_loads(settings.cache_dir) if kept and cache is None else None
+        loaded, found = load_all(settings, sources, cache or disk, workers, check, on_date)
+        if disk is not None:
+            keep_for_next(disk, settings.cache_dir)
         problems.extend(found)
         checked = [(doc, linked) for _, (doc, linked) in loaded if doc is not None]
         documents = [doc for doc, _ in checked]

@@ -11,6 +11,15 @@ import pytest
 
 pytest_plugins = ["tests.browser"]
 
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_user_cache(tmp_path_factory: pytest.TempPathFactory):
+    """The user's cache folder (the key signing kept loads) is the test session's own, for
+    this process and every command it runs."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache")))
+        yield
+
 REPO = Path(__file__).resolve().parent.parent
 
 MKDOCS_YML = """\

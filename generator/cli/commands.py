@@ -65,7 +65,7 @@ def check(kb_path: str | None, fmt: str, strict: bool, every: bool) -> None:
     from ..pipeline import load_kb
     from ..problems import FOLD, format_problems
 
-    kb = load_kb(kb_root(kb_path))
+    kb = load_kb(kb_root(kb_path), kept=True)
     problems = list(kb.problems)
     output = format_problems(problems, fmt, fold=0 if every else FOLD)
     if output:

@@ -44,7 +44,7 @@ def export(kb_path: str | None, what: str, base_url: str, fmt: str | None) -> No
     from ..check.export import alert_map, catalog_data, format_alert_map
     from ..pipeline import load_kb
 
-    kb = load_kb(kb_root(kb_path), history=True)
+    kb = load_kb(kb_root(kb_path), history=True, kept=True)
     if kb.problems.errors:
         for problem in kb.problems.errors:
             click.echo(problem.as_text(), err=True)

@@ -74,7 +74,7 @@ def stage_kb(root: Path, directory: Path) -> int:
     """``opskb stage DIR``: the staged tree of the knowledge base at ``root`` written
     into ``directory``, unless the sources have errors; returns the exit code."""
     target = directory.resolve()
-    kb = load_kb(root, workers=None, history=True)
+    kb = load_kb(root, workers=None, history=True, kept=True)
     problems = kb.problems.for_build()
     if problems:
         click.echo(format_problems(problems, fold=FOLD), err=True)

@@ -307,12 +307,14 @@ class LoadCache:
 
     ``files`` maps each file to (its stat and folder defaults, what loading it
     gave); results made under other settings, or another context of the
-    check (today's date), are dropped.
+    check (today's date), are dropped. ``changed``: since it was made or
+    saved (``kept_loads.py``).
     """
 
     def __init__(self) -> None:
         self.files: dict[Path, tuple[tuple | None, Any]] = {}
         self.made_under: tuple[Settings, Hashable] | None = None
+        self.changed = False
 
 
 def _unchanged_key(source: SourceFile, defaults_digest: str) -> tuple | None:
@@ -320,7 +322,8 @@ def _unchanged_key(source: SourceFile, defaults_digest: str) -> tuple | None:
         info = source.entry.stat()
     except OSError:
         return None
-    return (info.st_mtime_ns, info.st_size, info.st_ino, defaults_digest)
+    # the change time too: a copy that keeps the modification time and size is seen
+    return (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino, defaults_digest)
 
 
 def load_all(
@@ -365,13 +368,16 @@ def load_all(
         if cache.made_under != (settings, context):
             cache.files.clear()
             cache.made_under = (settings, context)
+            cache.changed = True
         kept = cache.files
         fresh = [e for e in entries if e[2] is None or kept.get(e[0], (None,))[0] != e[2]]
         for (file, _, key, _), result in zip(fresh, fork_map(read, fresh, workers), strict=True):
             kept[file] = (key, result)
         results = [kept[file][1] for file, *_ in entries]
-        for gone in kept.keys() - {file for file, *_ in entries}:
-            del kept[gone]
+        gone = kept.keys() - {file for file, *_ in entries}
+        for file in gone:
+            del kept[file]
+        cache.changed = cache.changed or bool(fresh or gone)
     documents: list[tuple[RawDocument, T | None]] = []
     for raw, checked, found in results:
         documents.append((raw, checked))

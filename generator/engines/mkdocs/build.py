@@ -242,7 +242,7 @@ def build_site(
     ``engine`` option, else MkDocs); returns the exit code. ``loaded`` is called with
     the knowledge base once it is loaded, before anything is built."""
     started = time.perf_counter()
-    kb = load_kb(root, workers=None, history=True)
+    kb = load_kb(root, workers=None, history=True, kept=True)
     if loaded is not None:
         loaded(kb)
     engine = engine or kb.settings.engine
