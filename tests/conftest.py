@@ -20,6 +20,7 @@ def _own_user_cache(tmp_path_factory: pytest.TempPathFactory):
         patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache")))
         yield
 
+
 REPO = Path(__file__).resolve().parent.parent
 
 MKDOCS_YML = """\

@@ -17,6 +17,7 @@ over and written anew.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import hmac
 import os
@@ -36,6 +37,7 @@ SAVE_NICE = 19  # the command's own work first
 _PACKAGE = Path(__file__).resolve().parents[1]
 
 
+@functools.cache
 def _code() -> str:
     """Every module of ours: what a kept load was made by, and holds objects of."""
     return code_digest("loaded-1", _PACKAGE.rglob("*.py"))

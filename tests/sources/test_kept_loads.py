@@ -70,9 +70,7 @@ def test_the_next_command_reads_only_the_files_that_changed(make_kb, reads):
     assert edited.catalog.by_path[RUNBOOK].title == "Reset the token"
 
 
-def test_a_file_rewritten_with_its_size_and_modification_time_kept_is_read_again(
-    make_kb, reads
-):
+def test_a_file_rewritten_with_its_size_and_modification_time_kept_is_read_again(make_kb, reads):
     """A copy that keeps times (``cp -p``, ``rsync -t``) changes the file's change time."""
     root = make_kb()
     runbook = root / RUNBOOK
