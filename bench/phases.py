@@ -62,6 +62,7 @@ PHASES = [
     ("opskb.engines.mkdocs.search_jobs", "SearchJobs.finish", "post: search index"),
     ("opskb.engines.mkdocs.pages", "PagePlan.plan_reuse", "on_files: plan reuse"),
     ("opskb.engines.mkdocs.pages", "PagePlan.put_in_place", "pages: reused put in place"),
+    ("opskb.engines.mkdocs.plugin", "OpskbPlugin._put_reused_in_place", "pages: reused (all)"),
     ("opskb.executor", "BuildWorkers.start", "workers: fork"),
     ("opskb.executor", "BuildWorkers.wait", "workers: wait for others"),
     ("mkdocs.config", "load_config", "mkdocs: load config"),

@@ -67,6 +67,43 @@ def test_two_processes_write_the_site_one_process_writes(tmp_path: Path) -> None
 
 
 @needs_fork
+@pytest.mark.parametrize("count", [1, 2])
+def test_a_rebuild_after_an_edit_writes_the_site_a_whole_build_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int
+) -> None:
+    """MkDocs goes over the pages a rebuild converts, no other; every other page is put in
+    place from the previous site by the process whose run of neighbours holds it."""
+    kb = write_kb(tmp_path / "kb", documents=60, seed=13)
+    set_workers(kb.root, count)
+    site = tmp_path / "site"
+    assert run_cli("build", "--kb", kb.root, "-q", "--strict", "-d", site).exit_code == 0
+    with (kb.root / kb.published_runbooks[0]).open("a", encoding="utf-8") as handle:
+        handle.write("\nCall the vendor hotline zephyrquartz first.\n")
+    rendered: list[str] = []
+    listed: set[int] = set()
+    render = OpskbPlugin.on_page_context
+
+    def counted(self, context, *, page, **kwargs):
+        rendered.append(page.file.src_uri)
+        context = render(self, context, page=page, **kwargs)
+        listed.add(len(context["pages"]))  # a page's context lists every page, as before
+        return context
+
+    monkeypatch.setattr(OpskbPlugin, "on_page_context", counted)
+    assert run_cli("build", "--kb", kb.root, "-q", "--strict", "-d", site).exit_code == 0
+    monkeypatch.undo()
+    whole = tmp_path / "whole"  # a folder of its own: no previous site to take pages from
+    assert run_cli("build", "--kb", kb.root, "-q", "--strict", "-d", whole).exit_code == 0
+
+    assert tree(site) == tree(whole)
+    pages = [name for name in tree(whole) if name.endswith("index.html")]
+    assert len(pages) > 60
+    if count == 1:  # the workers' calls are in their own processes
+        assert 0 < len(rendered) < 12, rendered
+        assert listed == {len(pages)}
+
+
+@needs_fork
 def test_a_failing_worker_fails_the_build_and_keeps_the_old_site(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -27,8 +27,8 @@ from ...pages.render import header_meta
 from ...reuse import BuildRecord, context_digest, reusable_pages
 from ..stage import nav_titles, nav_uris
 
-__all__ = ["SHARED_BUILD_PLUGINS", "OpskbPage", "PagePlan", "build_record", "hand_over"]
-__all__ += ["other_plugins"]
+__all__ = ["SHARED_BUILD_PLUGINS", "OpskbPage", "PagePlan", "PlannedFiles", "build_record"]
+__all__ += ["hand_over", "other_plugins"]
 
 #: Plugins known to need nothing from pages another process renders (see executor.py),
 #: nor to keep anything of the pages they saw: any page can be rendered alone.
@@ -91,6 +91,10 @@ class PagePlan:
             return ours.markdown
         return None
 
+    def mine_reused(self) -> list[str]:
+        """The reused pages this process puts in place (the others' are theirs)."""
+        return sorted(uri for uri in self.reused if uri not in self.elsewhere)
+
     def put_in_place(self, src_uri: str, target: Path, *, move: bool) -> bool:
         """A reused page's HTML from the previous build at ``target``: moved when the
         previous site is a copy about to be deleted (live preview), else hard-linked (the
@@ -128,6 +132,40 @@ class PagePlan:
             return False
         self._made.add(target.parent)
         return True
+
+
+class PlannedFiles(Files):
+    """MkDocs' files, whose build goes over the pages this process converts only.
+
+    MkDocs' build reads, then renders and writes, each page it lists with an
+    ``inclusion`` test; a page whose HTML comes from elsewhere (the previous
+    build, another process) would cost it every event, a template context and
+    a template render for nothing (a second of a rebuild at 5,000 pages). Once
+    the plan is final (``restrict``), those lists hold the pages it converts;
+    every other use of the pages (the navigation, the sitemap, a page's
+    ``pages``: :meth:`unrestricted`) still sees them all.
+    """
+
+    _plan: PagePlan | None = None
+    _unrestricted: Sequence[File] = ()
+
+    def restrict(self, plan: PagePlan) -> None:
+        self._plan = plan
+
+    def unrestricted(self) -> Sequence[File]:
+        """What the build's page list would hold for every page (a page's ``pages``)."""
+        return self._unrestricted
+
+    def documentation_pages(
+        self, *, inclusion: Callable[[InclusionLevel], bool] | None = None
+    ) -> Sequence[File]:
+        if inclusion is None:  # the navigation, the sitemap, a template's context: all
+            return super().documentation_pages()
+        pages = super().documentation_pages(inclusion=inclusion)
+        if self._plan is None:
+            return pages
+        self._unrestricted = pages  # the build's own lists name a test: its loops
+        return [file for file in pages if self._plan.converts(file.src_uri)]
 
 
 class OpskbPage(MkDocsPage):

@@ -41,7 +41,7 @@ from ...sources.alert_rules import alert_rule_files
 from ...sources.load import LoadCache
 from ..stage import nav_config, our_assets
 from .nav_memo import NavMemo
-from .pages import PagePlan, build_record, hand_over, other_plugins
+from .pages import PagePlan, PlannedFiles, build_record, hand_over, other_plugins
 from .preview import LivePreview
 from .quick import FollowUp, QuickPages
 from .search_jobs import SearchJobs
@@ -102,6 +102,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self.notice = terminal_notice()  # names a page that converts for long, or None
         self._watch = ConversionWatch(None, float("inf"))  # made for each build
         self._plan = PagePlan()  # which pages this process converts
+        self._planned: PlannedFiles | None = None  # the build's files, once its plan is final
         self._nav = NavMemo()  # the theme's navigation, rendered once for pages printing it alike
         self._search = SearchJobs(warn=log.warning)
         self._serving = False
@@ -207,7 +208,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self.record = build_record(config, self.site.pages, engine=_engine_name())
         self._converted, self._done, self._total = 0, 0, len(self.site.pages)
         self._plan.plan_reuse(self.previous_site, self.previous_record, self.record, files)
-        return files
+        self._planned = None
+        return PlannedFiles(files)
 
     def _worker_count(self, config: MkDocsConfig, *, pages: bool = True) -> int:
         """Processes to share the work: our rendering, or (``pages``) MkDocs' pages."""
@@ -226,17 +228,29 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         if count == 1:
             if self._serving:
                 self._quick.saw(nav=nav)
+            self._restrict(files)
             return nav
-        sizes = {
-            p.src_uri: 0 if p.src_uri in self._plan.reused else len(p.markdown)
-            for p in self.site.pages
-        }
-        shares = plan_shares(sizes, count)
-        mine = shares[self._workers.start(count)]
+        reused = self._plan.reused
+        sizes = {p.src_uri: len(p.markdown) for p in self.site.pages if p.src_uri not in reused}
+        index = self._workers.start(count)
         if self._workers.is_worker:  # the first process's jobs: never touch them from here
             self._search.leave_to_first_process()
-        self._plan.elsewhere = frozenset(sizes) - mine
+        # reused pages in runs of neighbours: two processes making the same folders wait
+        # on each other
+        kept = sorted(reused)
+        start, end = index * len(kept) // count, (index + 1) * len(kept) // count
+        others = kept[:start] + kept[end:]
+        self._plan.elsewhere = (frozenset(sizes) - plan_shares(sizes, count)[index]) | set(others)
+        self._restrict(files)
         return nav
+
+    def _restrict(self, files: Files) -> None:
+        """MkDocs' build goes over the pages this process converts only (``PlannedFiles``);
+        not when another plugin may need to see every page."""
+        if self._plan.alone and isinstance(files, PlannedFiles):
+            files.restrict(self._plan)
+            self._planned = files
+            self._total = sum(1 for p in self.site.pages if self._plan.converts(p.src_uri))
 
     def _quiet_skipped_pages(self, record: logging.LogRecord) -> bool:
         """MkDocs says so when a page writes nothing: those another process or reuse writes."""
@@ -303,6 +317,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         return html
 
     def on_page_context(self, context, *, page, config: MkDocsConfig, nav):
+        if self._planned is not None:  # as if MkDocs had gone over every page
+            context["pages"] = self._planned.unrestricted()
         return self._nav.context(context, page, nav, config, self._plan.converts(page.file.src_uri))
 
     @event_priority(-100)
@@ -323,6 +339,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     def _end_shared_build(self, *, config: MkDocsConfig) -> None:
         """A worker ends here; the first process waits for the workers' pages."""
         self._watch.close()
+        if self._planned is not None:
+            self._put_reused_in_place(self._planned)
         if self._workers.is_worker:
             self._workers.finish(warned=_warning_count() > 0)
         statuses = self._workers.wait()
@@ -330,6 +348,14 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             raise PluginError("a build worker failed; its error is above")
         if WARNED in statuses and config.strict:
             raise PluginError("pages rendered by a build worker had warnings (above)")
+
+    def _put_reused_in_place(self, files: Files) -> None:
+        """This process's share of the pages whose HTML the previous build made (MkDocs
+        went over none of them), where MkDocs would have written them."""
+        for uri in self._plan.mine_reused():
+            file = files.get_file_from_path(uri)
+            if file is not None:
+                self._plan.put_in_place(uri, Path(file.abs_dest_path), move=self._serving)
 
     def on_build_error(self, *, error: Exception) -> None:
         self._watch.close()
