@@ -23,6 +23,7 @@ from .check.validate import validator
 from .config import Settings, load_settings, today
 from .executor import available_cpus, collector_paused
 from .model import Document
+from .packs import digest
 from .pages import RenderMemo, Site, render_site
 from .problems import Problem, Problems
 from .search.records import RecordStore, SearchRecord, search_records
@@ -79,8 +80,6 @@ def load_kb(
         check = _checker(settings, on_date)
         disk = read_kept_loads(settings.cache_dir) if kept and cache is None else None
         loaded, found = load_all(settings, sources, cache or disk, workers, check, on_date)
-        if disk is not None:
-            keep_for_next(disk, settings.cache_dir)
         problems.extend(found)
         checked = [(doc, linked) for _, (doc, linked) in loaded if doc is not None]
         documents = [doc for doc, _ in checked]
@@ -91,9 +90,9 @@ def load_kb(
         linked = {doc.path: body for doc, body in checked}
         catalog.bodies = rewrite_links(catalog, problems, linked)
         if settings.markdown_flavours:
-            catalog.bodies = {
-                path: commonmark_lists(expand_blocks(body)) for path, body in catalog.bodies.items()
-            }
+            catalog.bodies = _in_commonmark(catalog.bodies, cache or disk)
+        if disk is not None:
+            keep_for_next(disk, settings.cache_dir)
         check_governance(catalog, problems, key_lines)
         catalog.alert_rules = read_alert_rules(settings, problems)
         check_alert_rules(
@@ -106,6 +105,29 @@ def load_kb(
             },
         )
     return KnowledgeBase(settings, catalog, _as_reported(problems, loaded))
+
+
+def _in_commonmark(bodies: dict[str, str], cache: LoadCache | None) -> dict[str, str]:
+    """Each body with other tools' blocks and lists read (``flavours.py``, ``lists.py``).
+
+    That is a body's text alone, so ``cache`` keeps what it gave by the body's
+    digest (nothing where it changed nothing): a load after one edit works out
+    one body again, not all of them."""
+    if cache is None:
+        return {path: commonmark_lists(expand_blocks(body)) for path, body in bodies.items()}
+    known, kept, out = cache.flavoured, {}, {}
+    for path, body in bodies.items():
+        key = digest(body)
+        found = known.get(key, body)
+        if found is body:  # not known (a known body that reads alike is kept as None)
+            converted = commonmark_lists(expand_blocks(body))
+            found = None if converted == body else converted
+        kept[key] = found
+        out[path] = body if found is None else found
+    if kept.keys() != known.keys():
+        cache.changed = True
+    cache.flavoured = kept
+    return out
 
 
 def render_kb(

@@ -3,9 +3,10 @@
 Reading and checking every document is most of what ``opskb check`` costs,
 and a seventh of a rebuild (1.5 s of each at 5,000 documents). What the
 last command loaded (``LoadCache``: each file's stat, what reading and
-checking it gave) is saved in the knowledge base's cache folder; the next
-command reuses an entry while its file's size, times, inode and folder
-defaults are unchanged, under the same settings and date.
+checking it gave, and each body with other tools' Markdown read) is saved in
+the knowledge base's cache folder; the next command reuses an entry while its
+file's size, times, inode and folder defaults are unchanged, under the same
+settings and date (a body's reading while its text is).
 
 The file is a pickle, which runs code when read; so it is signed with a key
 of the user's own (in their cache folder, readable by them alone) and read
@@ -84,11 +85,11 @@ def read_kept_loads(folder: Path) -> LoadCache:
     if key is None or not data or not hmac.compare_digest(signature, _signature(key, data)):
         return cache
     try:
-        code, made_under, files = pickle.loads(data)
+        code, made_under, files, flavoured = pickle.loads(data)
     except Exception:  # signed by us, yet unreadable: an older format, say
         return cache
     if code == _code():
-        cache.made_under, cache.files = made_under, files
+        cache.made_under, cache.files, cache.flavoured = made_under, files, flavoured
     return cache
 
 
@@ -98,7 +99,8 @@ def save_kept_loads(cache: LoadCache, folder: Path) -> None:
     key = _user_key()
     if key is None or not cache.changed:
         return
-    data = pickle.dumps((_code(), cache.made_under, cache.files), pickle.HIGHEST_PROTOCOL)
+    kept = (_code(), cache.made_under, cache.files, cache.flavoured)
+    data = pickle.dumps(kept, pickle.HIGHEST_PROTOCOL)
     temp = folder / f".{KEPT_FILE}.{os.getpid()}.tmp"
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -307,12 +307,14 @@ class LoadCache:
 
     ``files`` maps each file to (its stat and folder defaults, what loading it
     gave); results made under other settings, or another context of the
-    check (today's date), are dropped. ``changed``: since it was made or
-    saved (``kept_loads.py``).
+    check (today's date), are dropped. ``flavoured``: each body's digest, the
+    body with other tools' Markdown read (``None``: alike) (``pipeline.py``).
+    ``changed``: since it was made or saved (``kept_loads.py``).
     """
 
     def __init__(self) -> None:
         self.files: dict[Path, tuple[tuple | None, Any]] = {}
+        self.flavoured: dict[str, str | None] = {}
         self.made_under: tuple[Settings, Hashable] | None = None
         self.changed = False
 

@@ -129,3 +129,25 @@ def test_without_a_user_cache_folder_commands_load_as_before(make_kb, tmp_path, 
     result = run_cli("check", "--kb", str(root))
     assert result.exit_code == 1 and "broken.md" in result.output
     assert not (root / ".opskb-cache" / KEPT_FILE).exists()
+
+
+def test_only_a_changed_body_is_read_for_other_tools_markdown_again(make_kb, monkeypatch):
+    import opskb.pipeline as pipeline
+
+    nested = "---\ntitle: Nested\ntier: L1\nsystems: [vpn]\n---\n1. Open it\n  - then this\n"
+    root = make_kb({"runbooks/vpn/nested.md": nested})
+    fresh = load_kb(root).catalog.bodies  # no cache: every body read
+    read: list[str] = []
+    real = pipeline.commonmark_lists
+    monkeypatch.setattr(pipeline, "commonmark_lists", lambda body: read.append(body) or real(body))
+
+    assert _kept(root).catalog.bodies == fresh
+    assert len(read) == len(fresh)
+    assert "    - then this" in fresh["runbooks/vpn/nested.md"]  # read as its author meant
+    read.clear()
+    assert _kept(root).catalog.bodies == fresh  # the next command: all kept
+    assert read == []
+    runbook = root / "runbooks/vpn/nested.md"
+    runbook.write_text(nested + "2. Close it\n", encoding="utf-8")
+    assert "2. Close it" in _kept(root).catalog.bodies["runbooks/vpn/nested.md"]
+    assert len(read) == 1
