@@ -32,6 +32,7 @@ from ...reuse import load_record, save_record
 from ...terminal_text import terminal_lines, terminal_safe
 from .. import PLUGIN_ENGINES, STAGED_ENGINES
 from .host import use_engine
+from .next_site import claim_pages, keep_pages_for_next
 
 __all__ = [
     "build_site",
@@ -310,6 +311,8 @@ def build_site(
         plugin.reported = True
         plugin.previous_site = target if target.is_dir() else None  # reuse.py: unchanged pages
         plugin.previous_record = load_record(kb.settings.cache_dir, target)
+        if plugin.previous_site is not None and plugin.previous_record is not None:
+            plugin.prepared = claim_pages(kb.settings.cache_dir, target, staging)
         plugin.progress = _page_progress(quiet)
         plugin.notice = None if quiet else plugin.notice  # a slow page, named
         mkdocs_build(config)
@@ -317,9 +320,11 @@ def build_site(
     except BaseException as exc:
         _end_if_worker(builder)
         shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(staging.with_name(staging.name + "-prepared"), ignore_errors=True)
         return _failed(exc, target)
     if plugin.record is not None:
         save_record(kb.settings.cache_dir, target, plugin.record)
+        keep_pages_for_next(kb.settings.cache_dir, target, plugin.page_paths)
     progress(f"built {terminal_safe(target)} in {time.perf_counter() - started:.1f} s", quiet)
     return 0
 

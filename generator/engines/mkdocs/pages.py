@@ -48,12 +48,13 @@ class PagePlan:
         self.reused: dict[str, Path] = {}  # src_uri → the previous build's HTML of it
         self.elsewhere: frozenset[str] = frozenset()  # pages another process renders
         self.alone = True  # no other plugin reads pages (then every page reads its Markdown)
+        self.in_place: set[str] = set()  # reused pages linked in the site already (next_site.py)
         self._made: set[Path] = set()  # folders made in the site for reused pages
 
     def start(self, pages: Iterable[Page], *, alone: bool) -> None:
         self.ours = {page.src_uri: page for page in pages}
         self.reused, self.elsewhere, self.alone = {}, frozenset(), alone
-        self._made = set()
+        self.in_place, self._made = set(), set()
 
     def plan_reuse(
         self,
@@ -103,6 +104,8 @@ class PagePlan:
         previous = self.reused.get(src_uri)
         if previous is None:
             return False
+        if src_uri in self.in_place:
+            return True
         if move and self._move_folder(previous, target):
             return True
         if target.parent not in self._made:

@@ -41,6 +41,7 @@ from ...sources.alert_rules import alert_rule_files
 from ...sources.load import LoadCache
 from ..stage import nav_config, our_assets
 from .nav_memo import NavMemo
+from .next_site import take_pages
 from .pages import PagePlan, PlannedFiles, build_record, hand_over, other_plugins
 from .preview import LivePreview
 from .quick import FollowUp, QuickPages
@@ -98,6 +99,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self.previous_site: Path | None = None
         self.previous_record: BuildRecord | None = None
         self.record: BuildRecord | None = None
+        self.prepared: Path | None = None  # `opskb build`: reused pages linked for it
+        self.page_paths: list[str] = []  # the pages of the build under way, in its site
         self.progress: Callable[[str, int, int], None] | None = None  # (stage, done, of)
         self.notice = terminal_notice()  # names a page that converts for long, or None
         self._watch = ConversionWatch(None, float("inf"))  # made for each build
@@ -208,8 +211,32 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self.record = build_record(config, self.site.pages, engine=_engine_name())
         self._converted, self._done, self._total = 0, 0, len(self.site.pages)
         self._plan.plan_reuse(self.previous_site, self.previous_record, self.record, files)
+        self.page_paths = [files.get_file_from_path(p.src_uri).dest_uri for p in self.site.pages]
+        if self.prepared is not None:
+            self._take_prepared(files, Path(config.site_dir))
         self._planned = None
         return PlannedFiles(files)
+
+    def _take_prepared(self, files: Files, site: Path) -> None:
+        """The reused pages linked for this build while none ran (``next_site.py``)."""
+        prepared, self.prepared = self.prepared, None
+        reused = {}
+        for uri in self._plan.reused:
+            file = files.get_file_from_path(uri)
+            if file is not None:
+                reused[file.dest_uri] = uri
+        for file in files:  # MkDocs copies these over whatever is there: never over a link
+            if not file.is_documentation_page():
+                reused.pop(file.dest_uri, None)
+
+        def still_right(rel: str, page: Path) -> bool:
+            uri = reused.get(rel)
+            try:  # the very file of the site this build replaces, which it reuses
+                return uri is not None and os.path.samefile(page, self._plan.reused[uri])
+            except OSError:
+                return False
+
+        self._plan.in_place = {reused[rel] for rel in take_pages(prepared, site, still_right)}
 
     def _worker_count(self, config: MkDocsConfig, *, pages: bool = True) -> int:
         """Processes to share the work: our rendering, or (``pages``) MkDocs' pages."""
