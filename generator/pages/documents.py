@@ -39,8 +39,6 @@ def _listing(doc: Document, catalog: Catalog) -> str:
 def _common(doc: Document, catalog: Catalog, groups: Groups) -> dict:
     return {
         "doc": doc,
-        "runbook": doc.runbook,
-        "incident": doc.incident,
         "here": doc.src_uri,
         "directory_urls": catalog.settings.directory_urls,
         "today": catalog.today,
@@ -82,6 +80,19 @@ def _system_context(doc: Document, catalog: Catalog, groups: Groups) -> dict:
     }
 
 
+def _parts(context: dict) -> dict:
+    """The document's runbook and incident parts, and its escalation card: what the
+    memo's key says already (the document's fingerprint, the card's steps), worked out
+    only for a page that renders."""
+    doc = context["doc"]
+    card = card_entries(context["steps"]) if "steps" in context else []
+    return {"runbook": doc.runbook, "incident": doc.incident, "card": card}
+
+
+def _runbook_context(context: dict) -> dict:
+    return {**_parts(context), **_note_context(context)}
+
+
 def _note_context(context: dict) -> dict:
     """The runbook's ticket note, the body around it, and whether the page asks for the
     caller's user name (its body's commands or note hold the placeholder): worked out
@@ -114,7 +125,7 @@ def document_page(
     context["related"] = similar.related_to(doc, catalog, context["related"])
     if doc.kind is Kind.SYSTEM:
         context.update(_system_context(doc, catalog, groups))
-        markdown, authored = render_marked("system.md.j2", memo, **context)
+        markdown, authored = render_marked("system.md.j2", memo, _parts, **context)
     else:
         target, steps = catalog.escalation_target(doc) if doc.runbook else (None, [])
         used = catalog.incidents_of_runbook.get(doc.path, [])
@@ -122,7 +133,6 @@ def document_page(
             workarounds=workarounds_shown(doc, context["live"]) if doc.runbook else None,
             target=target,
             steps=steps,
-            card=card_entries(steps),
             incidents_used=used,
             past_incidents=similar.past_incidents_of(doc, catalog),
             runbooks_used=[
@@ -131,7 +141,7 @@ def document_page(
                 if d.path in groups.published
             ],
         )
-        derive = _note_context if doc.runbook else None
+        derive = _runbook_context if doc.runbook else _parts
         markdown, authored = render_marked("document.md.j2", memo, derive, **context)
     meta = {"opskb_kind": doc.kind.text}
     if doc.tier:
