@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 from ..fork_map import fork_map
 from ..model import Document, Tier
-from ..packs import Digest
+from ..packs import Digest, PackStore
 from ..urls import OFFLINE_DIR, offline_uri
 from .offline_reuse import CopyParts, CopyReuse, copy_code
 from .offline_template import SCRIPT, STYLE, TEMPLATE
@@ -219,17 +219,47 @@ class _Inputs:
     tier: Tier
     runbooks: list[Document]  # in the copy's order
     anchors: dict[str, str]  # page key → its section's id in the copy
-    pages: dict[str, bytes | None]  # site path → its page's HTML: the runbooks', the matrix's
+    pages: dict[str, PageSeen | None]  # site path → its page (the runbooks', the matrix's)
     parts: dict[str, str] = field(default_factory=dict)  # site path → its part's key
     key: str = ""  # the whole copy's
 
 
-def _inputs(catalog: Catalog, tier: Tier, site: Path) -> _Inputs:
+PageSeen = tuple[str, list[str]]  # a page's HTML: its digest, and its image tags
+
+
+def _seen(site: Path, url: str, known: PackStore | None) -> PageSeen | None:
+    """The digest and image tags of the page at ``url``; ``None`` if it has none.
+
+    ``known`` keeps them by the file's identity, size and modification time: a
+    rebuild's reused pages are the previous site's files, hard-linked, so their
+    HTML (most of the site) is not read again."""
+    path = _page_file(site, url)
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    stamp = f"page {info.st_dev} {info.st_ino} {info.st_size} {info.st_mtime_ns}"
+    found = known.get(stamp) if known is not None else None
+    if found is not None:
+        return found[0], list(found[1])
+    data = _page_bytes(site, url)
+    if data is None:
+        return None
+    seen = (
+        Digest(data).hexdigest(),
+        [t.decode("utf-8", "replace") for t in _IMG_BYTES.findall(data)],
+    )
+    if known is not None:
+        known.put(stamp, seen)
+    return seen
+
+
+def _inputs(catalog: Catalog, tier: Tier, site: Path, known: PackStore | None = None) -> _Inputs:
     runbooks = _runbooks(catalog, tier)
     anchors = {_key(doc.url): _anchor(doc) for doc in runbooks}
     anchors[_key(_matrix_url(catalog))] = "matrix"
     urls = [doc.url for doc in runbooks] + [_matrix_url(catalog)]
-    inputs = _Inputs(tier, runbooks, anchors, {url: _page_bytes(site, url) for url in urls})
+    inputs = _Inputs(tier, runbooks, anchors, {url: _seen(site, url, known) for url in urls})
     _add_keys(catalog, inputs, site)
     return inputs
 
@@ -245,11 +275,11 @@ def _add_keys(catalog: Catalog, inputs: _Inputs, site: Path) -> None:
     for page, anchor in sorted(inputs.anchors.items()):
         base.add(page, anchor)
     base_key = base.hexdigest()
-    for url, data in inputs.pages.items():
-        part = Digest(base_key, url, *((b"-",) if data is None else (b"+", data)))
+    for url, seen in inputs.pages.items():
+        part = Digest(base_key, url, *((b"-",) if seen is None else (b"+", seen[0])))
         context = _Context(site, url, "", {}, site_url)
-        for tag in _IMG_BYTES.findall(data or b""):
-            found = context.image_file(tag.decode("utf-8", "replace"))
+        for tag in seen[1] if seen is not None else ():
+            found = context.image_file(tag)
             if found is not None:
                 image = _inlined(site / found[0])
                 part.add(found[0], *((b"-",) if image is None else (b"+", image)))
@@ -270,7 +300,7 @@ def _prefixes(catalog: Catalog, inputs: _Inputs) -> dict[str, str]:
 
 def _rewrite(site: Path, site_url: str, inputs: _Inputs, url: str, prefix: str) -> str | None:
     """The article of the page at ``url`` rewritten for the copy (``None``: it has none)."""
-    article = _article(_text(inputs.pages[url]))
+    article = _article(_text(_page_bytes(site, url)))
     if article is None:
         return None
     return _Context(site, url, prefix, inputs.anchors, site_url).rewrite(article)
@@ -352,7 +382,7 @@ def write_offline_copies(
     counts: dict[Tier, int] = {}
     todo: list[_Inputs] = []
     for tier in tiers:
-        uri, inputs = offline_uri(tier), _inputs(catalog, tier, site)
+        uri, inputs = offline_uri(tier), _inputs(catalog, tier, site, reuse and reuse.parts)
         counts[tier] = len(inputs.runbooks)
         if reuse is not None and reuse.take(uri, inputs.key, site / uri):
             reuse.parts.keep(list(inputs.parts.values()))

