@@ -51,7 +51,10 @@ def prepare_pages(site: Path, pages: Iterable[str], folder: Path) -> bool:
             if copy.parent not in made:
                 copy.parent.mkdir(parents=True, exist_ok=True)
                 made.add(copy.parent)
-            os.link(source, copy)
+            try:
+                os.link(source, copy)
+            except FileNotFoundError:  # a page that wrote nothing: the next build makes it
+                continue
             linked.append(rel)
         (temp / LISTED).write_text(json.dumps(linked), encoding="utf-8")
         shutil.rmtree(folder, ignore_errors=True)
