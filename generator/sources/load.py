@@ -313,7 +313,8 @@ class LoadCache:
     """
 
     def __init__(self) -> None:
-        self.files: dict[Path, tuple[tuple | None, Any]] = {}
+        self.files: dict[str, tuple[tuple | None, Any]] = {}  # by path as text: kept
+        # between commands, a text unpickles and hashes faster than a Path
         self.flavoured: dict[str, str | None] = {}
         self.made_under: tuple[Settings, Hashable] | None = None
         self.changed = False
@@ -372,11 +373,16 @@ def load_all(
             cache.made_under = (settings, context)
             cache.changed = True
         kept = cache.files
-        fresh = [e for e in entries if e[2] is None or kept.get(e[0], (None,))[0] != e[2]]
+        names = [str(e[0]) for e in entries]
+        fresh = [
+            e
+            for e, n in zip(entries, names, strict=True)
+            if e[2] is None or kept.get(n, (None,))[0] != e[2]
+        ]
         for (file, _, key, _), result in zip(fresh, fork_map(read, fresh, workers), strict=True):
-            kept[file] = (key, result)
-        results = [kept[file][1] for file, *_ in entries]
-        gone = kept.keys() - {file for file, *_ in entries}
+            kept[str(file)] = (key, result)
+        results = [kept[name][1] for name in names]
+        gone = kept.keys() - set(names)
         for file in gone:
             del kept[file]
         cache.changed = cache.changed or bool(fresh or gone)
