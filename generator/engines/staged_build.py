@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -26,10 +27,19 @@ __all__ = ["build_staged", "stage_kb"]
 
 
 def build_staged(
-    kb: KnowledgeBase, target: Path, staging: Path, *, strict: bool, quiet: bool, started: float
+    kb: KnowledgeBase,
+    target: Path,
+    staging: Path,
+    *,
+    strict: bool,
+    quiet: bool,
+    started: float,
+    index: Callable[[], None] | None = None,
 ) -> int:
     """Build with an engine that reads the staged tree (``engines/``), into ``staging``
-    and then in place of ``target``, as a MkDocs build is."""
+    and then in place of ``target``, as a MkDocs build is. ``index``: the terminal search
+    index's update, forked before the build loaded (``search/background.py``), to start
+    once it is done; without it, one is started then."""
     tree: Path | None = None
     try:
         tree = Path(tempfile.mkdtemp(prefix=staging_prefix(target), dir=target.parent))
@@ -52,7 +62,10 @@ def build_staged(
             shutil.rmtree(tree, ignore_errors=True)
     if said and not quiet:
         click.echo(terminal_lines(said), err=True)
-    _update_terminal_index(kb)
+    if index is not None:
+        index()
+    else:
+        _update_terminal_index(kb)
     progress(f"built {terminal_safe(target)} in {time.perf_counter() - started:.1f} s", quiet)
     return 0
 

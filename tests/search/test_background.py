@@ -126,3 +126,45 @@ def test_without_fork_the_update_is_done_before_start_returns(
     (root / ".opskb-cache" / "search").write_text("not a folder", encoding="utf-8")
     with pytest.raises(OSError):
         start_index_update(root, load_kb(root).catalog)
+
+
+def _lock_free(root: Path) -> bool:
+    """Whether the index's writer lock is free (a bounded wait for it)."""
+    store = SearchIndex.open(root).store
+    for _ in range(3000):
+        lock = store.try_lock()
+        if lock is not None:
+            lock.close()
+            return True
+        time.sleep(0.01)
+    return False
+
+
+@needs_fork
+def test_an_update_forked_before_loading_loads_what_it_indexes_itself(synthetic) -> None:
+    """``opskb build`` forks it before it loads anything: it holds none of the build's
+    memory while it waits, and loads the knowledge base once the build is done."""
+    release = start_index_update(synthetic.root)  # no catalogue: nothing loaded yet
+    assert release is not None
+    time.sleep(0.3)
+    assert generations(synthetic.root) == set()  # it waits for the build
+    release()
+    assert _lock_free(synthetic.root)
+    index = SearchIndex.open(synthetic.root)
+    assert index.refresh().indexed == 0  # it indexed every document
+    runbook = next(p for p in synthetic.runbooks if p not in synthetic.drafts)
+    assert index.search(synthetic.symptom[runbook]).hits[0].path == runbook
+
+
+@needs_fork
+def test_an_update_forked_for_a_build_that_failed_indexes_nothing_and_lets_go(
+    synthetic, make_kb
+) -> None:
+    start_index_update(synthetic.root).abandon()
+    assert _lock_free(synthetic.root) and generations(synthetic.root) == set()
+    broken = make_kb({"runbooks/vpn/broken.md": "---\ntitle: Broken\ntier: L9\n---\nx\n"})
+    from tests.conftest import run_cli
+
+    assert run_cli("build", "--kb", broken, "-q").exit_code == 1
+    assert _lock_free(broken)  # the failed build's update let the lock go: no search waits
+    assert generations(broken) == set()

@@ -243,6 +243,35 @@ def build_site(
     ``engine`` option, else MkDocs); returns the exit code. ``loaded`` is called with
     the knowledge base once it is loaded, before anything is built."""
     started = time.perf_counter()
+    index_update = _ready_index_update(root)  # forked now, while this process is small
+    try:
+        return _build_site(root, strict, site_dir, quiet, engine, loaded, started, index_update)
+    finally:
+        if index_update is not None:
+            index_update.abandon()  # a build that failed, or never ran its search jobs
+
+
+def _ready_index_update(root: Path):
+    """The terminal search index's detached update (``search/background.py``), forked
+    before the build loads anything; ``None`` where it cannot be."""
+    from ...search.background import start_index_update
+
+    try:
+        return start_index_update(root.resolve())
+    except OSError:
+        return None  # the build's own attempt says so, or the next search indexes
+
+
+def _build_site(
+    root: Path,
+    strict: bool,
+    site_dir: str | None,
+    quiet: bool,
+    engine: str | None,
+    loaded: Callable[[KnowledgeBase], object] | None,
+    started: float,
+    index_update,
+) -> int:
     kb = load_kb(root, workers=None, history=True, kept=True)
     if loaded is not None:
         loaded(kb)
@@ -286,7 +315,9 @@ def build_site(
     if engine in STAGED_ENGINES:
         from ..staged_build import build_staged
 
-        return build_staged(kb, target, staging, strict=strict, quiet=quiet, started=started)
+        return build_staged(
+            kb, target, staging, strict=strict, quiet=quiet, started=started, index=index_update
+        )
     use_engine(engine)  # raises EngineError
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -315,6 +346,7 @@ def build_site(
             plugin.prepared = claim_pages(kb.settings.cache_dir, target, staging)
         plugin.progress = _page_progress(quiet)
         plugin.notice = None if quiet else plugin.notice  # a slow page, named
+        plugin.index_update = index_update
         mkdocs_build(config)
         swap_into_place(staging, target)
     except BaseException as exc:

@@ -100,6 +100,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self.previous_record: BuildRecord | None = None
         self.record: BuildRecord | None = None
         self.prepared: Path | None = None  # `opskb build`: reused pages linked for it
+        self.index_update: Callable[[], None] | None = None  # `opskb build`: forked early
         self.page_paths: list[str] = []  # the pages of the build under way, in its site
         self.progress: Callable[[str, int, int], None] | None = None  # (stage, done, of)
         self.notice = terminal_notice()  # names a page that converts for long, or None
@@ -165,6 +166,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         workers = self._worker_count(config, pages=False)
         records, memo = self._stores(kb.settings.cache_dir)
         sites = [Path(config.site_dir), *([self.previous_site] if self.previous_site else [])]
+
+        self._search.index_update, self.index_update = self.index_update, None
 
         def searching(found: list) -> None:
             self._search.start(found, root, kb.catalog, serving=self._serving, sites=sites)

@@ -49,6 +49,8 @@ class SearchJobs:
         self._site_index: SiteIndexJob | None = None  # the Pagefind job, running beside
         self._settling: Settling | None = None  # a live preview's job, after its rebuild
         self._index_update_go: Callable[[], None] | None = None  # starts the terminal index
+        # `opskb build`: that update, forked before the build loaded anything
+        self.index_update: Callable[[], None] | None = None
         self._digest = ""  # what the search page index in the site folder holds
 
     def start(
@@ -69,8 +71,9 @@ class SearchJobs:
             return  # `opskb search` refreshes the files that changed itself
         from ...search.background import start_index_update
 
+        ready, self.index_update = self.index_update, None
         try:
-            self._index_update_go = start_index_update(root, catalog)
+            self._index_update_go = ready or start_index_update(root, catalog)
         except OSError as exc:
             self._warn(
                 f"the search index was not updated: {exc}; `opskb search` will index "
