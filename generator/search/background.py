@@ -22,7 +22,6 @@ last one searchable, and the next search refreshes what is missing.
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -43,10 +42,13 @@ def start_index_update(root: Path, catalog=None) -> Callable[[], None] | None:
     never adds to the build's; the lock it holds meanwhile makes a search
     wait for it. Without ``catalog`` it loads the knowledge base itself, once
     ``done`` was called (a build that ended before, failed, indexes nothing).
-    Elsewhere the update is done before this returns, or with ``catalog``
-    when ``done`` is called (raising ``OSError`` when it fails). ``None`` when
-    another writer holds the index: the next search refreshes it.
+    Elsewhere the update is done before this returns (raising ``OSError`` when
+    it fails), and nothing is started without ``catalog``. ``None`` when
+    another writer holds the index (the next search refreshes it), or nothing
+    was started.
     """
+    if catalog is None and not workers.can_fork():
+        return None  # the caller starts one with its catalogue, once it has it
     lock = SearchIndex.open(root).store.try_lock()
     if lock is None:
         return None
@@ -67,7 +69,7 @@ def start_index_update(root: Path, catalog=None) -> Callable[[], None] | None:
         if not detached:
             os.close(done)
             if catalog is None:
-                return functools.partial(_update_now, root)
+                return None  # nothing started: the caller starts one with its catalogue
             _update(root, catalog, lock)
             return _nothing
     return Release(done, b"go" if catalog is None else b"")
@@ -77,10 +79,6 @@ def _loaded(root: Path):
     from ..pipeline import load_kb
 
     return load_kb(root, workers=1, kept=True).catalog
-
-
-def _update_now(root: Path) -> None:
-    SearchIndex.open(root).update(_loaded(root))
 
 
 def _update(root: Path, catalog, lock) -> None:

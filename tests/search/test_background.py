@@ -128,6 +128,25 @@ def test_without_fork_the_update_is_done_before_start_returns(
         start_index_update(root, load_kb(root).catalog)
 
 
+def test_without_fork_a_build_updates_the_index_once_it_has_its_catalogue(
+    make_kb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.conftest import run_cli
+
+    monkeypatch.setattr(workers, "can_fork", lambda: False)
+    root = make_kb()
+    assert start_index_update(root) is None  # nothing to fork early: nothing started
+
+    result = run_cli("build", "--kb", root, "-q")
+
+    assert result.exit_code == 0, result.output
+    index = SearchIndex.open(root)
+    assert index.refresh().indexed == 0  # the build indexed every document
+    assert [h.path for h in index.search("token code invalid").hits] == [
+        "runbooks/vpn/reset-token.md"
+    ]
+
+
 def _lock_free(root: Path) -> bool:
     """Whether the index's writer lock is free (a bounded wait for it)."""
     store = SearchIndex.open(root).store
